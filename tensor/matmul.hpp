@@ -1,0 +1,14 @@
+#pragma once
+// Matrix product of rank-2 tensors through gg::gemm (tensor/gemm.hpp).
+#include <gategrad/tensor/gemm.hpp>
+#include <gategrad/tensor/tensor.hpp>
+
+namespace gg {
+
+// op(a):(M,K) x op(b):(K,N) -> (M,N), where op transposes when asked, without copying.
+// Throws ShapeError naming both shapes unless both are matrices with matching inner sizes.
+template <class T>
+Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, Trans trans_a = Trans::No,
+                 Trans trans_b = Trans::No);
+
+}  // namespace gg

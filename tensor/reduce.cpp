@@ -1,0 +1,189 @@
+#include <gategrad/tensor/detail/simd.hpp>
+#include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/tensor/reduce.hpp>
+
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace gg {
+namespace {
+
+using detail::Batch;
+
+struct SumOp {
+  template <class V> V operator()(const V& a, const V& b) const { return a + b; }
+};
+struct MaxOp {
+  template <class V> V operator()(const V& a, const V& b) const { return xsimd::max(a, b); }
+};
+
+// A reduction over one axis sees the tensor as (outer, len, inner), row-major.
+struct AxisSplit {
+  std::size_t outer = 1, len = 1, inner = 1;
+  Shape out_shape;
+};
+
+AxisSplit split_at(std::string_view op, const Shape& shape, std::ptrdiff_t axis, bool keepdims) {
+  const std::size_t a = normalize_axis(op, axis, shape);
+  AxisSplit s;
+  for (std::size_t k = 0; k < shape.size(); ++k) {
+    if (k < a) s.outer *= shape[k];
+    if (k > a) s.inner *= shape[k];
+    if (k != a) s.out_shape.push_back(shape[k]);
+    else if (keepdims) s.out_shape.push_back(1);
+  }
+  s.len = shape[a];
+  return s;
+}
+
+// Sum of n contiguous values; four independent accumulators hide the add latency and make
+// float rounding grow more slowly than a single running sum.
+template <class T>
+T contiguous_sum(const T* x, std::size_t n) {
+  constexpr std::size_t L = detail::kLanes<T>;
+  Batch<T> acc0(T(0)), acc1(T(0)), acc2(T(0)), acc3(T(0));
+  std::size_t i = 0;
+  for (; i + 4 * L <= n; i += 4 * L) {
+    acc0 += Batch<T>::load_unaligned(x + i);
+    acc1 += Batch<T>::load_unaligned(x + i + L);
+    acc2 += Batch<T>::load_unaligned(x + i + 2 * L);
+    acc3 += Batch<T>::load_unaligned(x + i + 3 * L);
+  }
+  for (; i + L <= n; i += L) acc0 += Batch<T>::load_unaligned(x + i);
+  T total = xsimd::hadd((acc0 + acc1) + (acc2 + acc3));
+  for (; i < n; ++i) total += x[i];
+  return total;
+}
+
+template <class T>
+T contiguous_max(const T* x, std::size_t n) {  // n >= 1
+  constexpr std::size_t L = detail::kLanes<T>;
+  T best = x[0];
+  std::size_t i = 0;
+  if (n >= L) {
+    Batch<T> acc = Batch<T>::load_unaligned(x);
+    for (i = L; i + L <= n; i += L) acc = xsimd::max(acc, Batch<T>::load_unaligned(x + i));
+    best = detail::hmax(acc);
+  }
+  for (; i < n; ++i) best = std::max(best, x[i]);
+  return best;
+}
+
+// out(o, j) = reduce over l of x(o, l, j): for inner > 1 whole rows are combined with vector
+// ops (a column sum of a (B, N) matrix streams B rows of N); for inner == 1 each row collapses.
+template <class T, class Op>
+void reduce_axis(const T* x, const AxisSplit& s, T* out, Op op) {
+  if (s.inner == 1) {
+    for (std::size_t o = 0; o < s.outer; ++o) {
+      const T* row = x + o * s.len;
+      if constexpr (std::is_same_v<Op, SumOp>) out[o] = contiguous_sum(row, s.len);
+      else out[o] = contiguous_max(row, s.len);
+    }
+    return;
+  }
+  for (std::size_t o = 0; o < s.outer; ++o) {
+    const T* block = x + o * s.len * s.inner;
+    T* dst = out + o * s.inner;
+    std::copy_n(block, s.inner, dst);
+    for (std::size_t l = 1; l < s.len; ++l) {
+      detail::zip(dst, 1, block + l * s.inner, 1, dst, s.inner, op);
+    }
+  }
+}
+
+void require_nonempty(std::string_view op, const Shape& shape, std::size_t len) {
+  if (len == 0) {
+    throw std::invalid_argument(std::string(op) + ": got an empty reduction over shape " +
+                                to_string(shape) + ", expected at least one element");
+  }
+}
+
+}  // namespace
+
+template <class T>
+Tensor<T> sum(const Tensor<T>& x) {
+  return Tensor<T>::scalar(contiguous_sum(x.data(), x.size()));
+}
+
+template <class T>
+Tensor<T> sum(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
+  const AxisSplit s = split_at("sum", x.shape(), axis, keepdims);
+  if (s.len == 0) return Tensor<T>::zeros(s.out_shape);
+  Tensor<T> out = Tensor<T>::empty(s.out_shape);
+  reduce_axis(x.data(), s, out.data(), SumOp{});
+  return out;
+}
+
+template <class T>
+Tensor<T> mean(const Tensor<T>& x) {
+  return Tensor<T>::scalar(contiguous_sum(x.data(), x.size()) / static_cast<T>(x.size()));
+}
+
+template <class T>
+Tensor<T> mean(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
+  Tensor<T> out = sum(x, axis, keepdims);
+  const std::size_t len = x.size(axis);
+  mul_(out, len == 0 ? std::numeric_limits<T>::quiet_NaN() : T(1) / static_cast<T>(len));
+  return out;
+}
+
+template <class T>
+Tensor<T> max(const Tensor<T>& x) {
+  require_nonempty("max", x.shape(), x.size());
+  return Tensor<T>::scalar(contiguous_max(x.data(), x.size()));
+}
+
+template <class T>
+Tensor<T> max(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
+  const AxisSplit s = split_at("max", x.shape(), axis, keepdims);
+  require_nonempty("max", x.shape(), s.len);
+  Tensor<T> out = Tensor<T>::empty(s.out_shape);
+  reduce_axis(x.data(), s, out.data(), MaxOp{});
+  return out;
+}
+
+template <class T>
+std::size_t argmax(const Tensor<T>& x) {
+  require_nonempty("argmax", x.shape(), x.size());
+  const T* p = x.data();
+  return static_cast<std::size_t>(std::max_element(p, p + x.size()) - p);
+}
+
+template <class T>
+xt::xarray<std::int64_t> argmax(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
+  const AxisSplit s = split_at("argmax", x.shape(), axis, keepdims);
+  require_nonempty("argmax", x.shape(), s.len);
+  xt::xarray<std::int64_t> out = xt::xarray<std::int64_t>::from_shape(s.out_shape);
+  for (std::size_t o = 0; o < s.outer; ++o) {
+    for (std::size_t j = 0; j < s.inner; ++j) {
+      const T* base = x.data() + o * s.len * s.inner + j;
+      std::size_t best = 0;
+      for (std::size_t l = 1; l < s.len; ++l) {
+        if (base[l * s.inner] > base[best * s.inner]) best = l;
+      }
+      out.data()[o * s.inner + j] = static_cast<std::int64_t>(best);
+    }
+  }
+  return out;
+}
+
+template Tensor<float> sum(const Tensor<float>&);
+template Tensor<double> sum(const Tensor<double>&);
+template Tensor<float> sum(const Tensor<float>&, std::ptrdiff_t, bool);
+template Tensor<double> sum(const Tensor<double>&, std::ptrdiff_t, bool);
+template Tensor<float> mean(const Tensor<float>&);
+template Tensor<double> mean(const Tensor<double>&);
+template Tensor<float> mean(const Tensor<float>&, std::ptrdiff_t, bool);
+template Tensor<double> mean(const Tensor<double>&, std::ptrdiff_t, bool);
+template Tensor<float> max(const Tensor<float>&);
+template Tensor<double> max(const Tensor<double>&);
+template Tensor<float> max(const Tensor<float>&, std::ptrdiff_t, bool);
+template Tensor<double> max(const Tensor<double>&, std::ptrdiff_t, bool);
+template std::size_t argmax(const Tensor<float>&);
+template std::size_t argmax(const Tensor<double>&);
+template xt::xarray<std::int64_t> argmax(const Tensor<float>&, std::ptrdiff_t, bool);
+template xt::xarray<std::int64_t> argmax(const Tensor<double>&, std::ptrdiff_t, bool);
+
+}  // namespace gg

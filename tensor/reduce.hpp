@@ -1,0 +1,23 @@
+#pragma once
+// Reductions over the whole tensor or one axis (negative axes count from the end).
+// With keepdims the reduced axis stays as size 1, so the result broadcasts against the input.
+#include <gategrad/tensor/tensor.hpp>
+
+#include <cstdint>
+
+namespace gg {
+
+template <class T> Tensor<T> sum(const Tensor<T>& x);   // rank-0 result
+template <class T> Tensor<T> sum(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims = false);
+// The mean of an empty tensor or axis is NaN, as in NumPy and PyTorch.
+template <class T> Tensor<T> mean(const Tensor<T>& x);
+template <class T> Tensor<T> mean(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims = false);
+// max and argmax throw std::invalid_argument on an empty tensor or axis.
+template <class T> Tensor<T> max(const Tensor<T>& x);
+template <class T> Tensor<T> max(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims = false);
+// Index of the (first) maximum: of the flattened tensor, or along `axis`.
+template <class T> std::size_t argmax(const Tensor<T>& x);
+template <class T> xt::xarray<std::int64_t> argmax(const Tensor<T>& x, std::ptrdiff_t axis,
+                                                   bool keepdims = false);
+
+}  // namespace gg

@@ -1,0 +1,99 @@
+#pragma once
+// Tensor<T>: an n-d, row-major, contiguous array of float (training) or double (exact gradient
+// checks), stored in an xtensor container with 64-byte-aligned memory.
+//
+// Value semantics: copying a Tensor copies its data, moving it moves the buffer. Operations
+// (elementwise.hpp, reduce.hpp, layout.hpp, matmul.hpp) return new tensors; xarray() exposes
+// the underlying xt::xarray for xtensor expressions.
+#include <gategrad/tensor/random.hpp>
+#include <gategrad/tensor/shape.hpp>
+
+#include <xsimd/memory/xsimd_aligned_allocator.hpp>
+#include <xtensor/xarray.hpp>
+
+#include <cstddef>
+#include <initializer_list>
+#include <span>
+#include <type_traits>
+
+namespace gg {
+
+// All gategrad storage is aligned to a cache line (and to a full AVX-512 register).
+inline constexpr std::size_t kAlignment = 64;
+
+template <class T>
+class Tensor {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                "gg::Tensor holds float (training) or double (gradient checks)");
+
+ public:
+  using value_type = T;
+  using storage_type = xt::xarray<T, xt::layout_type::row_major,
+                                  xsimd::aligned_allocator<T, kAlignment>>;
+
+  // A rank-0 tensor holding 0.
+  Tensor();
+  // Adopts an xtensor array.
+  explicit Tensor(storage_type array) : array_(std::move(array)) {}
+
+  // Uninitialized storage of the given shape: for outputs about to be overwritten.
+  static Tensor empty(const Shape& shape);
+  static Tensor zeros(const Shape& shape);
+  static Tensor ones(const Shape& shape);
+  static Tensor full(const Shape& shape, T value);
+  static Tensor scalar(T value);
+  // Copies `values` (row-major); throws ShapeError unless values.size() == numel(shape).
+  static Tensor from(const Shape& shape, std::span<const T> values);
+  static Tensor from(const Shape& shape, std::initializer_list<T> values);
+  // [start, stop) in steps of `step`, as numpy.arange; throws std::invalid_argument for step 0.
+  static Tensor arange(T start, T stop, T step = T(1));
+  // Seeded draws: the same generator state gives the same numbers on every run.
+  static Tensor randn(const Shape& shape, Generator& gen, T mean = T(0), T stddev = T(1));
+  static Tensor uniform(const Shape& shape, Generator& gen, T low = T(0), T high = T(1));
+
+  const Shape& shape() const { return array_.shape(); }
+  std::size_t dim() const { return array_.dimension(); }
+  std::size_t size() const { return array_.size(); }
+  // Size of one dimension; negative counts from the end. Throws std::out_of_range.
+  std::size_t size(std::ptrdiff_t axis) const;
+
+  T* data() { return array_.data(); }
+  const T* data() const { return array_.data(); }
+  std::span<T> values() & { return {data(), size()}; }
+  std::span<const T> values() const& { return {data(), size()}; }
+  // A span into a temporary would dangle (e.g. `for (x : make().values())`): name it first.
+  void values() && = delete;
+
+  // Bounds-checked element access; throws std::out_of_range naming the index and the shape.
+  T& at(std::initializer_list<std::size_t> index);
+  const T& at(std::initializer_list<std::size_t> index) const;
+  // The single value of a one-element tensor; throws ShapeError otherwise.
+  T item() const;
+
+  storage_type& xarray() { return array_; }
+  const storage_type& xarray() const { return array_; }
+
+  template <class U>
+  Tensor<U> cast() const {
+    typename Tensor<U>::storage_type out = Tensor<U>::storage_type::from_shape(shape());
+    for (std::size_t i = 0; i < size(); ++i) out.data()[i] = static_cast<U>(data()[i]);
+    return Tensor<U>(std::move(out));
+  }
+
+ private:
+  std::size_t offset_of(std::initializer_list<std::size_t> index) const;
+  storage_type array_;
+};
+
+using TensorF = Tensor<float>;
+using TensorD = Tensor<double>;
+
+// |a - b| <= atol + rtol * |b| elementwise (equal infinities match, NaN matches nothing);
+// false when the shapes differ.
+template <class T>
+bool allclose(const Tensor<T>& a, const Tensor<T>& b, double rtol = 1e-5, double atol = 1e-8);
+
+extern template class Tensor<float>;
+extern template class Tensor<double>;
+
+}  // namespace gg
