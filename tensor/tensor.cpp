@@ -1,5 +1,7 @@
 #include <gategrad/tensor/tensor.hpp>
 
+#include <xtensor/xio.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -139,7 +141,14 @@ bool allclose(const Tensor<T>& a, const Tensor<T>& b, double rtol, double atol) 
   return true;
 }
 
+template <class T>
+std::ostream& operator<<(std::ostream& os, const Tensor<T>& t) {
+  return os << t.xarray();
+}
+
 template class Tensor<float>;
+template std::ostream& operator<<(std::ostream&, const Tensor<float>&);
+template std::ostream& operator<<(std::ostream&, const Tensor<double>&);
 template class Tensor<double>;
 template bool allclose(const Tensor<float>&, const Tensor<float>&, double, double);
 template bool allclose(const Tensor<double>&, const Tensor<double>&, double, double);

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <iosfwd>
 #include <span>
 #include <type_traits>
 
@@ -92,6 +93,10 @@ using TensorD = Tensor<double>;
 // false when the shapes differ.
 template <class T>
 bool allclose(const Tensor<T>& a, const Tensor<T>& b, double rtol = 1e-5, double atol = 1e-8);
+
+// Prints the values as xtensor does (nested braces), e.g. {{ 1., 2.}, { 3., 4.}}.
+template <class T>
+std::ostream& operator<<(std::ostream& os, const Tensor<T>& t);
 
 extern template class Tensor<float>;
 extern template class Tensor<double>;

@@ -16,7 +16,7 @@ TEST_CASE("the generator's stream is fixed by its definition", "[random]") {
   CHECK(gen.next_u64() == 0x1A5F849D4933E6E0ULL);
 }
 
-TEST_CASE("same seed, same tensors; other seed, other tensors", "[random]") {
+TEST_CASE("the same seed gives the same tensors and another seed other tensors", "[random]") {
   gg::Generator a(42), b(42), c(43);
   const auto ta = gg::TensorF::randn({64, 33}, a);
   const auto tb = gg::TensorF::randn({64, 33}, b);
@@ -35,7 +35,7 @@ TEST_CASE("saving and restoring the state continues the stream exactly", "[rando
   for (int i = 0; i < 5; ++i) CHECK(gen.normal() == first[static_cast<std::size_t>(i)]);
 }
 
-TEST_CASE("normal draws have mean 0 and variance 1; uniform draws stay in range", "[random]") {
+TEST_CASE("normal draws have mean 0 and variance 1 and uniform draws stay in range", "[random]") {
   gg::Generator gen(123);
   const int n = 200000;
   double sum = 0, sum_sq = 0;
@@ -61,7 +61,7 @@ TEST_CASE("normal draws have mean 0 and variance 1; uniform draws stay in range"
   CHECK(std::abs(total / 10000 - 1.0) < 0.1);  // mean 1, standard error 0.023
 }
 
-TEST_CASE("below(n) covers [0, n) evenly and rejects n = 0", "[random]") {
+TEST_CASE("below(n) covers 0 to n-1 evenly and rejects n = 0", "[random]") {
   gg::Generator gen(9);
   std::vector<int> counts(7, 0);
   for (int i = 0; i < 70000; ++i) ++counts[gen.below(7)];

@@ -1,0 +1,23 @@
+# Installs the build tree to a scratch prefix, builds examples/consumer against it with
+# find_package(gategrad), runs it and checks its output. Run with cmake -P; variables:
+# SOURCE_DIR, BUILD_DIR, WORK_DIR, CONSUMER_FLAGS (compile/link flags, e.g. sanitizers).
+file(REMOVE_RECURSE ${WORK_DIR})
+
+function(run_step what)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "install check: ${what} failed (exit ${rc})\n${out}\n${err}")
+  endif()
+  set(step_output "${out}" PARENT_SCOPE)
+endfunction()
+
+run_step("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix)
+run_step("configuring the consumer" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/consumer
+  -B ${WORK_DIR}/consumer -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release
+  "-DCMAKE_CXX_FLAGS=${CONSUMER_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${CONSUMER_FLAGS}")
+run_step("building the consumer" ${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
+run_step("running the consumer" ${WORK_DIR}/consumer/consumer)
+if(NOT step_output MATCHES "^row sums: 1 1 1 1\n$")
+  message(FATAL_ERROR "install check: unexpected consumer output: '${step_output}'")
+endif()
+message(STATUS "install check: consumer built with find_package(gategrad) printed: ${step_output}")
