@@ -1,5 +1,6 @@
 #include <gategrad/tensor/detail/simd.hpp>
 #include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/tensor/layout.hpp>
 #include <gategrad/tensor/reduce.hpp>
 
 #include <limits>
@@ -123,8 +124,8 @@ Tensor<T> mean(const Tensor<T>& x) {
 
 template <class T>
 Tensor<T> mean(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
+  const std::size_t len = x.shape()[normalize_axis("mean", axis, x.shape())];
   Tensor<T> out = sum(x, axis, keepdims);
-  const std::size_t len = x.size(axis);
   mul_(out, len == 0 ? std::numeric_limits<T>::quiet_NaN() : T(1) / static_cast<T>(len));
   return out;
 }
@@ -169,6 +170,32 @@ xt::xarray<std::int64_t> argmax(const Tensor<T>& x, std::ptrdiff_t axis, bool ke
   return out;
 }
 
+template <class T>
+Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
+  const Shape& from = x.shape();
+  if (from == shape) return x;
+  bool broadcasts = shape.size() <= from.size();
+  for (std::size_t k = 0; broadcasts && k < shape.size(); ++k) {
+    const std::size_t d = shape[k], e = from[from.size() - shape.size() + k];
+    broadcasts = d == e || d == 1;
+  }
+  if (!broadcasts) {
+    throw ShapeError("sum_to: cannot reduce shape " + to_string(from) + " to " +
+                     to_string(shape) + " (expected a shape that broadcasts to " +
+                     to_string(from) + ")");
+  }
+  // Sum each expanded axis with keepdims, outermost first, then drop the leading axes.
+  const std::size_t lead = from.size() - shape.size();
+  Tensor<T> out = x;
+  for (std::size_t k = 0; k < from.size(); ++k) {
+    const bool expanded = k < lead ? true : (shape[k - lead] == 1 && from[k] != 1);
+    if (expanded) out = sum(out, static_cast<std::ptrdiff_t>(k), /*keepdims=*/true);
+  }
+  return reshape(std::move(out), shape);
+}
+
+template Tensor<float> sum_to(const Tensor<float>&, const Shape&);
+template Tensor<double> sum_to(const Tensor<double>&, const Shape&);
 template Tensor<float> sum(const Tensor<float>&);
 template Tensor<double> sum(const Tensor<double>&);
 template Tensor<float> sum(const Tensor<float>&, std::ptrdiff_t, bool);

@@ -20,4 +20,9 @@ template <class T> std::size_t argmax(const Tensor<T>& x);
 template <class T> xt::xarray<std::int64_t> argmax(const Tensor<T>& x, std::ptrdiff_t axis,
                                                    bool keepdims = false);
 
+// Sums x over the dimensions that broadcasting expanded from `shape`, returning a tensor of
+// `shape`: the gradient of a broadcast operand. Throws ShapeError unless `shape` broadcasts to
+// x.shape().
+template <class T> Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape);
+
 }  // namespace gg

@@ -97,3 +97,22 @@ TEST_CASE("empty reductions: sum 0, mean NaN, max and argmax throw", "[reduce][e
   CHECK_THROWS_WITH(gg::sum(TensorF::zeros({2, 3}), 2),
                     "sum: axis 2 is out of range for shape (2, 3) (expected -2 <= axis < 2)");
 }
+
+TEST_CASE("sum_to reduces a broadcast gradient back to its operand's shape", "[reduce]") {
+  const auto g = random_tensor<double>({4, 2, 3}, 31);
+  for (const Shape& target : {Shape{4, 2, 3}, Shape{3}, Shape{2, 1}, Shape{1, 2, 3}, Shape{4, 1, 1},
+                              Shape{}, Shape{1}}) {
+    const auto r = gg::sum_to(g, target);
+    REQUIRE(r.shape() == target);
+    // Reference: every element of g lands in the element of `target` it was broadcast from.
+    std::vector<double> want(gg::numel(target), 0.0);
+    gg::test::for_each_index(g.shape(), [&](const std::vector<std::size_t>& idx) {
+      want[gg::test::broadcast_offset(target, idx)] +=
+          g.data()[gg::test::broadcast_offset(g.shape(), idx)];
+    });
+    for (std::size_t i = 0; i < want.size(); ++i) CHECK(r.data()[i] == Approx(want[i]));
+  }
+  CHECK_THROWS_WITH(gg::sum_to(g, Shape{5}),
+                    Catch::Contains("sum_to: cannot reduce shape (4, 2, 3) to (5,)"));
+  CHECK_THROWS_AS(gg::sum_to(g, Shape{2, 4, 2, 3}), gg::ShapeError);
+}

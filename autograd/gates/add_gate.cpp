@@ -1,0 +1,34 @@
+// AddGate: Y = A + B with broadcasting.   A, B -> Y:(broadcast shape)
+// dA = sum_to(dY, shape(A)), dB = sum_to(dY, shape(B)): a broadcast input receives the sum of
+// the gradients of every output element it was copied to.
+#include <gategrad/autograd/ops.hpp>
+#include <gategrad/autograd/record.hpp>
+#include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/tensor/reduce.hpp>
+
+namespace gg {
+namespace {
+
+template <class T>
+struct AddGate final : Node<T> {
+  const char* name() const override { return "AddGate"; }
+  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+    if (this->needs_grad(0)) din[0] = sum_to(dy, this->edges[0].shape);
+    if (this->needs_grad(1)) din[1] = sum_to(dy, this->edges[1].shape);
+  }
+  void release() override {}
+};
+
+}  // namespace
+
+template <class T>
+Variable<T> add(const Variable<T>& a, const Variable<T>& b, Where where) {
+  auto y = std::make_shared<Tensor<T>>(add(a.data(), b.data()));
+  if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("AddGate", y, nullptr, {&a, &b}, where);
+  return detail::make_result<T>("AddGate", y, std::make_shared<AddGate<T>>(), {&a, &b}, where);
+}
+
+template Variable<float> add(const Variable<float>&, const Variable<float>&, Where);
+template Variable<double> add(const Variable<double>&, const Variable<double>&, Where);
+
+}  // namespace gg

@@ -1,0 +1,37 @@
+// ElementwiseMulGate: Y = A * B with broadcasting.
+// dA = sum_to(dY * B, shape(A)), dB = sum_to(dY * A, shape(B)).
+#include <gategrad/autograd/ops.hpp>
+#include <gategrad/autograd/record.hpp>
+#include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/tensor/reduce.hpp>
+
+namespace gg {
+namespace {
+
+template <class T>
+struct ElementwiseMulGate final : Node<T> {
+  std::shared_ptr<const Tensor<T>> a, b;
+  const char* name() const override { return "ElementwiseMulGate"; }
+  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+    if (this->needs_grad(0)) din[0] = sum_to(mul(dy, *b), this->edges[0].shape);
+    if (this->needs_grad(1)) din[1] = sum_to(mul(dy, *a), this->edges[1].shape);
+  }
+  void release() override { a.reset(); b.reset(); }
+};
+
+}  // namespace
+
+template <class T>
+Variable<T> mul(const Variable<T>& a, const Variable<T>& b, Where where) {
+  auto y = std::make_shared<Tensor<T>>(mul(a.data(), b.data()));
+  if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("ElementwiseMulGate", y, nullptr, {&a, &b}, where);
+  auto node = std::make_shared<ElementwiseMulGate<T>>();
+  if (b.requires_grad()) node->a = a.impl()->data;
+  if (a.requires_grad()) node->b = b.impl()->data;
+  return detail::make_result<T>("ElementwiseMulGate", y, node, {&a, &b}, where);
+}
+
+template Variable<float> mul(const Variable<float>&, const Variable<float>&, Where);
+template Variable<double> mul(const Variable<double>&, const Variable<double>&, Where);
+
+}  // namespace gg

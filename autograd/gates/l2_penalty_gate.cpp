@@ -1,0 +1,45 @@
+// L2PenaltyGate: y = lambda * sum(W^2), a scalar.  dW = 2 lambda W dy.
+#include <gategrad/autograd/ops.hpp>
+#include <gategrad/autograd/record.hpp>
+#include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/tensor/reduce.hpp>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace gg {
+namespace {
+
+template <class T>
+struct L2PenaltyGate final : Node<T> {
+  std::shared_ptr<const Tensor<T>> w;
+  T lambda = T(0);
+  const char* name() const override { return "L2PenaltyGate"; }
+  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+    din[0] = mul(*w, T(2) * lambda * dy.item());
+  }
+  void release() override { w.reset(); }
+};
+
+}  // namespace
+
+template <class T>
+Variable<T> l2_penalty(const Variable<T>& w, double lambda, Where where) {
+  if (!std::isfinite(lambda) || lambda < 0) {
+    throw std::invalid_argument("l2_penalty: got lambda = " + std::to_string(lambda) +
+                                ", expected a finite value >= 0");
+  }
+  const T lam = static_cast<T>(lambda);
+  auto y = std::make_shared<Tensor<T>>(mul(sum(square(w.data())), lam));
+  if (!detail::should_record<T>({&w})) return detail::make_result<T>("L2PenaltyGate", y, nullptr, {&w}, where);
+  auto node = std::make_shared<L2PenaltyGate<T>>();
+  node->w = w.impl()->data;
+  node->lambda = lam;
+  return detail::make_result<T>("L2PenaltyGate", y, node, {&w}, where);
+}
+
+template Variable<float> l2_penalty(const Variable<float>&, double, Where);
+template Variable<double> l2_penalty(const Variable<double>&, double, Where);
+
+}  // namespace gg

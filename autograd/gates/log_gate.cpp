@@ -1,0 +1,33 @@
+// LogGate: Y = log(X).  dX = dY / X.
+#include <gategrad/autograd/ops.hpp>
+#include <gategrad/autograd/record.hpp>
+#include <gategrad/tensor/elementwise.hpp>
+
+namespace gg {
+namespace {
+
+template <class T>
+struct LogGate final : Node<T> {
+  std::shared_ptr<const Tensor<T>> x;
+  const char* name() const override { return "LogGate"; }
+  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+    din[0] = div(dy, *x);
+  }
+  void release() override { x.reset(); }
+};
+
+}  // namespace
+
+template <class T>
+Variable<T> log(const Variable<T>& x, Where where) {
+  auto y = std::make_shared<Tensor<T>>(log(x.data()));
+  if (!detail::should_record<T>({&x})) return detail::make_result<T>("LogGate", y, nullptr, {&x}, where);
+  auto node = std::make_shared<LogGate<T>>();
+  node->x = x.impl()->data;
+  return detail::make_result<T>("LogGate", y, node, {&x}, where);
+}
+
+template Variable<float> log(const Variable<float>&, Where);
+template Variable<double> log(const Variable<double>&, Where);
+
+}  // namespace gg

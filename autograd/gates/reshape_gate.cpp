@@ -1,0 +1,30 @@
+// ReshapeGate: Y = X viewed with a new shape (same elements, same order).  dX = reshape(dY, shape(X)).
+#include <gategrad/autograd/ops.hpp>
+#include <gategrad/autograd/record.hpp>
+#include <gategrad/tensor/layout.hpp>
+
+namespace gg {
+namespace {
+
+template <class T>
+struct ReshapeGate final : Node<T> {
+  const char* name() const override { return "ReshapeGate"; }
+  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+    din[0] = reshape(dy, this->edges[0].shape);
+  }
+  void release() override {}
+};
+
+}  // namespace
+
+template <class T>
+Variable<T> reshape(const Variable<T>& x, const Shape& shape, Where where) {
+  auto y = std::make_shared<Tensor<T>>(reshape(x.data(), shape));
+  if (!detail::should_record<T>({&x})) return detail::make_result<T>("ReshapeGate", y, nullptr, {&x}, where);
+  return detail::make_result<T>("ReshapeGate", y, std::make_shared<ReshapeGate<T>>(), {&x}, where);
+}
+
+template Variable<float> reshape(const Variable<float>&, const Shape&, Where);
+template Variable<double> reshape(const Variable<double>&, const Shape&, Where);
+
+}  // namespace gg

@@ -1,0 +1,33 @@
+// SigmoidGate: Y = 1 / (1 + exp(-X)).  dX = dY * Y * (1 - Y).
+#include <gategrad/autograd/ops.hpp>
+#include <gategrad/autograd/record.hpp>
+#include <gategrad/tensor/elementwise.hpp>
+
+namespace gg {
+namespace {
+
+template <class T>
+struct SigmoidGate final : Node<T> {
+  std::shared_ptr<const Tensor<T>> y;
+  const char* name() const override { return "SigmoidGate"; }
+  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+    din[0] = mul(mul(dy, *y), sub(T(1), *y));
+  }
+  void release() override { y.reset(); }
+};
+
+}  // namespace
+
+template <class T>
+Variable<T> sigmoid(const Variable<T>& x, Where where) {
+  auto y = std::make_shared<Tensor<T>>(sigmoid(x.data()));
+  if (!detail::should_record<T>({&x})) return detail::make_result<T>("SigmoidGate", y, nullptr, {&x}, where);
+  auto node = std::make_shared<SigmoidGate<T>>();
+  node->y = y;
+  return detail::make_result<T>("SigmoidGate", y, node, {&x}, where);
+}
+
+template Variable<float> sigmoid(const Variable<float>&, Where);
+template Variable<double> sigmoid(const Variable<double>&, Where);
+
+}  // namespace gg

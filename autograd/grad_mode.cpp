@@ -1,0 +1,17 @@
+#include <gategrad/autograd/grad_mode.hpp>
+
+namespace gg {
+namespace {
+thread_local bool grad_enabled = true;
+thread_local bool anomaly_enabled = false;
+}  // namespace
+
+bool is_grad_enabled() { return grad_enabled; }
+NoGradGuard::NoGradGuard() : previous_(grad_enabled) { grad_enabled = false; }
+NoGradGuard::~NoGradGuard() { grad_enabled = previous_; }
+
+bool is_anomaly_enabled() { return anomaly_enabled; }
+AnomalyGuard::AnomalyGuard() : previous_(anomaly_enabled) { anomaly_enabled = true; }
+AnomalyGuard::~AnomalyGuard() { anomaly_enabled = previous_; }
+
+}  // namespace gg

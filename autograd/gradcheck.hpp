@@ -1,0 +1,38 @@
+#pragma once
+// gradcheck: compares the analytic gradient of any function of Variables with central finite
+// differences in float64, element by element of the full Jacobian (as torch.autograd.gradcheck,
+// which LibTorch's C++ API lacks).
+#include <gategrad/autograd/variable.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace gg {
+
+struct GradcheckOptions {
+  double eps = 1e-6;   // finite-difference step
+  double rtol = 1e-6;  // an element passes when |analytic - numeric| <= atol + rtol * max(|a|, |n|)
+  double atol = 1e-9;
+};
+
+struct GradcheckReport {
+  bool passed = true;
+  // The worst element: the largest |a - n| / (atol + rtol * max(|a|, |n|)).
+  std::size_t input = 0;         // which input it belongs to
+  std::size_t input_index = 0;   // flat index within that input
+  std::size_t output_index = 0;  // flat index of the output whose derivative it is
+  double analytic = 0, numeric = 0;
+  double abs_error = 0, rel_error = 0;  // rel: |a - n| / max(|a|, |n|), 0 when both are 0
+  std::string to_string() const;
+};
+
+using GradcheckFunction = std::function<VarD(const std::vector<VarD>&)>;
+
+// Calls f on leaves holding `inputs` (each requiring grad) and checks d f(x)_o / d x_k for
+// every output element o and input element k. f must be deterministic (reseed any generator it
+// uses on each call) and differentiable at the inputs (keep away from kinks such as ReLU at 0).
+GradcheckReport gradcheck(const GradcheckFunction& f, const std::vector<TensorD>& inputs,
+                          const GradcheckOptions& options = {});
+
+}  // namespace gg

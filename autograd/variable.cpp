@@ -1,0 +1,269 @@
+#include <gategrad/autograd/record.hpp>
+#include <gategrad/autograd/variable.hpp>
+#include <gategrad/tensor/elementwise.hpp>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gg {
+
+std::string to_string(const std::source_location& where) {
+  return std::string(where.file_name()) + ":" + std::to_string(where.line()) + " (in " +
+         where.function_name() + ")";
+}
+
+namespace {
+// The queue of the teardown running on this thread, if any (a plain pointer: nothing to destroy
+// at thread exit, whatever outlives it).
+template <class T>
+thread_local std::vector<std::shared_ptr<Node<T>>>* teardown_queue = nullptr;
+}  // namespace
+
+template <class T>
+Node<T>::~Node() {
+  // A node dying inside a teardown only queues its inputs, so nothing recurses however deep the
+  // graph is; the first node to die runs the loop.
+  if (auto* queue = teardown_queue<T>) {
+    for (Edge<T>& e : edges) {
+      if (e.node) queue->push_back(std::move(e.node));
+    }
+    return;
+  }
+  std::vector<std::shared_ptr<Node<T>>> pending;
+  for (Edge<T>& e : edges) {
+    if (e.node) pending.push_back(std::move(e.node));
+  }
+  teardown_queue<T> = &pending;
+  while (!pending.empty()) {
+    std::shared_ptr<Node<T>> n = std::move(pending.back());
+    pending.pop_back();
+  }  // the last owner of n destroys it here, which queues n's inputs
+  teardown_queue<T> = nullptr;
+}
+
+template <class T>
+Variable<T>::Variable() : Variable(Tensor<T>()) {}
+
+template <class T>
+Variable<T>::Variable(Tensor<T> value, bool requires_grad)
+    : impl_(std::make_shared<VariableImpl<T>>()) {
+  impl_->data = std::make_shared<Tensor<T>>(std::move(value));
+  impl_->requires_grad = requires_grad;
+}
+
+template <class T>
+Variable<T> Variable<T>::from_node(std::shared_ptr<Tensor<T>> value,
+                                   std::shared_ptr<Node<T>> node) {
+  Variable v;
+  v.impl_->data = std::move(value);
+  v.impl_->requires_grad = node != nullptr;
+  v.impl_->grad_fn = std::move(node);
+  return v;
+}
+
+template <class T>
+Variable<T>& Variable<T>::set_requires_grad(bool requires_grad) {
+  if (!is_leaf()) {
+    throw std::logic_error("set_requires_grad: got the result of " +
+                           std::string(impl_->grad_fn->name()) +
+                           ", expected a leaf; use detach() to make a leaf from it");
+  }
+  impl_->requires_grad = requires_grad;
+  return *this;
+}
+
+template <class T>
+const Tensor<T>& Variable<T>::grad() const {
+  if (!impl_->grad) {
+    throw std::logic_error("grad: this variable of shape " + to_string(shape()) +
+                           " has no gradient yet (expected a leaf with requires_grad that a "
+                           "backward() has reached)");
+  }
+  return *impl_->grad;
+}
+
+template <class T>
+void Variable<T>::zero_grad() {
+  if (impl_->grad) std::fill_n(impl_->grad->data(), impl_->grad->size(), T(0));
+}
+
+template <class T>
+Variable<T>& Variable<T>::set_name(std::string name) {
+  impl_->name = std::move(name);
+  return *this;
+}
+
+template <class T>
+Variable<T> Variable<T>::detach() const {
+  Variable v;
+  v.impl_->data = impl_->data;
+  return v;
+}
+
+template <class T>
+void Variable<T>::backward(bool retain_graph) const {
+  if (size() != 1) {
+    throw std::logic_error("backward: got an output of shape " + to_string(shape()) +
+                           ", expected a single element; pass the output's gradient "
+                           "explicitly with backward(grad_output)");
+  }
+  backward(Tensor<T>::ones(shape()), retain_graph);
+}
+
+namespace {
+
+// Adds g into `into`: the first gradient is moved in, later ones are summed.
+template <class T>
+void accumulate(std::optional<Tensor<T>>& into, Tensor<T>&& g) {
+  if (into) add_(*into, g);
+  else into = std::move(g);
+}
+
+}  // namespace
+
+template <class T>
+std::vector<Node<T>*> topological_order(Node<T>* root) {
+  std::vector<Node<T>*> post_order;
+  // Each walk marks the nodes it reaches with a fresh number, so no visited-set is needed.
+  static thread_local std::uint64_t walks = 0;
+  const std::uint64_t mark = ++walks;
+  std::vector<std::pair<Node<T>*, std::size_t>> stack{{root, 0}};
+  root->visit_mark = mark;
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (next < node->num_inputs) {
+      Node<T>* child = node->edges[next++].node.get();
+      if (child != nullptr && child->visit_mark != mark) {
+        child->visit_mark = mark;
+        stack.push_back({child, 0});
+      }
+    } else {
+      post_order.push_back(node);
+      stack.pop_back();
+    }
+  }
+  return {post_order.rbegin(), post_order.rend()};
+}
+
+template <class T>
+void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) const {
+  if (grad_output.shape() != shape()) {
+    throw ShapeError("backward: got a gradient of shape " + to_string(grad_output.shape()) +
+                     " for an output of shape " + to_string(shape()) + ", expected equal shapes");
+  }
+  if (!requires_grad()) {
+    throw std::logic_error("backward: the output of shape " + to_string(shape()) +
+                           " does not require grad: no input of its computation has "
+                           "requires_grad set (or it was computed under NoGradGuard)");
+  }
+  if (is_leaf()) {
+    accumulate(impl_->grad, Tensor<T>(grad_output));
+    return;
+  }
+  const std::vector<Node<T>*> order = topological_order(impl_->grad_fn.get());
+  for (Node<T>* node : order) {
+    if (node->released) {
+      throw std::logic_error(std::string("backward: the graph through ") + node->name() +
+                             " (created at " + to_string(node->where) +
+                             ") was freed by an earlier backward(); call backward with "
+                             "retain_graph = true the first time to backpropagate twice");
+    }
+  }
+  impl_->grad_fn->grad = grad_output;
+  std::array<Tensor<T>, kMaxGateInputs> din;
+  for (Node<T>* node : order) {
+    if (!node->grad) continue;  // no path from the output reaches this node's output
+    node->backward(*node->grad, din);
+    const bool anomaly = is_anomaly_enabled();
+    for (std::size_t i = 0; i < node->num_inputs; ++i) {
+      Edge<T>& e = node->edges[i];
+      if (!e.needs_grad()) continue;
+      if (din[i].shape() != e.shape) {
+        throw std::logic_error(std::string("backward: ") + node->name() + " produced a gradient of shape " +
+                               to_string(din[i].shape()) + " for its input " + std::to_string(i) +
+                               " of shape " + to_string(e.shape) + " (a bug in the gate)");
+      }
+      if (anomaly) {
+        detail::check_finite(din[i], node->name(), "gradient of an input", node->out_shape,
+                             node->where);
+      }
+      if (e.node) {
+        accumulate(e.node->grad, std::move(din[i]));
+      } else {
+        accumulate(e.leaf->grad, std::move(din[i]));
+      }
+    }
+    node->grad.reset();
+    if (!retain_graph) {
+      node->release();
+      node->released = true;
+    }
+  }
+}
+
+namespace detail {
+
+template <class T>
+void check_finite(const Tensor<T>& t, const char* gate, const char* what, const Shape& out_shape,
+                  const std::source_location& where) {
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!std::isfinite(t.data()[i])) {
+      throw AnomalyError(std::string("anomaly: ") + gate + " (output shape " +
+                         to_string(out_shape) + ", created at " + to_string(where) + ") produced " +
+                         (std::isnan(t.data()[i]) ? "NaN" : "Inf") + " in its " + what +
+                         " of shape " + to_string(t.shape()) + " at flat index " +
+                         std::to_string(i));
+    }
+  }
+}
+
+template <class T>
+Variable<T> make_result(const char* gate, std::shared_ptr<Tensor<T>> value,
+                        std::shared_ptr<Node<T>> node,
+                        std::initializer_list<const Variable<T>*> inputs,
+                        const std::source_location& where) {
+  if (is_anomaly_enabled()) check_finite(*value, gate, "output", value->shape(), where);
+  if (node) {
+    std::size_t i = 0;
+    for (const Variable<T>* v : inputs) {
+      Edge<T>& e = node->edges[i++];
+      e.shape = v->shape();
+      if (!v->requires_grad()) {
+        if (!v->name().empty()) e.constant_name = v->name();
+        continue;
+      }
+      if (v->is_leaf()) e.leaf = v->impl();
+      else e.node = v->grad_fn();
+    }
+    node->num_inputs = inputs.size();
+    node->out_shape = value->shape();
+    node->where = where;
+  }
+  return Variable<T>::from_node(std::move(value), std::move(node));
+}
+
+template void check_finite(const Tensor<float>&, const char*, const char*, const Shape&,
+                           const std::source_location&);
+template void check_finite(const Tensor<double>&, const char*, const char*, const Shape&,
+                           const std::source_location&);
+template Variable<float> make_result(const char*, std::shared_ptr<Tensor<float>>,
+                                     std::shared_ptr<Node<float>>,
+                                     std::initializer_list<const Variable<float>*>,
+                                     const std::source_location&);
+template Variable<double> make_result(const char*, std::shared_ptr<Tensor<double>>,
+                                      std::shared_ptr<Node<double>>,
+                                      std::initializer_list<const Variable<double>*>,
+                                      const std::source_location&);
+
+}  // namespace detail
+
+template std::vector<Node<float>*> topological_order(Node<float>*);
+template std::vector<Node<double>*> topological_order(Node<double>*);
+template struct Node<float>;
+template struct Node<double>;
+template class Variable<float>;
+template class Variable<double>;
+
+}  // namespace gg

@@ -1,0 +1,83 @@
+#pragma once
+// Variable<T>: the autograd tensor handle, as torch::Tensor with requires_grad.
+//
+// A Variable shares its state: copies are handles to the same value, gradient and graph node.
+// Every operation on Variables (autograd/ops.hpp) that involves an input requiring a gradient
+// records a node; backward() walks those nodes in reverse and accumulates .grad() on the leaves.
+#include <gategrad/autograd/node.hpp>
+#include <gategrad/tensor/tensor.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace gg {
+
+template <class T>
+struct VariableImpl {
+  std::shared_ptr<Tensor<T>> data;  // shared with the nodes that saved it, never copied
+  std::optional<Tensor<T>> grad;
+  bool requires_grad = false;
+  std::shared_ptr<Node<T>> grad_fn;  // the node that produced this value; null for a leaf
+  std::string name;                  // optional, shown in graph dumps
+};
+
+template <class T>
+class Variable {
+ public:
+  // A rank-0 zero that needs no gradient.
+  Variable();
+  // A leaf holding `value`.
+  explicit Variable(Tensor<T> value, bool requires_grad = false);
+
+  const Tensor<T>& data() const { return *impl_->data; }
+  // For in-place updates outside the graph (optimizers). Changing a value that a recorded node
+  // saved, before its backward, changes the gradients that backward computes.
+  Tensor<T>& mutable_data() { return *impl_->data; }
+  const Shape& shape() const { return data().shape(); }
+  std::size_t dim() const { return data().dim(); }
+  std::size_t size() const { return data().size(); }
+  T item() const { return data().item(); }
+
+  bool requires_grad() const { return impl_->requires_grad; }
+  // Only leaves can be switched: throws std::logic_error on a recorded result.
+  Variable& set_requires_grad(bool requires_grad = true);
+  bool is_leaf() const { return impl_->grad_fn == nullptr; }
+
+  // The accumulated gradient; throws std::logic_error naming the shape when there is none yet.
+  const Tensor<T>& grad() const;
+  bool has_grad() const { return impl_->grad.has_value(); }
+  // Sets the gradient to zeros (keeping its buffer) as optimizer.zero_grad() does.
+  void zero_grad();
+
+  // Backpropagates from this scalar (seed 1). Throws std::logic_error if the value has more
+  // than one element, needs no gradient, or its graph was freed by an earlier backward.
+  void backward(bool retain_graph = false) const;
+  // Backpropagates an explicit gradient of this value (same shape).
+  void backward(const Tensor<T>& grad_output, bool retain_graph = false) const;
+
+  // A label for graph dumps (e.g. "W1"); returns *this.
+  Variable& set_name(std::string name);
+  const std::string& name() const { return impl_->name; }
+
+  // The same value, cut from the graph, needing no gradient (shares the data).
+  Variable detach() const;
+
+  // The node that produced this value (null for a leaf).
+  const std::shared_ptr<Node<T>>& grad_fn() const { return impl_->grad_fn; }
+  const std::shared_ptr<VariableImpl<T>>& impl() const { return impl_; }
+
+  // A gate's result: shares `value`; `node` (may be null) becomes its producer.
+  static Variable from_node(std::shared_ptr<Tensor<T>> value, std::shared_ptr<Node<T>> node);
+
+ private:
+  std::shared_ptr<VariableImpl<T>> impl_;
+};
+
+using Var = Variable<float>;
+using VarD = Variable<double>;
+
+extern template class Variable<float>;
+extern template class Variable<double>;
+
+}  // namespace gg
