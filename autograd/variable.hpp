@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace gg {
 
@@ -47,6 +48,8 @@ class Variable {
   // The accumulated gradient; throws std::logic_error naming the shape when there is none yet.
   const Tensor<T>& grad() const;
   bool has_grad() const { return impl_->grad.has_value(); }
+  // For in-place changes of the gradient (clipping); same precondition as grad().
+  Tensor<T>& mutable_grad() { return const_cast<Tensor<T>&>(std::as_const(*this).grad()); }
   // Sets the gradient to zeros (keeping its buffer) as optimizer.zero_grad() does.
   void zero_grad();
 

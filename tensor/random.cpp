@@ -66,4 +66,11 @@ std::uint64_t Generator::below(std::uint64_t n) {
   return x % n;
 }
 
+Generator& default_generator() {
+  static Generator gen(0);
+  return gen;
+}
+
+void manual_seed(std::uint64_t seed) { default_generator().reseed(seed); }
+
 }  // namespace gg

@@ -43,4 +43,10 @@ class Generator {
   State state_;
 };
 
+// The generator used when none is passed (layer initialisation, dropout), as PyTorch's global
+// generator: seeded with 0 at start-up; manual_seed reseeds it. Not synchronised: seed and use it
+// from one thread.
+Generator& default_generator();
+void manual_seed(std::uint64_t seed);
+
 }  // namespace gg

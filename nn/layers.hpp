@@ -1,0 +1,108 @@
+#pragma once
+// Layers: Linear, ReLU, Sigmoid, Tanh, Dropout, Flatten, Identity, Sequential.
+#include <gategrad/nn/module.hpp>
+#include <gategrad/tensor/random.hpp>
+
+#include <initializer_list>
+#include <memory>
+
+namespace gg::nn {
+
+// How Linear initialises its weight (the bias is zero unless Kaiming-uniform, as in PyTorch).
+enum class Init {
+  KaimingUniform,  // PyTorch's default: W, b ~ U(-1/sqrt(in), 1/sqrt(in))
+  XavierUniform,   // W ~ U(-a, a), a = sqrt(6 / (in + out)); b = 0
+  Normal,          // the homework's: W = std * randn, b = 0 (std = 1e-4 by default)
+};
+
+struct LinearOptions {
+  LinearOptions(std::size_t in, std::size_t out) : in_features(in), out_features(out) {}
+  LinearOptions& bias(bool on) { with_bias = on; return *this; }
+  LinearOptions& init(Init how) { initialization = how; return *this; }
+  LinearOptions& std(double value) { normal_std = value; return *this; }
+  // The generator used for initialisation; gg::default_generator() when not set.
+  LinearOptions& generator(Generator& gen) { gen_ = &gen; return *this; }
+
+  std::size_t in_features, out_features;
+  bool with_bias = true;
+  Init initialization = Init::KaimingUniform;
+  double normal_std = 1e-4;
+  Generator* gen_ = nullptr;
+};
+
+// y = x W^T + b    x:(B,in)  W:(out,in)  b:(out,)  ->  y:(B,out)
+// W is stored (out, in) as PyTorch's Linear.weight, so checkpoints move between the two as they
+// are; the product reads W transposed in place (no copy). Row k of W is hidden unit k's
+// template, the image the homework plots.
+class Linear : public Module {
+ public:
+  explicit Linear(const LinearOptions& options);
+  Var forward(const Var& x) override;
+  std::string describe() const override;
+  Var& weight() { return weight_; }
+  Var& bias() { return bias_; }
+  const LinearOptions& options() const { return options_; }
+
+ private:
+  LinearOptions options_;
+  Var weight_, bias_;
+};
+
+class ReLU : public Module {
+ public:
+  Var forward(const Var& x) override;
+  std::string describe() const override { return "ReLU"; }
+};
+
+class Sigmoid : public Module {
+ public:
+  Var forward(const Var& x) override;
+  std::string describe() const override { return "Sigmoid"; }
+};
+
+class Tanh : public Module {
+ public:
+  Var forward(const Var& x) override;
+  std::string describe() const override { return "Tanh"; }
+};
+
+// Inverted dropout, active in train mode only. Draws from `gen` (default_generator() if null).
+class Dropout : public Module {
+ public:
+  explicit Dropout(double p = 0.5, Generator* gen = nullptr);
+  Var forward(const Var& x) override;
+  std::string describe() const override;
+  double p() const { return p_; }
+
+ private:
+  double p_;
+  Generator* gen_;
+};
+
+// (B, d1, d2, ...) -> (B, d1 * d2 * ...).
+class Flatten : public Module {
+ public:
+  Var forward(const Var& x) override;
+  std::string describe() const override { return "Flatten"; }
+};
+
+class Identity : public Module {
+ public:
+  Var forward(const Var& x) override { return x; }
+  std::string describe() const override { return "Identity"; }
+};
+
+// Runs its children in order; they are named "0", "1", ... as in PyTorch.
+class Sequential : public Module {
+ public:
+  Sequential() = default;
+  Sequential(std::initializer_list<std::shared_ptr<Module>> layers);
+  Sequential& push_back(std::shared_ptr<Module> layer);
+  Var forward(const Var& x) override;
+  std::string describe() const override { return "Sequential"; }
+  std::size_t size() const { return children().size(); }
+  // The i-th layer; throws std::out_of_range naming i and the size.
+  Module& operator[](std::size_t i) const;
+};
+
+}  // namespace gg::nn

@@ -1,0 +1,111 @@
+#include <gategrad/autograd/grad_mode.hpp>
+#include <gategrad/optim/optimizer.hpp>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace gg::optim {
+
+Optimizer::Optimizer(std::vector<ParamGroup> groups, const char* name)
+    : groups_(std::move(groups)), name_(name) {
+  std::size_t count = 0;
+  for (const ParamGroup& g : groups_) {
+    check_hyper(name, "lr", g.lr, 0.0, INFINITY);
+    for (const Var& p : g.params) {
+      if (!p.requires_grad() || !p.is_leaf()) {
+        throw std::invalid_argument(std::string(name) + ": parameter " + std::to_string(count) +
+                                    " of shape " + to_string(p.shape()) +
+                                    " is not a leaf that requires grad");
+      }
+      ++count;
+    }
+  }
+  if (count == 0) throw std::invalid_argument(std::string(name) + ": got no parameters to optimize");
+  buffers_.resize(count);
+  steps_.assign(count, 0);
+}
+
+void Optimizer::check_hyper(const char* optimizer, const char* what, double value, double low,
+                            double high, bool high_inclusive) {
+  const bool ok = std::isfinite(value) ? (value >= low && (high_inclusive ? value <= high : value < high))
+                                       : false;
+  if (!ok) {
+    throw std::invalid_argument(std::string(optimizer) + ": got " + what + " = " +
+                                std::to_string(value) + ", expected " + std::to_string(low) +
+                                " <= " + what + (high_inclusive ? " <= " : " < ") +
+                                (std::isinf(high) ? std::string("infinity") : std::to_string(high)));
+  }
+}
+
+void Optimizer::step() {
+  NoGradGuard no_grad;
+  std::size_t index = 0;
+  for (ParamGroup& g : groups_) {
+    for (Var& p : g.params) {
+      if (p.has_grad()) update(p.mutable_data(), p.grad(), g.lr, buffers_[index], ++steps_[index]);
+      ++index;
+    }
+  }
+}
+
+void Optimizer::zero_grad() {
+  for (ParamGroup& g : groups_) {
+    for (Var& p : g.params) p.zero_grad();
+  }
+}
+
+void Optimizer::set_lr(double lr) {
+  check_hyper(name_, "lr", lr, 0.0, INFINITY);
+  for (ParamGroup& g : groups_) g.lr = lr;
+}
+
+OptimizerState Optimizer::state() const {
+  OptimizerState s;
+  const std::vector<std::string> names = buffer_names();
+  for (std::size_t i = 0; i < buffers_.size(); ++i) {
+    s.scalars[std::to_string(i) + ".step"] = static_cast<double>(steps_[i]);
+    for (std::size_t b = 0; b < buffers_[i].size(); ++b) {
+      s.tensors[std::to_string(i) + "." + names[b]] = buffers_[i][b];
+    }
+  }
+  for (std::size_t g = 0; g < groups_.size(); ++g) s.scalars["group" + std::to_string(g) + ".lr"] = groups_[g].lr;
+  return s;
+}
+
+void Optimizer::load_state(const OptimizerState& s) {
+  const std::vector<std::string> names = buffer_names();
+  auto fail = [&](const std::string& what) {
+    throw std::invalid_argument(std::string(name_) + "::load_state: " + what);
+  };
+  std::vector<const Var*> params;
+  for (const ParamGroup& g : groups_) {
+    for (const Var& p : g.params) params.push_back(&p);
+  }
+  std::vector<std::vector<TensorF>> buffers(params.size());
+  std::vector<std::int64_t> steps(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const std::string key = std::to_string(i) + ".step";
+    auto step = s.scalars.find(key);
+    if (step == s.scalars.end()) fail("missing '" + key + "'");
+    steps[i] = static_cast<std::int64_t>(step->second);
+    if (steps[i] == 0) continue;  // never updated: no buffers yet
+    for (const std::string& b : names) {
+      auto t = s.tensors.find(std::to_string(i) + "." + b);
+      if (t == s.tensors.end()) fail("missing '" + std::to_string(i) + "." + b + "'");
+      if (t->second.shape() != params[i]->shape()) {
+        fail("'" + t->first + "' has shape " + to_string(t->second.shape()) +
+             ", expected the parameter's shape " + to_string(params[i]->shape()));
+      }
+      buffers[i].push_back(t->second);
+    }
+  }
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    auto lr = s.scalars.find("group" + std::to_string(g) + ".lr");
+    if (lr == s.scalars.end()) fail("missing 'group" + std::to_string(g) + ".lr'");
+    groups_[g].lr = lr->second;
+  }
+  buffers_ = std::move(buffers);
+  steps_ = std::move(steps);
+}
+
+}  // namespace gg::optim

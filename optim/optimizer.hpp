@@ -1,0 +1,65 @@
+#pragma once
+// Optimizer: updates parameters from their gradients, over parameter groups that each carry
+// their own learning rate (as torch::optim::Optimizer). Parameters without a gradient are
+// skipped, as in PyTorch.
+#include <gategrad/autograd/variable.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace gg::optim {
+
+struct ParamGroup {
+  std::vector<Var> params;
+  double lr;
+};
+
+// Everything an optimizer must save for a resumed run to continue exactly: per-parameter
+// tensors (momentum buffers, moment estimates) named "<param index>.<buffer>", and scalars.
+struct OptimizerState {
+  std::map<std::string, TensorF> tensors;
+  std::map<std::string, double> scalars;
+};
+
+class Optimizer {
+ public:
+  Optimizer(std::vector<ParamGroup> groups, const char* name);
+  virtual ~Optimizer() = default;
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+
+  // One update of every parameter that has a gradient (runs without recording a graph).
+  void step();
+  void zero_grad();
+
+  std::vector<ParamGroup>& param_groups() { return groups_; }
+  const std::vector<ParamGroup>& param_groups() const { return groups_; }
+  // The first group's learning rate; set_lr sets every group's.
+  double lr() const { return groups_.front().lr; }
+  void set_lr(double lr);
+
+  OptimizerState state() const;
+  // Restores a saved state; throws std::invalid_argument naming the first missing or
+  // mis-shaped entry.
+  void load_state(const OptimizerState& state);
+
+ protected:
+  // Updates one parameter; `index` numbers parameters across groups in order, `buffers` are
+  // its state tensors (created on first use by the subclass), `step` its update count (already
+  // incremented for this update).
+  virtual void update(TensorF& param, const TensorF& grad, double lr, std::vector<TensorF>& buffers,
+                      std::int64_t step) = 0;
+  // Names of the per-parameter buffers, in the order update() keeps them.
+  virtual std::vector<std::string> buffer_names() const = 0;
+  static void check_hyper(const char* optimizer, const char* what, double value, double low,
+                          double high, bool high_inclusive = false);
+
+ private:
+  std::vector<ParamGroup> groups_;
+  const char* name_;
+  std::vector<std::vector<TensorF>> buffers_;  // per parameter, in index order
+  std::vector<std::int64_t> steps_;            // per parameter
+};
+
+}  // namespace gg::optim

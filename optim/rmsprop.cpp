@@ -1,0 +1,56 @@
+#include <gategrad/optim/rmsprop.hpp>
+
+#include <cmath>
+
+namespace gg::optim {
+
+RMSprop::RMSprop(std::vector<Var> params, const RMSpropOptions& options)
+    : Optimizer(std::vector<ParamGroup>{{std::move(params), options.lr}}, "RMSprop"),
+      options_(options) {
+  check_hyper("RMSprop", "alpha", options.smoothing, 0, 1, true);
+  check_hyper("RMSprop", "eps", options.epsilon, 0, INFINITY);
+  check_hyper("RMSprop", "weight_decay", options.decay, 0, INFINITY);
+  check_hyper("RMSprop", "momentum", options.mu, 0, INFINITY);
+}
+
+std::vector<std::string> RMSprop::buffer_names() const {
+  std::vector<std::string> names = {"square_avg"};
+  if (options_.mu > 0) names.push_back("momentum_buffer");
+  if (options_.center) names.push_back("grad_avg");
+  return names;
+}
+
+void RMSprop::update(TensorF& p, const TensorF& grad, double lr, std::vector<TensorF>& buffers,
+                     std::int64_t) {
+  const std::size_t needed = buffer_names().size();
+  while (buffers.size() < needed) buffers.push_back(TensorF::zeros(p.shape()));
+  const float alpha = static_cast<float>(options_.smoothing);
+  const float eps = static_cast<float>(options_.epsilon);
+  const float wd = static_cast<float>(options_.decay);
+  const float mu = static_cast<float>(options_.mu);
+  const float rate = static_cast<float>(lr);
+  float* w = p.data();
+  const float* g = grad.data();
+  float* v = buffers[0].data();
+  float* b = mu > 0 ? buffers[1].data() : nullptr;
+  float* a = options_.center ? buffers[mu > 0 ? 2 : 1].data() : nullptr;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const float d = g[i] + wd * w[i];
+    v[i] = alpha * v[i] + (1.0f - alpha) * d * d;
+    float denominator;
+    if (a != nullptr) {
+      a[i] = alpha * a[i] + (1.0f - alpha) * d;
+      denominator = std::sqrt(v[i] - a[i] * a[i]) + eps;
+    } else {
+      denominator = std::sqrt(v[i]) + eps;
+    }
+    if (b != nullptr) {
+      b[i] = mu * b[i] + d / denominator;
+      w[i] -= rate * b[i];
+    } else {
+      w[i] -= rate * d / denominator;
+    }
+  }
+}
+
+}  // namespace gg::optim

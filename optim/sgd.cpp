@@ -1,0 +1,50 @@
+#include <gategrad/optim/sgd.hpp>
+#include <gategrad/tensor/elementwise.hpp>
+
+#include <stdexcept>
+
+namespace gg::optim {
+
+SGD::SGD(std::vector<Var> params, const SGDOptions& options)
+    : SGD(std::vector<ParamGroup>{{std::move(params), options.lr}}, options) {}
+
+SGD::SGD(std::vector<ParamGroup> groups, const SGDOptions& options)
+    : Optimizer(std::move(groups), "SGD"), options_(options) {
+  check_hyper("SGD", "momentum", options.momentum_, 0, INFINITY);
+  check_hyper("SGD", "dampening", options.dampening_, 0, 1, true);
+  check_hyper("SGD", "weight_decay", options.weight_decay_, 0, INFINITY);
+  if (options.nesterov_ && (options.momentum_ <= 0 || options.dampening_ != 0)) {
+    throw std::invalid_argument("SGD: Nesterov momentum needs momentum > 0 and dampening = 0");
+  }
+}
+
+std::vector<std::string> SGD::buffer_names() const {
+  if (options_.momentum_ > 0) return {"momentum_buffer"};
+  return {};
+}
+
+void SGD::update(TensorF& p, const TensorF& grad, double lr, std::vector<TensorF>& buffers,
+                 std::int64_t step) {
+  const float wd = static_cast<float>(options_.weight_decay_);
+  const float mu = static_cast<float>(options_.momentum_);
+  const float damp = static_cast<float>(options_.dampening_);
+  const float rate = static_cast<float>(lr);
+  if (mu == 0.0f && wd == 0.0f) {
+    axpy_(-rate, grad, p);  // the homework's plain SGD: p -= lr * grad
+    return;
+  }
+  if (mu > 0.0f && buffers.empty()) buffers.push_back(TensorF::zeros(p.shape()));
+  float* w = p.data();
+  const float* g = grad.data();
+  float* b = mu > 0.0f ? buffers[0].data() : nullptr;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    float d = g[i] + wd * w[i];
+    if (b != nullptr) {
+      b[i] = step == 1 ? d : mu * b[i] + (1.0f - damp) * d;
+      d = options_.nesterov_ ? d + mu * b[i] : b[i];
+    }
+    w[i] -= rate * d;
+  }
+}
+
+}  // namespace gg::optim
