@@ -19,4 +19,5 @@ need_packages() {
 
 # What building and testing gategrad needs.
 BUILD_PACKAGES=(cmake make g++ python3 xtensor-dev libxsimd-dev xtl-dev catch2
-                libbenchmark-dev libopenblas-dev)
+                libbenchmark-dev libopenblas-dev zlib1g-dev nlohmann-json3-dev dataset-fashion-mnist
+                python3-torch python3-numpy)

@@ -1,0 +1,252 @@
+// Checkpoints: safetensors round trips, corrupt files, strict loading, atomic writes under a
+// kill, and a resumed run that ends exactly where an uninterrupted one does.
+#include "helpers.hpp"
+
+#include <gategrad/autograd/autograd.hpp>
+#include <gategrad/nn/layers.hpp>
+#include <gategrad/nn/loss.hpp>
+#include <gategrad/nn/serialize.hpp>
+#include <gategrad/optim/adam.hpp>
+#include <gategrad/optim/scheduler.hpp>
+#include <gategrad/optim/training_state.hpp>
+#include <gategrad/tensor/safetensors.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using Catch::Contains;
+using gg::Shape;
+using gg::TensorD;
+using gg::TensorF;
+using gg::Var;
+namespace fs = std::filesystem;
+namespace nn = gg::nn;
+namespace optim = gg::optim;
+
+namespace {
+
+// A scratch folder removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("gategrad_ckpt_" + std::to_string(::getpid()) + "_" +
+                                        std::to_string(counter()++));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+};
+
+std::string read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void write_bytes(const fs::path& p, const std::string& bytes) {
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+// A header + data file built by hand, for corrupting.
+std::string handmade(const std::string& json, const std::string& data) {
+  const std::uint64_t n = json.size();
+  return std::string(reinterpret_cast<const char*>(&n), 8) + json + data;
+}
+
+std::shared_ptr<nn::Sequential> small_mlp(gg::Generator& gen) {
+  return std::make_shared<nn::Sequential>(std::initializer_list<std::shared_ptr<nn::Module>>{
+      std::make_shared<nn::Linear>(nn::LinearOptions(6, 8).generator(gen)),
+      std::make_shared<nn::ReLU>(), std::make_shared<nn::Dropout>(0.2),
+      std::make_shared<nn::Linear>(nn::LinearOptions(8, 3).generator(gen))});
+}
+
+}  // namespace
+
+TEST_CASE("safetensors files read back bit-identically", "[checkpoint]") {
+  TempDir dir;
+  gg::SafetensorsFile file;
+  file.tensors.emplace_back("weights", gg::test::random_tensor<float>({3, 5}, 1));
+  file.tensors.emplace_back("exact", gg::test::random_tensor<double>({7}, 2));
+  file.tensors.emplace_back("scalar", TensorF::scalar(-0.0f));
+  file.tensors.emplace_back("empty", TensorF::zeros({0, 4}));
+  file.metadata["note"] = "hello";
+  gg::save_safetensors(dir.path / "a.safetensors", file);
+  const gg::SafetensorsFile back = gg::load_safetensors(dir.path / "a.safetensors");
+  REQUIRE(back.tensors.size() == 4);
+  CHECK(back.metadata.at("note") == "hello");
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(back.tensors[i].first == file.tensors[i].first);
+    std::visit([&](const auto& want) {
+      using Tensor = std::decay_t<decltype(want)>;
+      const Tensor& got = std::get<Tensor>(back.tensors[i].second);
+      REQUIRE(got.shape() == want.shape());
+      CHECK(std::memcmp(got.data(), want.data(), want.size() * sizeof(*want.data())) == 0);
+    }, file.tensors[i].second);
+  }
+  gg::save_safetensors(dir.path / "b.safetensors", back);
+  CHECK(read_bytes(dir.path / "a.safetensors") == read_bytes(dir.path / "b.safetensors"));
+  // The header is 8-byte aligned so the data can be mapped in place.
+  std::uint64_t n = 0;
+  std::memcpy(&n, read_bytes(dir.path / "a.safetensors").data(), 8);
+  CHECK(n % 8 == 0);
+}
+
+TEST_CASE("corrupt safetensors files name the file, what was found and what was expected",
+          "[checkpoint][errors]") {
+  TempDir dir;
+  const fs::path p = dir.path / "bad.safetensors";
+  CHECK_THROWS_WITH(gg::load_safetensors(dir.path / "missing.safetensors"),
+                    Contains("missing.safetensors: cannot open the file"));
+  write_bytes(p, "abc");
+  CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("bad.safetensors: the file has 3 bytes, expected at least"));
+  write_bytes(p, handmade("{}", "").substr(0, 8) + "{");
+  CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("header length 2 does not fit the file of 9 bytes"));
+  write_bytes(p, handmade("{\"a\": ", ""));
+  CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("the header is not valid JSON"));
+  write_bytes(p, handmade(R"({"a": {"dtype": "I8", "shape": [1], "data_offsets": [0, 1]}})", "x"));
+  CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("tensor 'a': dtype I8 is not supported, expected F32 or F64"));
+  write_bytes(p, handmade(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}})", "abcd"));
+  CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("tensor 'a': data_offsets span 4 bytes, expected 8 for F32 of shape (2,)"));
+  write_bytes(p, handmade(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})", "abcd"));
+  CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("data_offsets [0, 8] fall outside the 4 data bytes"));
+  write_bytes(p, handmade(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})", "abcdEXTRA"));
+  CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("the tensors cover 4 of the 9 data bytes"));
+  write_bytes(p, handmade(R"({"a": 3})", ""));
+  CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("tensor 'a': expected an object with dtype, shape and data_offsets"));
+}
+
+TEST_CASE("loading a model checks names, dtypes and shapes and names the first mismatch",
+          "[checkpoint][errors]") {
+  TempDir dir;
+  gg::Generator gen(1);
+  auto model = small_mlp(gen);
+  nn::save(*model, dir.path / "m.safetensors");
+  auto other = small_mlp(gen);
+  nn::load(*other, dir.path / "m.safetensors");
+  CHECK(gg::allclose(other->named_parameters()[0].second.data(), model->named_parameters()[0].second.data(), 0, 0));
+
+  const auto variant = [&](auto edit) {
+    gg::SafetensorsFile f = gg::load_safetensors(dir.path / "m.safetensors");
+    edit(f);
+    gg::save_safetensors(dir.path / "v.safetensors", f);
+    return dir.path / "v.safetensors";
+  };
+  const TensorF before = other->named_parameters()[0].second.data();
+  CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors.erase(f.tensors.begin() + 1); })),
+                    Contains("missing tensor '0.bias' (the model expects F32 of shape (8,))"));
+  CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors[0].second = TensorF::zeros({6, 8}); })),
+                    Contains("tensor '0.weight' has shape (6, 8), expected (8, 6)"));
+  CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors[0].second = TensorD::zeros({8, 6}); })),
+                    Contains("tensor '0.weight' has dtype F64, expected F32"));
+  CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors.emplace_back("extra", TensorF::zeros({1})); })),
+                    Contains("unexpected tensor 'extra' that the model does not have"));
+  // A failed load changes nothing.
+  CHECK(gg::allclose(other->named_parameters()[0].second.data(), before, 0, 0));
+}
+
+TEST_CASE("a save killed midway leaves the previous checkpoint intact", "[checkpoint]") {
+  TempDir dir;
+  const fs::path target = dir.path / "big.safetensors";
+  gg::SafetensorsFile a, b;
+  a.tensors.emplace_back("w", TensorF::full({4, 1 << 20}, 1.0f));  // 16 MiB each
+  b.tensors.emplace_back("w", TensorF::full({4, 1 << 20}, 2.0f));
+  gg::save_safetensors(target, a);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    for (int i = 0;; ++i) gg::save_safetensors(target, i % 2 ? a : b);  // until killed
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  CHECK(WIFSIGNALED(status));
+  // Whatever moment the kill hit, the target is one complete checkpoint or the other.
+  const gg::SafetensorsFile back = gg::load_safetensors(target);
+  const TensorF& w = std::get<TensorF>(back.tensors.at(0).second);
+  const float first = w.data()[0];
+  CHECK((first == 1.0f || first == 2.0f));
+  CHECK(w.data()[w.size() - 1] == first);
+}
+
+TEST_CASE("a run interrupted after epoch 1 and resumed ends with identical weights",
+          "[checkpoint]") {
+  TempDir dir;
+  const TensorF X = gg::test::random_tensor<float>({64, 6}, 7);
+  std::vector<std::int64_t> y(64);
+  for (std::size_t i = 0; i < 64; ++i) y[i] = static_cast<std::int64_t>(i % 3);
+
+  struct Run {
+    gg::Generator init_gen{11}, batch_gen{12};
+    std::shared_ptr<nn::Sequential> model = small_mlp(init_gen);
+    optim::Adam opt{model->parameters(), optim::AdamOptions(1e-2).weight_decay(1e-3)};
+    optim::ExponentialLR schedule{opt, 0.95};
+  };
+  // One epoch: 8 minibatches of 8 sampled with replacement, dropout from the default generator.
+  const auto epoch = [&](Run& run) {
+    for (int step = 0; step < 8; ++step) {
+      TensorF xb = TensorF::empty({8, 6});
+      std::vector<std::int64_t> yb(8);
+      for (std::size_t r = 0; r < 8; ++r) {
+        const std::size_t i = run.batch_gen.below(64);
+        std::copy_n(X.data() + i * 6, 6, xb.data() + r * 6);
+        yb[r] = y[i];
+      }
+      run.opt.zero_grad();
+      nn::cross_entropy((*run.model)(Var(xb)), yb).backward();
+      run.opt.step();
+    }
+    run.schedule.step();
+  };
+
+  gg::manual_seed(99);
+  Run straight;
+  epoch(straight);
+  epoch(straight);
+
+  gg::manual_seed(99);
+  {
+    Run first;
+    epoch(first);
+    nn::save(*first.model, dir.path / "model.safetensors");
+    optim::TrainingState state{first.opt.state(), {{"epoch", 1.0}, {"schedule_epoch", double(first.schedule.last_epoch())}},
+                               {{"batches", first.batch_gen.state()}, {"default", gg::default_generator().state()}}};
+    optim::save_training_state(dir.path / "state.safetensors", state);
+  }
+  gg::manual_seed(12345);  // the interruption: the process and its generators are gone
+  Run resumed;
+  nn::load(*resumed.model, dir.path / "model.safetensors");
+  const optim::TrainingState state = optim::load_training_state(dir.path / "state.safetensors");
+  resumed.opt.load_state(state.optimizer);
+  resumed.schedule.set_last_epoch(static_cast<std::int64_t>(state.progress.at("schedule_epoch")));
+  resumed.batch_gen.set_state(state.generators.at("batches"));
+  gg::default_generator().set_state(state.generators.at("default"));
+  CHECK(state.progress.at("epoch") == 1.0);
+  epoch(resumed);
+
+  const auto a = straight.model->named_parameters(), b = resumed.model->named_parameters();
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    INFO(a[i].first);
+    CHECK(std::memcmp(a[i].second.data().data(), b[i].second.data().data(), a[i].second.size() * 4) == 0);
+  }
+  CHECK(straight.opt.lr() == resumed.opt.lr());
+}
+
+TEST_CASE("a malformed training state names the entry", "[checkpoint][errors]") {
+  TempDir dir;
+  gg::SafetensorsFile f;
+  f.metadata["progress.epoch"] = "1.5";
+  gg::save_safetensors(dir.path / "s.safetensors", f);
+  CHECK_THROWS_WITH(optim::load_training_state(dir.path / "s.safetensors"),
+                    Contains("entry 'progress.epoch' holds '1.5', expected 16 hex digits"));
+}
