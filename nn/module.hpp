@@ -5,6 +5,7 @@
 // A module registers its parameters, buffers and child modules by name; parameters() and
 // named_parameters() recurse through children in registration order and name nested
 // parameters as PyTorch does ("fc1.weight", "0.bias"). train()/eval() reach every child.
+#include <gategrad/autograd/ops.hpp>  // operators on Var wherever models are written
 #include <gategrad/autograd/variable.hpp>
 
 #include <memory>

@@ -1,0 +1,39 @@
+#include <gategrad/apps/datasets.hpp>
+
+#include <stdexcept>
+
+namespace gg::app {
+
+Splits load_splits(const DataOptions& options) {
+  data::Dataset full, test;
+  std::size_t test_size = 0;  // 0: all
+  if (options.dataset == "fashion-mnist") {
+    const std::filesystem::path dir = options.dir.empty() ? data::kFashionMnistDir : options.dir;
+    full = data::load_fashion_mnist(dir, data::Split::Train);
+    test = data::load_fashion_mnist(dir, data::Split::Test);
+  } else if (options.dataset == "cifar10") {
+    if (options.dir.empty()) {
+      throw std::invalid_argument("--dataset cifar10 needs --data-dir: the folder holding CIFAR-10's "
+                                  "binary version (data_batch_1.bin .. data_batch_5.bin, test_batch.bin)");
+    }
+    full = data::load_cifar10(options.dir, data::Split::Train);
+    test = data::load_cifar10(options.dir, data::Split::Test);
+    test_size = 1000;  // the homework evaluates on the first 1,000 test images
+  } else {
+    throw std::invalid_argument("--dataset: got '" + options.dataset +
+                                "', expected fashion-mnist or cifar10");
+  }
+  if (test_size > 0 && test.size() > test_size) test = data::take_first(std::move(test), test_size);
+  auto [train, validation] = data::split_train_validation(std::move(full), options.validation);
+  Splits s{std::move(train), std::move(validation), std::move(test), TensorF::zeros({0})};
+  if (options.preprocess == Preprocess::MeanImage) {
+    s.mean_image = data::mean_image(s.train);
+    for (data::Dataset* d : {&s.train, &s.validation, &s.test}) data::subtract_mean_image(*d, s.mean_image);
+  } else {
+    s.mean_image = TensorF::zeros({s.train.dim()});
+    for (data::Dataset* d : {&s.train, &s.validation, &s.test}) data::scale_to_symmetric(*d);
+  }
+  return s;
+}
+
+}  // namespace gg::app

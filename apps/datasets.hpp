@@ -1,0 +1,32 @@
+#pragma once
+// The homework's data: which dataset, where, split how, preprocessed how.
+#include <gategrad/data/data.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace gg::app {
+
+enum class Preprocess {
+  MeanImage,  // the two-layer homework: raw pixel values 0..255 minus the training mean image
+  Symmetric,  // the PyTorch part: ToTensor() then Normalize(0.5, 0.5), i.e. x / 255 * 2 - 1
+};
+
+struct DataOptions {
+  std::string dataset = "fashion-mnist";  // or "cifar10"
+  std::filesystem::path dir;              // empty: the dataset's default folder
+  std::size_t validation = 1000;          // the last rows of the training files
+  Preprocess preprocess = Preprocess::MeanImage;
+};
+
+struct Splits {
+  data::Dataset train, validation, test;
+  TensorF mean_image;  // (D,), subtracted from every split under MeanImage (zeros otherwise)
+};
+
+// Loads and splits as the homework does: CIFAR-10 49,000 / 1,000 / the first 1,000 test images;
+// Fashion-MNIST 59,000 / 1,000 / all 10,000 test images. Throws std::invalid_argument for an
+// unknown dataset name, and the data layer's errors (which say how to get the files).
+Splits load_splits(const DataOptions& options);
+
+}  // namespace gg::app

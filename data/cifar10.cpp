@@ -1,0 +1,87 @@
+#include <gategrad/data/cifar10.hpp>
+#include <gategrad/data/error.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace gg::data {
+namespace {
+
+std::vector<std::filesystem::path> batch_files(const std::filesystem::path& dir, Split split) {
+  if (split == Split::Test) return {dir / "test_batch.bin"};
+  std::vector<std::filesystem::path> files;
+  for (int k = 1; k <= 5; ++k) files.push_back(dir / ("data_batch_" + std::to_string(k) + ".bin"));
+  return files;
+}
+
+[[noreturn]] void fail(const std::filesystem::path& file, const std::string& what) {
+  throw DataError("load_cifar10: " + file.string() + ": " + what);
+}
+
+// The number of records in `file`, after checking it exists and holds whole records.
+std::size_t count_records(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    fail(file, "no such file. Download CIFAR-10's binary version (cifar-10-binary.tar.gz from "
+               "https://www.cs.toronto.edu/~kriz/cifar.html), extract it and pass the folder "
+               "cifar-10-batches-bin that holds data_batch_1.bin .. data_batch_5.bin and "
+               "test_batch.bin");
+  }
+  const std::uintmax_t bytes = std::filesystem::file_size(file, ec);
+  if (ec) fail(file, "cannot read its size (" + ec.message() + ")");
+  if (bytes == 0 || bytes % kCifar10RecordBytes != 0) {
+    fail(file, "size " + std::to_string(bytes) + " bytes is not a whole, non-zero number of " +
+                   std::to_string(kCifar10RecordBytes) +
+                   "-byte records (1 label byte + 3072 pixel bytes): expected the binary "
+                   "version, not the Python or MATLAB one");
+  }
+  return static_cast<std::size_t>(bytes / kCifar10RecordBytes);
+}
+
+}  // namespace
+
+Dataset load_cifar10(const std::filesystem::path& dir, Split split) {
+  constexpr std::size_t D = kCifar10RecordBytes - 1;
+  const std::vector<std::filesystem::path> files = batch_files(dir, split);
+  // Check every file before reading any, so a missing fifth batch fails at once.
+  std::vector<std::size_t> records;
+  std::size_t n = 0;
+  for (const auto& file : files) n += records.emplace_back(count_records(file));
+
+  Dataset out;
+  out.name = std::string("CIFAR-10 ") + std::string(to_string(split));
+  out.image_shape = {3, 32, 32};
+  out.images = TensorF::empty({n, D});
+  out.labels.resize(n);
+  out.num_classes = 10;
+  out.class_names = {"airplane", "automobile", "bird",  "cat",  "deer",
+                     "dog",      "frog",       "horse", "ship", "truck"};
+
+  // Read a block of records at a time and convert the bytes straight into the image rows.
+  constexpr std::size_t kBlock = 1000;
+  std::vector<char> buffer(kBlock * kCifar10RecordBytes);
+  std::size_t row = 0;
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    std::ifstream in(files[f], std::ios::binary);
+    for (std::size_t first = 0; first < records[f]; first += kBlock) {
+      const std::size_t count = std::min(kBlock, records[f] - first);
+      in.read(buffer.data(), static_cast<std::streamsize>(count * kCifar10RecordBytes));
+      if (!in) fail(files[f], "read error at record " + std::to_string(first));
+      for (std::size_t r = 0; r < count; ++r, ++row) {
+        const auto* record =
+            reinterpret_cast<const unsigned char*>(buffer.data() + r * kCifar10RecordBytes);
+        if (record[0] > 9) {
+          fail(files[f], "label " + std::to_string(record[0]) + " in record " +
+                             std::to_string(first + r) + " (counting from 0), expected 0 to 9");
+        }
+        out.labels[row] = record[0];
+        std::copy(record + 1, record + 1 + D, out.images.data() + row * D);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace gg::data

@@ -1,0 +1,106 @@
+#pragma once
+// DataLoader: minibatches over a Dataset, one epoch per range-for.
+//
+//   DataLoader loader(train, DataLoaderOptions(200).shuffle(true).seed(1));
+//   for (int epoch = 0; epoch < 10; ++epoch)
+//     for (const Batch& batch : loader) step(batch.x, batch.y);   // x:(B,D) y:(B,)
+//
+// Lifetime: the loader keeps a reference to the dataset, which must outlive it (constructing
+// from a temporary does not compile). Each batch is written into one buffer the loader owns and
+// reuses, so a Batch& is valid until the next batch is produced; copy it to keep it.
+//
+// Reproducibility: each epoch starts from the identity order and, when shuffling, applies one
+// Fisher-Yates shuffle drawn from the loader's generator, so an epoch's order depends only on
+// the generator's state when the epoch begins. Save generator().state() between epochs and
+// restore it with set_state() to resume exactly.
+#include <gategrad/data/dataset.hpp>
+#include <gategrad/tensor/random.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace gg::data {
+
+struct DataLoaderOptions {
+  explicit DataLoaderOptions(std::size_t size) : batch_size(size) {}
+  // A new random order every epoch (off: rows in file order, as PyTorch's default).
+  DataLoaderOptions& shuffle(bool on) { shuffle_each_epoch = on; return *this; }
+  // Skip the last batch when it would be smaller than batch_size.
+  DataLoaderOptions& drop_last(bool on) { drop_last_batch = on; return *this; }
+  // Seed of the loader's generator.
+  DataLoaderOptions& seed(std::uint64_t value) { shuffle_seed = value; return *this; }
+
+  std::size_t batch_size;
+  bool shuffle_each_epoch = false;
+  bool drop_last_batch = false;
+  std::uint64_t shuffle_seed = 0;
+};
+
+struct Batch {
+  TensorF x;                         // (B, D): the selected rows of the dataset's images
+  std::vector<std::int64_t> y;       // (B,): their labels
+  std::vector<std::size_t> indices;  // (B,): which rows of the dataset they are
+  std::size_t size() const { return indices.size(); }
+};
+
+// Copies rows `indices` of `data` into `out`, reallocating out.x only when its shape changes.
+// Throws std::out_of_range for an index >= N.
+void gather_rows(const Dataset& data, const std::vector<std::size_t>& indices, Batch& out);
+
+class DataLoader {
+ public:
+  // Throws std::invalid_argument for batch_size 0, an empty or inconsistent dataset, or
+  // drop_last with fewer rows than one batch (no batch at all).
+  DataLoader(const Dataset& data, const DataLoaderOptions& options);
+  DataLoader(const Dataset&& data, const DataLoaderOptions& options) = delete;
+
+  // Batches per epoch: ceil(N / B), or floor(N / B) with drop_last.
+  std::size_t num_batches() const;
+  const DataLoaderOptions& options() const { return options_; }
+  const Dataset& dataset() const { return data_; }
+  Generator& generator() { return gen_; }
+
+  // One epoch: begin() draws the epoch's order (shuffling) and produces the first batch.
+  class Iterator;
+  struct Sentinel {};
+  Iterator begin();
+  Sentinel end() const { return {}; }
+
+  // The homework's SGD sampling, np.random.choice(N, batch_size): batch_size rows drawn
+  // uniformly and independently, with replacement, from `gen` (the loader's own or another).
+  // Writes into the same buffer as iteration.
+  const Batch& sample_batch(Generator& gen, std::size_t batch_size);
+
+ private:
+  void start_epoch();
+  void load_batch(std::size_t k);
+
+  const Dataset& data_;
+  DataLoaderOptions options_;
+  Generator gen_;
+  std::vector<std::size_t> order_;      // (N,): this epoch's row order
+  std::vector<std::size_t> selection_;  // (B,): rows of the batch being gathered
+  Batch batch_;
+};
+
+class DataLoader::Iterator {
+ public:
+  using difference_type = std::ptrdiff_t;
+  using value_type = Batch;
+
+  const Batch& operator*() const { return loader_->batch_; }
+  const Batch* operator->() const { return &loader_->batch_; }
+  Iterator& operator++();
+  void operator++(int) { ++*this; }
+  bool operator==(Sentinel) const { return k_ >= loader_->num_batches(); }
+  std::size_t batch_index() const { return k_; }
+
+ private:
+  friend class DataLoader;
+  explicit Iterator(DataLoader* loader) : loader_(loader) {}
+  DataLoader* loader_;
+  std::size_t k_ = 0;
+};
+
+}  // namespace gg::data

@@ -1,0 +1,25 @@
+#pragma once
+// The IDX format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/), big-endian:
+//   bytes 0-1  0x00 0x00
+//   byte  2    dtype: 0x08 unsigned byte (the only one read here), 0x09 signed byte,
+//              0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64
+//   byte  3    number of dimensions n
+//   then n uint32 sizes, outermost first, then prod(sizes) values in row-major order.
+// Files may be plain or gzip-compressed (as distributed); zlib reads both.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+namespace gg::data {
+
+struct IdxArray {
+  std::vector<std::size_t> dims;    // e.g. (60000, 28, 28) for the training images
+  std::vector<std::uint8_t> bytes;  // prod(dims) values, row-major
+};
+
+// Reads a whole unsigned-byte IDX file. Throws DataError naming the file when it is missing,
+// is not IDX, holds another dtype, or holds fewer or more payload bytes than its dims promise.
+IdxArray read_idx(const std::filesystem::path& path);
+
+}  // namespace gg::data

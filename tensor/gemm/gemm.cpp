@@ -1,0 +1,331 @@
+// Fast GEMM in the BLIS design. C:(M,N) := alpha * op(A):(M,K) * op(B):(K,N) + beta * C.
+//
+// Five loops around the micro-kernel (microkernel.hpp), blocked for the caches (blocking.hpp):
+//   jc over N by NC      packed B block (KC x NC) in L3
+//    pc over K by KC     pack B
+//     ic over M by MC    pack A: packed A block (MC x KC) in L2
+//      jr over NC by NR  B micro-panel (KC x NR) in L1
+//       ir over MC by MR A micro-panel streamed from L2; micro-kernel on one MR x NR tile
+// Threads claim bands of C (rows or columns, chosen per shape by a small cost model) and run
+// the five loops on each with their own packing buffers, so there are no barriers. A few rows (batch-1 inference) skip packing entirely (small_m.hpp).
+#include <gategrad/tensor/gemm.hpp>
+#include <gategrad/tensor/gemm/blocking.hpp>
+#include <gategrad/tensor/gemm/buffer.hpp>
+#include <gategrad/tensor/gemm/check.hpp>
+#include <gategrad/tensor/gemm/microkernel.hpp>
+#include <gategrad/tensor/gemm/packing.hpp>
+#include <gategrad/tensor/gemm/small_m.hpp>
+#include <gategrad/tensor/parallel.hpp>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <type_traits>
+
+namespace gg {
+namespace gemm_detail {
+namespace {
+
+constexpr std::size_t round_up(std::size_t x, std::size_t multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
+
+// Below this many flops per thread, waking another thread costs more than it saves.
+constexpr double min_flops_per_thread = 1.0e6;
+
+// At most this many column panels: the micro-kernel reads A in place instead of packing it.
+constexpr std::size_t a_in_place_max_panels = 4;
+
+// One call's operands, with the row/column offsets of a sub-rectangle of C applied by at().
+template <class T>
+struct Operands {
+  Trans trans_a, trans_b;
+  T alpha;
+  const T* A;
+  std::size_t lda;
+  const T* B;
+  std::size_t ldb;
+  T beta;
+  T* C;
+  std::size_t ldc;
+
+  // op(A)(i, p), op(B)(p, j) and C(i, j) addresses.
+  const T* a_at(std::size_t i, std::size_t p) const {
+    return trans_a == Trans::No ? A + i * lda + p : A + p * lda + i;
+  }
+  const T* b_at(std::size_t p, std::size_t j) const {
+    return trans_b == Trans::No ? B + p * ldb + j : B + j * ldb + p;
+  }
+  T* c_at(std::size_t i, std::size_t j) const { return C + i * ldc + j; }
+};
+
+// How the micro-kernel reads A in one call: from the packed block, or in place when packing
+// would cost more than it saves (few column panels, so each A element is used only a few
+// times).
+enum class ASource { packed, rows, columns };
+
+// C block (mc x nc) += A block * packed B block, tile by tile; edge tiles are computed whole
+// (zero padding) and only their valid part is written to C.
+//   source packed: a is the packed A block.
+//   source rows/columns: a is op(A)(ic, pc) in place (A stored (M,K) / (K,M), stride lda);
+//   the last partial row panel, if any, is packed into edge_panel so no row past mc is read.
+template <class T, ASource source>
+void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, T alpha, T beta, const T* a,
+                  std::size_t lda, T* edge_panel, const T* packed_b, T* c, std::size_t ldc) {
+  constexpr std::size_t MR = Blocking<T>::MR;
+  constexpr std::size_t NR = Blocking<T>::NR;
+  constexpr std::size_t W = Blocking<T>::W;
+  const std::size_t full_rows = source == ASource::packed ? mc : mc / MR * MR;
+  if constexpr (source != ASource::packed) {
+    if (full_rows < mc) {
+      const Trans trans = source == ASource::rows ? Trans::No : Trans::Yes;
+      const T* rest = source == ASource::rows ? a + full_rows * lda : a + full_rows;
+      pack_a<T, MR>(trans, mc - full_rows, kc, rest, lda, edge_panel);
+    }
+  }
+  const auto run_tile = [&](auto reader, const T* b_panel, std::size_t m, std::size_t n,
+                            T* c_tile) {
+    if (m == MR && n == NR) {
+      micro_kernel(kc, reader, b_panel, alpha, beta, c_tile, ldc);
+    } else if (n <= W) {
+      micro_kernel<T, 1, true>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
+    } else {
+      micro_kernel<T, Blocking<T>::NV, true>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
+    }
+  };
+  const auto tile_at = [&](std::size_t ir, std::size_t jr) {
+    const std::size_t m = std::min(MR, mc - ir);
+    const std::size_t n = std::min(NR, nc - jr);
+    const T* b_panel = packed_b + jr * kc;
+    T* c_tile = c + ir * ldc + jr;
+    if constexpr (source == ASource::packed) {
+      run_tile(PackedA<T>{a + ir * kc}, b_panel, m, n, c_tile);
+    } else if (ir >= full_rows) {
+      run_tile(PackedA<T>{edge_panel}, b_panel, m, n, c_tile);
+    } else if constexpr (source == ASource::rows) {
+      run_tile(RowsOfA<T>{a + ir * lda, lda}, b_panel, m, n, c_tile);
+    } else {
+      run_tile(ColumnsOfA<T>{a + ir, lda}, b_panel, m, n, c_tile);
+    }
+  };
+  // The B micro-panel stays in L1 while the A micro-panels stream from L2. (Swapping the
+  // loops for A read in place measured slower.)
+  for (std::size_t jr = 0; jr < nc; jr += NR) {
+    for (std::size_t ir = 0; ir < mc; ir += MR) tile_at(ir, jr);
+  }
+}
+
+// [begin, end) of part `index` of `parts` when `count` items are dealt in units of `unit`.
+struct Range {
+  std::size_t begin, end;
+};
+Range part_of(std::size_t count, std::size_t unit, int parts, int index) {
+  const std::size_t units = (count + unit - 1) / unit;
+  const std::size_t p = static_cast<std::size_t>(parts);
+  const std::size_t i = static_cast<std::size_t>(index);
+  return {std::min(count, units * i / p * unit), std::min(count, units * (i + 1) / p * unit)};
+}
+
+// The five loops on a rectangle of C (rows x cols) on the calling thread, with its own
+// packing buffers. K > 0.
+template <class T>
+void gemm_packed(const Operands<T>& op, Range rows, Range cols, std::size_t K) {
+  constexpr std::size_t MR = Blocking<T>::MR;
+  constexpr std::size_t NR = Blocking<T>::NR;
+  constexpr std::size_t MC = Blocking<T>::MC;
+  constexpr std::size_t KC = Blocking<T>::KC;
+  constexpr std::size_t NC = Blocking<T>::NC;
+  // Packing A touches every element of the block once more; the micro-kernel uses each
+  // element of A once per column panel. With few column panels, reading A in place is
+  // cheaper (measured on one core: (200,3072,50) 67 -> 100 GFLOP/s, 64^3 59 -> 123,
+  // (784,200,100) +12% going from two to four panels).
+  const std::size_t M = rows.end - rows.begin;
+  const std::size_t N = cols.end - cols.begin;
+  T* packed_b = packed_b_buffer<T>().get(std::min(KC, K) * round_up(std::min(NC, N), NR));
+  T* packed_a = packed_a_buffer<T>().get(round_up(std::min(MC, M), MR) * std::min(KC, K));
+  const bool pack_a_block = N > a_in_place_max_panels * NR;
+  for (std::size_t jc = cols.begin; jc < cols.end; jc += NC) {
+    const std::size_t nc = std::min(NC, cols.end - jc);
+    for (std::size_t pc = 0; pc < K; pc += KC) {
+      const std::size_t kc = std::min(KC, K - pc);
+      const T beta = pc == 0 ? op.beta : T(1);  // later K blocks accumulate
+      pack_b<T, NR>(op.trans_b, kc, nc, op.b_at(pc, jc), op.ldb, packed_b);
+      for (std::size_t ic = rows.begin; ic < rows.end; ic += MC) {
+        const std::size_t mc = std::min(MC, rows.end - ic);
+        T* c = op.c_at(ic, jc);
+        if (pack_a_block) {
+          pack_a<T, MR>(op.trans_a, mc, kc, op.a_at(ic, pc), op.lda, packed_a);
+          macro_kernel<T, ASource::packed>(mc, nc, kc, op.alpha, beta, packed_a, 0, nullptr,
+                                           packed_b, c, op.ldc);
+        } else if (op.trans_a == Trans::No) {
+          macro_kernel<T, ASource::rows>(mc, nc, kc, op.alpha, beta, op.a_at(ic, pc), op.lda,
+                                         packed_a, packed_b, c, op.ldc);
+        } else {
+          macro_kernel<T, ASource::columns>(mc, nc, kc, op.alpha, beta, op.a_at(ic, pc),
+                                            op.lda, packed_a, packed_b, c, op.ldc);
+        }
+      }
+    }
+  }
+}
+
+// Rows [0, M) (M small) and columns [n0, n1) of C without packing B.
+template <class T>
+void gemm_small_m(const Operands<T>& op, const T* a, std::size_t a_row, std::size_t a_col,
+                  std::size_t M, std::size_t n0, std::size_t n1, std::size_t K) {
+  const bool b_transposed = op.trans_b == Trans::Yes;
+  const T* b = op.b_at(0, n0);
+  for (std::size_t i = 0; i < M; i += 4) {
+    const T* a_rows = a + i * a_row;
+    T* c = op.c_at(i, n0);
+    const std::size_t N = n1 - n0;
+    const auto rows = [&](auto row_count) {
+      small_m_rows<T, decltype(row_count)::value>(b_transposed, N, K, a_rows, a_row, a_col, b,
+                                                   op.ldb, op.alpha, op.beta, c, op.ldc);
+    };
+    switch (std::min<std::size_t>(4, M - i)) {
+      case 1: rows(std::integral_constant<std::size_t, 1>{}); break;
+      case 2: rows(std::integral_constant<std::size_t, 2>{}); break;
+      case 3: rows(std::integral_constant<std::size_t, 3>{}); break;
+      default: rows(std::integral_constant<std::size_t, 4>{}); break;
+    }
+  }
+}
+
+// Runs body(thread_index) on `threads` threads (inline when 1); rethrows the first exception.
+template <class Body>
+void run_threads(int threads, const Body& body) {
+  if (threads == 1) {
+    body(0);
+    return;
+  }
+  std::exception_ptr error;
+#pragma omp parallel num_threads(threads)
+  {
+    try {
+      body(omp_get_thread_num());
+    } catch (...) {
+#pragma omp critical(gg_gemm_error)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+// How the threads share C: `chunks` bands of rows (MR panels) or of columns (NR panels),
+// claimed one at a time.
+struct Split {
+  bool by_rows = true;
+  int chunks = 1;
+};
+
+// Rows or columns: whichever gives the least modelled time on the busiest of `threads`
+// threads, counting its micro-kernel tiles (MR*NR*K FMAs each, at 2 vector FMAs per cycle)
+// and its packing (each thread packs its own rows of A and columns of B, about half a cycle
+// per element). Chunks are claimed in turn, so a thread that starts late (woken late, or
+// descheduled on a busy machine) leaves its chunks to the others. Column bands are cut twice
+// as fine as there are threads (each packs only its own columns of B, so this costs little);
+// row bands one per thread (each extra band would pack all of B again).
+template <class T>
+Split choose_split(int threads, std::size_t M, std::size_t N, std::size_t K) {
+  constexpr std::size_t MR = Blocking<T>::MR;
+  constexpr std::size_t NR = Blocking<T>::NR;
+  const std::size_t row_panels = (M + MR - 1) / MR;
+  const std::size_t col_panels = (N + NR - 1) / NR;
+  const auto cost = [&](std::size_t my_row_panels, std::size_t my_col_panels) {
+    const double tiles = static_cast<double>(my_row_panels * my_col_panels);
+    const double kernel_cycles = tiles * static_cast<double>(K * MR * Blocking<T>::NV) / 2.0;
+    const double pack_cycles = 0.5 * static_cast<double>(
+        K * (std::min(M, my_row_panels * MR) + std::min(N, my_col_panels * NR)));
+    return kernel_cycles + pack_cycles;
+  };
+  const std::size_t t = static_cast<std::size_t>(threads);
+  const double by_rows = cost((row_panels + t - 1) / t, col_panels);
+  const double by_cols = cost(row_panels, (col_panels + t - 1) / t);
+  if (by_rows <= by_cols) return {true, static_cast<int>(std::min(row_panels, t))};
+  return {false, static_cast<int>(std::min(col_panels, 2 * t))};
+}
+
+template <class T>
+void scale_c(std::size_t M, std::size_t N, T beta, T* C, std::size_t ldc) {
+  for (std::size_t i = 0; i < M; ++i) {
+    T* row = C + i * ldc;
+    if (beta == T(0)) {
+      std::fill_n(row, N, T(0));
+    } else {
+      for (std::size_t j = 0; j < N; ++j) row[j] *= beta;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gemm_detail
+
+template <class T>
+void gemm(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, std::size_t K, T alpha,
+          const T* A, std::size_t lda, const T* B, std::size_t ldb, T beta, T* C,
+          std::size_t ldc) {
+  using namespace gemm_detail;
+  check_gemm_args("gemm", trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    scale_c(M, N, beta, C, ldc);
+    return;
+  }
+  const Operands<T> op{trans_a, trans_b, alpha, A, lda, B, ldb, beta, C, ldc};
+  const double flops = 2.0 * static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
+  const int threads = static_cast<int>(std::max(
+      1.0, std::min(static_cast<double>(num_threads()), flops / min_flops_per_thread)));
+
+  if (M <= Blocking<T>::small_m) {
+    // op(A)(i, k) = a[i * a_row + k * a_col]; the dot-product path (B transposed) wants
+    // contiguous rows of op(A), so a transposed A is first copied (M*K elements, tiny).
+    const T* a = A;
+    std::size_t a_row = trans_a == Trans::No ? lda : 1;
+    std::size_t a_col = trans_a == Trans::No ? 1 : lda;
+    if (trans_b == Trans::Yes && trans_a == Trans::Yes) {
+      T* rows = packed_a_buffer<T>().get(M * K);
+      for (std::size_t i = 0; i < M; ++i) {
+        for (std::size_t k = 0; k < K; ++k) rows[i * K + k] = A[k * lda + i];
+      }
+      a = rows;
+      a_row = K;
+      a_col = 1;
+    }
+    constexpr std::size_t W = Blocking<T>::W;
+    const int parts = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), (N + W - 1) / W));
+    run_threads(parts, [&](int t) {
+      const Range cols = part_of(N, W, parts, t);
+      if (cols.begin < cols.end) gemm_small_m(op, a, a_row, a_col, M, cols.begin, cols.end, K);
+    });
+    return;
+  }
+
+  // One fork and join per call and no barriers: each chunk packs its own panels. Sharing
+  // the packed B between row-split threads saves a few percent of packing on an idle machine,
+  // but every barrier waits out a whole scheduler time slice whenever the machine is
+  // oversubscribed (measured 0.9 ms -> 218 ms for (200,3072,50) on 2 threads beside a build).
+  const Split split = threads == 1 ? Split{} : choose_split<T>(threads, M, N, K);
+  std::atomic<int> next_chunk{0};
+  run_threads(std::min(threads, split.chunks), [&](int) {
+    for (int chunk = next_chunk++; chunk < split.chunks; chunk = next_chunk++) {
+      const Range band = split.by_rows ? part_of(M, Blocking<T>::MR, split.chunks, chunk)
+                                       : part_of(N, Blocking<T>::NR, split.chunks, chunk);
+      const Range rows = split.by_rows ? band : Range{0, M};
+      const Range cols = split.by_rows ? Range{0, N} : band;
+      if (rows.begin < rows.end && cols.begin < cols.end) gemm_packed(op, rows, cols, K);
+    }
+  });
+}
+
+template void gemm<float>(Trans, Trans, std::size_t, std::size_t, std::size_t, float,
+                          const float*, std::size_t, const float*, std::size_t, float, float*,
+                          std::size_t);
+template void gemm<double>(Trans, Trans, std::size_t, std::size_t, std::size_t, double,
+                           const double*, std::size_t, const double*, std::size_t, double,
+                           double*, std::size_t);
+
+}  // namespace gg
