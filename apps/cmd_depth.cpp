@@ -1,7 +1,7 @@
 #include <gategrad/apps/architecture.hpp>
 #include <gategrad/apps/commands.hpp>
 #include <gategrad/apps/evaluate.hpp>
-#include <gategrad/apps/report/atomic_file.hpp>
+#include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/plots.hpp>
 #include <gategrad/apps/report/results_table.hpp>
 #include <gategrad/apps/report/tee_log.hpp>
@@ -92,7 +92,7 @@ int run_depth(const DepthCommand& command) {
                     "MLP depth on " + command.data.dataset + ": TA and VA after " + std::to_string(command.epochs) + " epochs");
   std::string legend;
   for (std::size_t a = 0; a < archs.size(); ++a) legend += std::to_string(a + 1) + ". " + archs[a].name + "\n";
-  report::write_text_atomically(dir / "results.md", "# gategrad depth\n\n" + table.str() + "\n" + line + "\n\n" + legend);
+  gg::write_file_atomically(dir / "results.md", "# gategrad depth\n\n" + table.str() + "\n" + line + "\n\n" + legend);
   log.line("outputs in " + dir.string() + " (results.md, depth.png, model.safetensors of the best)");
   return 0;
 }

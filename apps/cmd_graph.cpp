@@ -1,5 +1,5 @@
 #include <gategrad/apps/commands.hpp>
-#include <gategrad/apps/report/atomic_file.hpp>
+#include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/tee_log.hpp>
 #include <gategrad/autograd/autograd.hpp>
 
@@ -41,7 +41,7 @@ int run_graph(const GraphCommand& command) {
   Var J = cross_entropy(z3, y) + (l2_penalty(W1, 0.25) + l2_penalty(W2, 0.25));
   J.set_name("J");
   const std::filesystem::path dot_file = dir / "graph.dot";
-  report::write_text_atomically(dot_file, to_dot(J, "J = CE(relu(X W1 + b1) W2 + b2, y) + reg (|W1|^2 + |W2|^2)"));
+  gg::write_file_atomically(dot_file, to_dot(J, "J = CE(relu(X W1 + b1) W2 + b2, y) + reg (|W1|^2 + |W2|^2)"));
   log.line("wrote " + dot_file.string());
   if (render_png(dot_file, dir / "graph.png")) {
     log.line("wrote " + (dir / "graph.png").string());

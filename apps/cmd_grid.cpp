@@ -1,6 +1,6 @@
 #include <gategrad/apps/commands.hpp>
 #include <gategrad/apps/evaluate.hpp>
-#include <gategrad/apps/report/atomic_file.hpp>
+#include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/progress.hpp>
 #include <gategrad/apps/report/results_table.hpp>
 #include <gategrad/apps/report/tee_log.hpp>
@@ -55,7 +55,7 @@ int run_grid(const GridCommand& command) {
   log << "\n" << table.str();
   if (!best.model) {
     log.line("error: every configuration diverged; lower the learning rates");
-    report::write_text_atomically(dir / "results.md", "# gategrad grid\n\n" + table.str());
+    gg::write_file_atomically(dir / "results.md", "# gategrad grid\n\n" + table.str());
     return 3;
   }
   const double test_accuracy = evaluate_accuracy(*best.model, splits.test);
@@ -64,7 +64,7 @@ int run_grid(const GridCommand& command) {
                 best_config.lr, best_config.reg, best_config.hidden, best.val_accuracy, test_accuracy);
   log.line(line);
   save_two_layer_outputs(dir, best, splits, std::string("Best of the grid on ") + command.data.dataset);
-  report::write_text_atomically(dir / "results.md", "# gategrad grid\n\n" + table.str() + "\n" + line +
+  gg::write_file_atomically(dir / "results.md", "# gategrad grid\n\n" + table.str() + "\n" + line +
                                                         " (the test set was evaluated once, on the best configuration only)\n");
   log.line("outputs of the best configuration in " + dir.string() +
            " (loss_accuracy.png, weights.png, history.csv, results.md, model.safetensors)");

@@ -1,7 +1,7 @@
 #include <gategrad/apps/commands.hpp>
 #include <gategrad/apps/evaluate.hpp>
 #include <gategrad/apps/report/results_table.hpp>
-#include <gategrad/apps/report/atomic_file.hpp>
+#include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/history.hpp>
 #include <gategrad/apps/report/tee_log.hpp>
 #include <gategrad/nn/serialize.hpp>
@@ -49,7 +49,7 @@ int run_twolayer(const TwoLayerCommand& command) {
                  std::to_string(c.iters), std::to_string(c.batch), std::to_string(c.dropout),
                  report::format_fixed(result.val_accuracy, 3), test_cell, report::format_fixed(result.seconds, 2)});
   save_two_layer_outputs(dir, result, splits, "Two-layer net on " + command.data.dataset);
-  report::write_text_atomically(dir / "results.md", "# gategrad twolayer\n\n" + table.str());
+  gg::write_file_atomically(dir / "results.md", "# gategrad twolayer\n\n" + table.str());
   std::snprintf(line, sizeof line, "training took %.2f s; outputs in ", result.seconds);
   log.line(line + dir.string() + " (loss_accuracy.png, weights.png, history.csv, results.md, model.safetensors)");
   return 0;

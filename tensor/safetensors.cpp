@@ -1,3 +1,4 @@
+#include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/tensor/safetensors.hpp>
 
 #include <nlohmann/json.hpp>
@@ -5,9 +6,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
-#include <unistd.h>
 
 namespace gg {
 
@@ -22,53 +21,7 @@ constexpr std::uint64_t kMaxHeader = 100u << 20;  // as the reference implementa
   throw FormatError("load_safetensors: " + path.string() + ": " + what);
 }
 
-std::runtime_error system_error(const std::string& what, const std::filesystem::path& path) {
-  return std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
-}
-
-void write_all(int fd, const char* data, std::size_t size, const std::filesystem::path& path) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw system_error("write_file_atomically: cannot write", path);
-    }
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-}
-
 }  // namespace
-
-void write_file_atomically(const std::filesystem::path& path, const std::string& bytes) {
-  const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
-  const std::filesystem::path tmp = folder / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw system_error("write_file_atomically: cannot create", tmp);
-  try {
-    write_all(fd, bytes.data(), bytes.size(), tmp);
-    if (::fsync(fd) != 0) throw system_error("write_file_atomically: cannot flush", tmp);
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  if (::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    throw system_error("write_file_atomically: cannot close", tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const auto error = system_error("write_file_atomically: cannot rename into place", path);
-    ::unlink(tmp.c_str());
-    throw error;
-  }
-  // Make the rename itself durable.
-  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-}
 
 void save_safetensors(const std::filesystem::path& path, const SafetensorsFile& file) {
   nlohmann::ordered_json header = nlohmann::ordered_json::object();

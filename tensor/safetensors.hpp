@@ -37,8 +37,4 @@ void save_safetensors(const std::filesystem::path& path, const SafetensorsFile& 
 // truncated or corrupt header, unknown dtype, offsets that do not match shapes or the file).
 SafetensorsFile load_safetensors(const std::filesystem::path& path);
 
-// Writes `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the folder).
-// Throws std::runtime_error naming the path and the system error.
-void write_file_atomically(const std::filesystem::path& path, const std::string& bytes);
-
 }  // namespace gg

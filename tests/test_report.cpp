@@ -1,6 +1,7 @@
 // The report outputs of the gategrad program: files read back and checked value by value, PNGs
 // decoded with libpng, figures drawn by the installed gnuplot.
 #include <gategrad/apps/report/report.hpp>
+#include <gategrad/tensor/atomic_file.hpp>
 
 #include <catch2/catch.hpp>
 #include <png.h>
@@ -177,23 +178,23 @@ TEST_CASE("malformed history CSV errors name the file, the line and the problem"
 // ---------------------------------------------------------------------------------------------
 // Atomic writes
 
-TEST_CASE("write_text_atomically replaces the content and leaves no temporary file", "[report]") {
+TEST_CASE("write_file_atomically replaces the content and leaves no temporary file", "[report]") {
   TempDir dir;
   const fs::path path = dir.path / "results.md";
-  report::write_text_atomically(path, "first version, rather long\n");
+  gg::write_file_atomically(path, "first version, rather long\n");
   CHECK(read_file(path) == "first version, rather long\n");
-  report::write_text_atomically(path, "second\n");
+  gg::write_file_atomically(path, "second\n");
   CHECK(read_file(path) == "second\n");
   const std::string binary("a\0b\xff", 4);
-  report::write_text_atomically(path, binary);
+  gg::write_file_atomically(path, binary);
   CHECK(read_file(path) == binary);
   CHECK(folder_entries(dir.path) == std::vector<std::string>{"results.md"});
 }
 
-TEST_CASE("write_text_atomically errors name the path and the reason", "[report]") {
+TEST_CASE("write_file_atomically errors name the path and the reason", "[report]") {
   TempDir dir;
   const fs::path path = dir.path / "no such folder" / "results.md";
-  CHECK_THROWS_WITH(report::write_text_atomically(path, "x"),
+  CHECK_THROWS_WITH(gg::write_file_atomically(path, "x"),
                     Contains("no such folder") && Contains("No such file or directory"));
   CHECK(folder_entries(dir.path).empty());
 }

@@ -1,4 +1,4 @@
-#include <gategrad/apps/report/atomic_file.hpp>
+#include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/history.hpp>
 
 #include <array>
@@ -79,7 +79,7 @@ void write_history_csv(const std::filesystem::path& path, const std::vector<Epoc
     }
     text += '\n';
   }
-  write_text_atomically(path, text);
+  gg::write_file_atomically(path, text);
 }
 
 std::vector<EpochRecord> read_history_csv(const std::filesystem::path& path) {

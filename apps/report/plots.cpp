@@ -1,4 +1,4 @@
-#include <gategrad/apps/report/atomic_file.hpp>
+#include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/plots.hpp>
 
 #include <algorithm>
@@ -53,7 +53,7 @@ void check_png_path(const char* op, const std::filesystem::path& png) {
 
 void write_and_draw(const std::filesystem::path& png, const std::string& script) {
   const std::filesystem::path script_path = sibling(png, ".gp");
-  write_text_atomically(script_path, script);
+  gg::write_file_atomically(script_path, script);
   run_gnuplot(script_path);
 }
 
@@ -81,7 +81,7 @@ void plot_loss_and_accuracy(const std::filesystem::path& png,
     append_value(loss_text, loss_per_iteration[i]);
     loss_text += '\n';
   }
-  write_text_atomically(loss_dat, loss_text);
+  gg::write_file_atomically(loss_dat, loss_text);
 
   const std::filesystem::path accuracy_dat = sibling(png, "_accuracy.dat");
   std::string accuracy_text = "# epoch train_accuracy val_accuracy\n";
@@ -92,7 +92,7 @@ void plot_loss_and_accuracy(const std::filesystem::path& png,
     append_value(accuracy_text, record.val_accuracy);
     accuracy_text += '\n';
   }
-  write_text_atomically(accuracy_dat, accuracy_text);
+  gg::write_file_atomically(accuracy_dat, accuracy_text);
 
   std::string script = preamble(png, 1000, 800);
   script += "set multiplot layout 2,1 title " + gnuplot_quote(title) + " font 'Sans,14'\n";
@@ -178,7 +178,7 @@ void plot_bars(const std::filesystem::path& png, const std::vector<std::string>&
       if (std::isfinite(value)) highest = std::max(highest, value);
     }
   }
-  write_text_atomically(dat, text);
+  gg::write_file_atomically(dat, text);
 
   const int width = std::max(800, 110 * static_cast<int>(labels.size()) + 200);
   // About 7 pixels per character at 11 pt; a label wider than its group is rotated.

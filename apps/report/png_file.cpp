@@ -1,4 +1,4 @@
-#include <gategrad/apps/report/atomic_file.hpp>
+#include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/png_file.hpp>
 
 #include <png.h>
@@ -49,7 +49,7 @@ void write_png(const std::filesystem::path& path, std::span<const std::uint8_t> 
     throw std::runtime_error(where + "libpng cannot encode the image: " + message);
   }
   bytes.resize(size);
-  write_text_atomically(path, bytes);
+  gg::write_file_atomically(path, bytes);
 }
 
 }  // namespace gg::report

@@ -1,7 +1,6 @@
 #pragma once
 // Everything a training run writes: history CSV, figures, weight images, markdown tables,
 // progress lines and the log.
-#include <gategrad/apps/report/atomic_file.hpp>
 #include <gategrad/apps/report/gnuplot.hpp>
 #include <gategrad/apps/report/history.hpp>
 #include <gategrad/apps/report/plots.hpp>

@@ -1,4 +1,4 @@
-#include <gategrad/apps/report/atomic_file.hpp>
+#include <gategrad/tensor/atomic_file.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,11 +9,11 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace gg::report {
+namespace gg {
 namespace {
 
 std::runtime_error system_error(const std::string& what, const std::filesystem::path& path) {
-  return std::runtime_error("write_text_atomically: " + what + " '" + path.string() +
+  return std::runtime_error("write_file_atomically: " + what + " '" + path.string() +
                             "': " + std::strerror(errno));
 }
 
@@ -46,9 +46,9 @@ int create_temporary(const std::filesystem::path& path, std::filesystem::path& t
 
 }  // namespace
 
-void write_text_atomically(const std::filesystem::path& path, const std::string& bytes) {
+void write_file_atomically(const std::filesystem::path& path, const std::string& bytes) {
   if (path.filename().empty()) {
-    throw std::invalid_argument("write_text_atomically: '" + path.string() +
+    throw std::invalid_argument("write_file_atomically: '" + path.string() +
                                 "' names a folder, expected a file path");
   }
   std::filesystem::path tmp;
@@ -80,4 +80,4 @@ void write_text_atomically(const std::filesystem::path& path, const std::string&
   }
 }
 
-}  // namespace gg::report
+}  // namespace gg
