@@ -36,6 +36,10 @@ constexpr std::size_t round_up(std::size_t x, std::size_t multiple) {
 // Below this many flops per thread, waking another thread costs more than it saves.
 constexpr double min_flops_per_thread = 1.0e6;
 
+// From this size of B on, the few-rows path splits the columns of B between threads whatever
+// the flop count.
+constexpr std::size_t small_m_parallel_bytes = std::size_t{512} << 10;
+
 // At most this many column panels: the micro-kernel reads A in place instead of packing it.
 constexpr std::size_t a_in_place_max_panels = 4;
 
@@ -222,31 +226,19 @@ struct Split {
   int chunks = 1;
 };
 
-// Rows or columns: whichever gives the least modelled time on the busiest of `threads`
-// threads, counting its micro-kernel tiles (MR*NR*K FMAs each, at 2 vector FMAs per cycle)
-// and its packing (each thread packs its own rows of A and columns of B, about half a cycle
-// per element). Chunks are claimed in turn, so a thread that starts late (woken late, or
-// descheduled on a busy machine) leaves its chunks to the others. Column bands are cut twice
-// as fine as there are threads (each packs only its own columns of B, so this costs little);
-// row bands one per thread (each extra band would pack all of B again).
+// Rows or columns. A row band needs all of op(B) (each thread packs the whole K x N of B) and
+// a column band all of op(A) (each thread packs, or reads in place, the whole M x K of A), so
+// split the dimension that duplicates the smaller operand: rows when N <= M. (A cost model
+// that counted tiles and packing but not the repeated in-place reads of A picked columns for
+// (200,784,100) and ran slower on 2 threads than on 1.) Chunks are claimed in turn, so a
+// thread that starts late leaves its chunk to the other.
 template <class T>
-Split choose_split(int threads, std::size_t M, std::size_t N, std::size_t K) {
-  constexpr std::size_t MR = Blocking<T>::MR;
-  constexpr std::size_t NR = Blocking<T>::NR;
-  const std::size_t row_panels = (M + MR - 1) / MR;
-  const std::size_t col_panels = (N + NR - 1) / NR;
-  const auto cost = [&](std::size_t my_row_panels, std::size_t my_col_panels) {
-    const double tiles = static_cast<double>(my_row_panels * my_col_panels);
-    const double kernel_cycles = tiles * static_cast<double>(K * MR * Blocking<T>::NV) / 2.0;
-    const double pack_cycles = 0.5 * static_cast<double>(
-        K * (std::min(M, my_row_panels * MR) + std::min(N, my_col_panels * NR)));
-    return kernel_cycles + pack_cycles;
-  };
+Split choose_split(int threads, std::size_t M, std::size_t N) {
+  const std::size_t row_panels = (M + Blocking<T>::MR - 1) / Blocking<T>::MR;
+  const std::size_t col_panels = (N + Blocking<T>::NR - 1) / Blocking<T>::NR;
   const std::size_t t = static_cast<std::size_t>(threads);
-  const double by_rows = cost((row_panels + t - 1) / t, col_panels);
-  const double by_cols = cost(row_panels, (col_panels + t - 1) / t);
-  if (by_rows <= by_cols) return {true, static_cast<int>(std::min(row_panels, t))};
-  return {false, static_cast<int>(std::min(col_panels, 2 * t))};
+  const bool by_rows = col_panels < t || (row_panels >= t && N <= M);
+  return {by_rows, static_cast<int>(std::min(by_rows ? row_panels : col_panels, t))};
 }
 
 template <class T>
@@ -295,8 +287,12 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, std::size_
       a_row = K;
       a_col = 1;
     }
+    // Few flops but a large B is memory-bound: each thread then streams its own columns of B
+    // through its own core (batch-1 (1,784,256) reads 784 KiB of B per call).
     constexpr std::size_t W = Blocking<T>::W;
-    const int parts = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), (N + W - 1) / W));
+    const int small_threads = K * N * sizeof(T) >= small_m_parallel_bytes ? num_threads() : threads;
+    const int parts = static_cast<int>(
+        std::min<std::size_t>(static_cast<std::size_t>(small_threads), (N + W - 1) / W));
     run_threads(parts, [&](int t) {
       const Range cols = part_of(N, W, parts, t);
       if (cols.begin < cols.end) gemm_small_m(op, a, a_row, a_col, M, cols.begin, cols.end, K);
@@ -306,9 +302,10 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, std::size_
 
   // One fork and join per call and no barriers: each chunk packs its own panels. Sharing
   // the packed B between row-split threads saves a few percent of packing on an idle machine,
-  // but every barrier waits out a whole scheduler time slice whenever the machine is
-  // oversubscribed (measured 0.9 ms -> 218 ms for (200,3072,50) on 2 threads beside a build).
-  const Split split = threads == 1 ? Split{} : choose_split<T>(threads, M, N, K);
+  // but each barrier can wait out a scheduler time slice when the machine is oversubscribed
+  // (beside a parallel build, (200,3072,50) on 2 threads: 218 ms per call with a shared B and
+  // 24 barriers, 4-12 ms with one join).
+  const Split split = threads == 1 ? Split{} : choose_split<T>(threads, M, N);
   std::atomic<int> next_chunk{0};
   run_threads(std::min(threads, split.chunks), [&](int) {
     for (int chunk = next_chunk++; chunk < split.chunks; chunk = next_chunk++) {

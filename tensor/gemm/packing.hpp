@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #if XSIMD_WITH_AVX512F
 #include <immintrin.h>
 #endif
@@ -85,6 +86,23 @@ inline void transpose_rows_16(const T* const* rows, std::size_t p, T* dst, std::
 }
 #endif
 
+// The first `count` (< lanes) elements at p, zeros after them; p[count:] is not read.
+template <class T>
+inline Batch<T> load_first(const T* p, std::size_t count) {
+#if XSIMD_WITH_AVX512F
+  const auto mask = static_cast<std::uint32_t>((std::uint64_t{1} << count) - 1u);
+  if constexpr (sizeof(T) == 4) {
+    return _mm512_maskz_loadu_ps(static_cast<__mmask16>(mask), p);
+  } else {
+    return _mm512_maskz_loadu_pd(static_cast<__mmask8>(mask), p);
+  }
+#else
+  alignas(64) T lanes[Batch<T>::size] = {};
+  for (std::size_t j = 0; j < count; ++j) lanes[j] = p[j];
+  return Batch<T>::load_aligned(lanes);
+#endif
+}
+
 // a points at op(A)(0, 0) of the block: A + i0*lda + p0 (Trans::No) or A + p0*lda + i0 (Yes).
 template <class T, std::size_t MR>
 void pack_a(Trans trans_a, std::size_t mc, std::size_t kc, const T* a, std::size_t lda, T* dst) {
@@ -146,9 +164,17 @@ void pack_b(Trans trans_b, std::size_t kc, std::size_t nc, const T* b, std::size
         }
       }
       if (full < nc) {
+        // The last, partial panel (narrow N: 50 of 64 columns for an MLP's 50 outputs) with
+        // masked loads rather than element by element.
         T* out = dst + full * kc + p * NR;
-        for (std::size_t j = 0; j < nc - full; ++j) out[j] = src[full + j];
-        for (std::size_t j = nc - full; j < NR; ++j) out[j] = T(0);
+        constexpr std::size_t W = Batch<T>::size;
+        for (std::size_t v = 0; v < NR; v += W) {
+          const std::size_t first = full + v;
+          const Batch<T> x = first + W <= nc ? Batch<T>::load_unaligned(src + first)
+                             : first < nc    ? load_first(src + first, nc - first)
+                                             : Batch<T>(T(0));
+          x.store_aligned(out + v);
+        }
       }
     }
     return;

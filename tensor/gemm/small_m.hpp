@@ -91,6 +91,10 @@ void small_m_rows(bool b_transposed, std::size_t N, std::size_t K, const T* a, s
     for (; j + JB * W <= N; j += JB * W) {
       rows_times_b<T, R, JB>(K, a, a_row, a_col, b + j, ldb, alpha, beta, c + j, ldc);
     }
+    constexpr std::size_t half = std::max<std::size_t>(1, JB / 2);  // e.g. a thread's half of N
+    for (; j + half * W <= N; j += half * W) {
+      rows_times_b<T, R, half>(K, a, a_row, a_col, b + j, ldb, alpha, beta, c + j, ldc);
+    }
     for (; j + W <= N; j += W) {
       rows_times_b<T, R, 1>(K, a, a_row, a_col, b + j, ldb, alpha, beta, c + j, ldc);
     }
