@@ -50,7 +50,7 @@ void save_safetensors(const std::filesystem::path& path, const SafetensorsFile& 
   out += json;
   for (const auto& [name, any] : file.tensors) {
     std::visit([&](const auto& t) {
-      out.append(reinterpret_cast<const char*>(t.data()), t.size() * sizeof(*t.data()));
+      if (t.size() > 0) out.append(reinterpret_cast<const char*>(t.data()), t.size() * sizeof(*t.data()));
     }, any);
   }
   write_file_atomically(path, out);
@@ -120,7 +120,7 @@ SafetensorsFile load_safetensors(const std::filesystem::path& path) {
     covered += end - begin;
     in.seekg(static_cast<std::streamoff>(8 + n + begin));
     const auto read_into = [&](auto tensor) {
-      in.read(reinterpret_cast<char*>(tensor.data()), static_cast<std::streamsize>(end - begin));
+      if (end > begin) in.read(reinterpret_cast<char*>(tensor.data()), static_cast<std::streamsize>(end - begin));
       if (!in) bad("the data could not be read");
       file.tensors.emplace_back(name, std::move(tensor));
     };

@@ -89,7 +89,7 @@ TEST_CASE("safetensors files read back bit-identically", "[checkpoint]") {
       using Tensor = std::decay_t<decltype(want)>;
       const Tensor& got = std::get<Tensor>(back.tensors[i].second);
       REQUIRE(got.shape() == want.shape());
-      CHECK(std::memcmp(got.data(), want.data(), want.size() * sizeof(*want.data())) == 0);
+      if (want.size() > 0) CHECK(std::memcmp(got.data(), want.data(), want.size() * sizeof(*want.data())) == 0);
     }, file.tensors[i].second);
   }
   gg::save_safetensors(dir.path / "b.safetensors", back);
