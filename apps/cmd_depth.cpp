@@ -89,7 +89,8 @@ int run_depth(const DepthCommand& command) {
   log.line(line);
   nn::save(*best, dir / "model.safetensors", {{"source", "gategrad depth"}, {"architecture", archs[best_index].spec}});
   report::plot_bars(dir / "depth.png", labels, train_acc, val_acc,
-                    "MLP depth on " + command.data.dataset + ": TA and VA after " + std::to_string(command.epochs) + " epochs");
+                    "MLP depth on " + command.data.dataset + ": TA and VA after " + std::to_string(command.epochs) + " epochs",
+                    "architecture (numbered as in results.md)");
   std::string legend;
   for (std::size_t a = 0; a < archs.size(); ++a) legend += std::to_string(a + 1) + ". " + archs[a].name + "\n";
   gg::write_file_atomically(dir / "results.md", "# gategrad depth\n\n" + table.str() + "\n" + line + "\n\n" + legend);

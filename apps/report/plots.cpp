@@ -146,7 +146,7 @@ void plot_loss_and_accuracy(const std::filesystem::path& png,
 
 void plot_bars(const std::filesystem::path& png, const std::vector<std::string>& labels,
                const std::vector<double>& train, const std::vector<double>& val,
-               const std::string& title) {
+               const std::string& title, const std::string& xlabel) {
   constexpr const char* op = "plot_bars";
   check_png_path(op, png);
   if (labels.empty() || labels.size() != train.size() || labels.size() != val.size()) {
@@ -192,6 +192,7 @@ void plot_bars(const std::filesystem::path& png, const std::vector<std::string>&
             "set grid noxtics ytics\nset xtics nomirror scale 0\n"
             "set ylabel 'Accuracy'\nset key top left\n";
   if (rotate) script += "set xtics rotate by 30 right\n";
+  if (!xlabel.empty()) script += "set xlabel " + gnuplot_quote(xlabel) + "\n";
   // Accuracies as fractions get a fixed 0..1 axis and three decimals; anything else (percent,
   // a loss) an axis fitted to the data. Either way there is headroom above the tallest bar for
   // its value and for the key.

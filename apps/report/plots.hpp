@@ -31,8 +31,9 @@ void plot_loss_and_accuracy(const std::filesystem::path& png,
 // A grouped bar chart, train and val side by side for each label (the MLP depth table), the
 // value printed above each bar. Labels too long to sit side by side are rotated.
 // labels, train and val must have the same, non-zero length.
+// `xlabel` names what the labels are (empty: no axis label).
 void plot_bars(const std::filesystem::path& png, const std::vector<std::string>& labels,
                const std::vector<double>& train, const std::vector<double>& val,
-               const std::string& title);
+               const std::string& title, const std::string& xlabel = "");
 
 }  // namespace gg::report
