@@ -257,38 +257,64 @@ Tensor<T> relu_backward(const Tensor<T>& y, const Tensor<T>& dy) {
   return dx;
 }
 
-#define GG_INSTANTIATE(T)                                                                  \
-  template Tensor<T> neg(const Tensor<T>&);                                                \
-  template Tensor<T> exp(const Tensor<T>&);                                                \
-  template Tensor<T> log(const Tensor<T>&);                                                \
-  template Tensor<T> sqrt(const Tensor<T>&);                                               \
-  template Tensor<T> square(const Tensor<T>&);                                             \
-  template Tensor<T> relu(const Tensor<T>&);                                               \
-  template Tensor<T> sigmoid(const Tensor<T>&);                                            \
-  template Tensor<T> tanh(const Tensor<T>&);                                               \
-  template Tensor<T> add(const Tensor<T>&, const Tensor<T>&);                              \
-  template Tensor<T> sub(const Tensor<T>&, const Tensor<T>&);                              \
-  template Tensor<T> mul(const Tensor<T>&, const Tensor<T>&);                              \
-  template Tensor<T> div(const Tensor<T>&, const Tensor<T>&);                              \
-  template Tensor<T> maximum(const Tensor<T>&, const Tensor<T>&);                          \
-  template Tensor<T> add(const Tensor<T>&, T);                                             \
-  template Tensor<T> sub(const Tensor<T>&, T);                                             \
-  template Tensor<T> sub(T, const Tensor<T>&);                                             \
-  template Tensor<T> mul(const Tensor<T>&, T);                                             \
-  template Tensor<T> div(const Tensor<T>&, T);                                             \
-  template Tensor<T> div(T, const Tensor<T>&);                                             \
-  template Tensor<T> maximum(const Tensor<T>&, T);                                         \
-  template Tensor<T>& add_(Tensor<T>&, const Tensor<T>&);                                  \
-  template Tensor<T>& sub_(Tensor<T>&, const Tensor<T>&);                                  \
-  template Tensor<T>& mul_(Tensor<T>&, const Tensor<T>&);                                  \
-  template Tensor<T>& div_(Tensor<T>&, const Tensor<T>&);                                  \
-  template Tensor<T>& mul_(Tensor<T>&, T);                                                 \
-  template void axpy_(T, const Tensor<T>&, Tensor<T>&);                                    \
-  template Tensor<T> softmax(const Tensor<T>&);                                            \
-  template Tensor<T> log_softmax(const Tensor<T>&);                                        \
-  template Tensor<T> relu_backward(const Tensor<T>&, const Tensor<T>&);
-GG_INSTANTIATE(float)
-GG_INSTANTIATE(double)
-#undef GG_INSTANTIATE
+// Explicit instantiations: the library is compiled once for float and for double.
+template Tensor<float> neg(const Tensor<float>&);
+template Tensor<float> exp(const Tensor<float>&);
+template Tensor<float> log(const Tensor<float>&);
+template Tensor<float> sqrt(const Tensor<float>&);
+template Tensor<float> square(const Tensor<float>&);
+template Tensor<float> relu(const Tensor<float>&);
+template Tensor<float> sigmoid(const Tensor<float>&);
+template Tensor<float> tanh(const Tensor<float>&);
+template Tensor<float> add(const Tensor<float>&, const Tensor<float>&);
+template Tensor<float> sub(const Tensor<float>&, const Tensor<float>&);
+template Tensor<float> mul(const Tensor<float>&, const Tensor<float>&);
+template Tensor<float> div(const Tensor<float>&, const Tensor<float>&);
+template Tensor<float> maximum(const Tensor<float>&, const Tensor<float>&);
+template Tensor<float> add(const Tensor<float>&, float);
+template Tensor<float> sub(const Tensor<float>&, float);
+template Tensor<float> sub(float, const Tensor<float>&);
+template Tensor<float> mul(const Tensor<float>&, float);
+template Tensor<float> div(const Tensor<float>&, float);
+template Tensor<float> div(float, const Tensor<float>&);
+template Tensor<float> maximum(const Tensor<float>&, float);
+template Tensor<float>& add_(Tensor<float>&, const Tensor<float>&);
+template Tensor<float>& sub_(Tensor<float>&, const Tensor<float>&);
+template Tensor<float>& mul_(Tensor<float>&, const Tensor<float>&);
+template Tensor<float>& div_(Tensor<float>&, const Tensor<float>&);
+template Tensor<float>& mul_(Tensor<float>&, float);
+template void axpy_(float, const Tensor<float>&, Tensor<float>&);
+template Tensor<float> softmax(const Tensor<float>&);
+template Tensor<float> log_softmax(const Tensor<float>&);
+template Tensor<float> relu_backward(const Tensor<float>&, const Tensor<float>&);
+template Tensor<double> neg(const Tensor<double>&);
+template Tensor<double> exp(const Tensor<double>&);
+template Tensor<double> log(const Tensor<double>&);
+template Tensor<double> sqrt(const Tensor<double>&);
+template Tensor<double> square(const Tensor<double>&);
+template Tensor<double> relu(const Tensor<double>&);
+template Tensor<double> sigmoid(const Tensor<double>&);
+template Tensor<double> tanh(const Tensor<double>&);
+template Tensor<double> add(const Tensor<double>&, const Tensor<double>&);
+template Tensor<double> sub(const Tensor<double>&, const Tensor<double>&);
+template Tensor<double> mul(const Tensor<double>&, const Tensor<double>&);
+template Tensor<double> div(const Tensor<double>&, const Tensor<double>&);
+template Tensor<double> maximum(const Tensor<double>&, const Tensor<double>&);
+template Tensor<double> add(const Tensor<double>&, double);
+template Tensor<double> sub(const Tensor<double>&, double);
+template Tensor<double> sub(double, const Tensor<double>&);
+template Tensor<double> mul(const Tensor<double>&, double);
+template Tensor<double> div(const Tensor<double>&, double);
+template Tensor<double> div(double, const Tensor<double>&);
+template Tensor<double> maximum(const Tensor<double>&, double);
+template Tensor<double>& add_(Tensor<double>&, const Tensor<double>&);
+template Tensor<double>& sub_(Tensor<double>&, const Tensor<double>&);
+template Tensor<double>& mul_(Tensor<double>&, const Tensor<double>&);
+template Tensor<double>& div_(Tensor<double>&, const Tensor<double>&);
+template Tensor<double>& mul_(Tensor<double>&, double);
+template void axpy_(double, const Tensor<double>&, Tensor<double>&);
+template Tensor<double> softmax(const Tensor<double>&);
+template Tensor<double> log_softmax(const Tensor<double>&);
+template Tensor<double> relu_backward(const Tensor<double>&, const Tensor<double>&);
 
 }  // namespace gg
