@@ -204,28 +204,16 @@ Tensor<T> softmax(const Tensor<T>& x) {
   Tensor<T> y = Tensor<T>::empty(x.shape());
   const std::size_t n = x.shape().back();
   const std::size_t rows = n == 0 ? 0 : x.size() / n;
-  constexpr std::size_t L = detail::kLanes<T>;
   for (std::size_t r = 0; r < rows; ++r) {
     const T* xr = x.data() + r * n;
     T* yr = y.data() + r * n;
     // Subtracting the row maximum keeps exp() finite for logits of any magnitude.
-    T max_value = xr[0];
-    std::size_t i = 0;
-    if (n >= L) {
-      Batch<T> vmax = Batch<T>::load_unaligned(xr);
-      for (i = L; i + L <= n; i += L) vmax = xsimd::max(vmax, Batch<T>::load_unaligned(xr + i));
-      max_value = detail::hmax(vmax);
-    }
-    for (; i < n; ++i) max_value = std::max(max_value, xr[i]);
+    const T max_value = detail::contiguous_max(xr, n);
     const auto shifted_exp = [max_value](const auto& v) {
       return xsimd::exp(v - decltype(v)(max_value));
     };
     detail::map(xr, yr, n, shifted_exp);
-    Batch<T> vsum(T(0));
-    for (i = 0; i + L <= n; i += L) vsum += Batch<T>::load_unaligned(yr + i);
-    T sum = xsimd::hadd(vsum);
-    for (; i < n; ++i) sum += yr[i];
-    const T inv = T(1) / sum;
+    const T inv = T(1) / detail::contiguous_sum(yr, n);
     detail::map(yr, yr, n, [inv](const auto& v) { return v * decltype(v)(inv); });
   }
   return y;
@@ -240,7 +228,7 @@ Tensor<T> log_softmax(const Tensor<T>& x) {
   for (std::size_t r = 0; r < rows; ++r) {
     const T* xr = x.data() + r * n;
     T* yr = y.data() + r * n;
-    const T max_value = *std::max_element(xr, xr + n);
+    const T max_value = detail::contiguous_max(xr, n);
     T sum = 0;
     for (std::size_t i = 0; i < n; ++i) sum += std::exp(xr[i] - max_value);
     const T shift = max_value + std::log(sum);

@@ -39,39 +39,6 @@ AxisSplit split_at(std::string_view op, const Shape& shape, std::ptrdiff_t axis,
   return s;
 }
 
-// Sum of n contiguous values; four independent accumulators hide the add latency and make
-// float rounding grow more slowly than a single running sum.
-template <class T>
-T contiguous_sum(const T* x, std::size_t n) {
-  constexpr std::size_t L = detail::kLanes<T>;
-  Batch<T> acc0(T(0)), acc1(T(0)), acc2(T(0)), acc3(T(0));
-  std::size_t i = 0;
-  for (; i + 4 * L <= n; i += 4 * L) {
-    acc0 += Batch<T>::load_unaligned(x + i);
-    acc1 += Batch<T>::load_unaligned(x + i + L);
-    acc2 += Batch<T>::load_unaligned(x + i + 2 * L);
-    acc3 += Batch<T>::load_unaligned(x + i + 3 * L);
-  }
-  for (; i + L <= n; i += L) acc0 += Batch<T>::load_unaligned(x + i);
-  T total = xsimd::hadd((acc0 + acc1) + (acc2 + acc3));
-  for (; i < n; ++i) total += x[i];
-  return total;
-}
-
-template <class T>
-T contiguous_max(const T* x, std::size_t n) {  // n >= 1
-  constexpr std::size_t L = detail::kLanes<T>;
-  T best = x[0];
-  std::size_t i = 0;
-  if (n >= L) {
-    Batch<T> acc = Batch<T>::load_unaligned(x);
-    for (i = L; i + L <= n; i += L) acc = xsimd::max(acc, Batch<T>::load_unaligned(x + i));
-    best = detail::hmax(acc);
-  }
-  for (; i < n; ++i) best = std::max(best, x[i]);
-  return best;
-}
-
 // out(o, j) = reduce over l of x(o, l, j): for inner > 1 whole rows are combined with vector
 // ops (a column sum of a (B, N) matrix streams B rows of N); for inner == 1 each row collapses.
 template <class T, class Op>
@@ -79,8 +46,8 @@ void reduce_axis(const T* x, const AxisSplit& s, T* out, Op op) {
   if (s.inner == 1) {
     for (std::size_t o = 0; o < s.outer; ++o) {
       const T* row = x + o * s.len;
-      if constexpr (std::is_same_v<Op, SumOp>) out[o] = contiguous_sum(row, s.len);
-      else out[o] = contiguous_max(row, s.len);
+      if constexpr (std::is_same_v<Op, SumOp>) out[o] = detail::contiguous_sum(row, s.len);
+      else out[o] = detail::contiguous_max(row, s.len);
     }
     return;
   }
@@ -105,7 +72,7 @@ void require_nonempty(std::string_view op, const Shape& shape, std::size_t len) 
 
 template <class T>
 Tensor<T> sum(const Tensor<T>& x) {
-  return Tensor<T>::scalar(contiguous_sum(x.data(), x.size()));
+  return Tensor<T>::scalar(detail::contiguous_sum(x.data(), x.size()));
 }
 
 template <class T>
@@ -119,7 +86,7 @@ Tensor<T> sum(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
 
 template <class T>
 Tensor<T> mean(const Tensor<T>& x) {
-  return Tensor<T>::scalar(contiguous_sum(x.data(), x.size()) / static_cast<T>(x.size()));
+  return Tensor<T>::scalar(detail::contiguous_sum(x.data(), x.size()) / static_cast<T>(x.size()));
 }
 
 template <class T>
@@ -133,7 +100,7 @@ Tensor<T> mean(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
 template <class T>
 Tensor<T> max(const Tensor<T>& x) {
   require_nonempty("max", x.shape(), x.size());
-  return Tensor<T>::scalar(contiguous_max(x.data(), x.size()));
+  return Tensor<T>::scalar(detail::contiguous_max(x.data(), x.size()));
 }
 
 template <class T>

@@ -1,6 +1,7 @@
 // The gategrad program end to end, on tiny datasets the test writes in both official formats
 // (gzip IDX as Fashion-MNIST ships, CIFAR-10 binary batches): every subcommand, its outputs,
 // and its handling of bad input.
+#include "temp_dir.hpp"
 #include <catch2/catch.hpp>
 
 #include <zlib.h>
@@ -20,6 +21,8 @@ using Catch::Contains;
 
 namespace {
 
+using gg::test::TempDir;
+
 struct Outcome {
   int exit_code;
   std::string output;  // stdout and stderr together
@@ -37,11 +40,6 @@ Outcome run(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("gategrad_app_" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 // Image i of class c: a bright band in a class-dependent place plus noise, so a net can learn it.
 std::vector<std::uint8_t> pixel_values(std::size_t n, std::size_t dim, std::vector<std::uint8_t>& labels,
@@ -109,11 +107,11 @@ fs::path write_cifar10(const fs::path& root) {
 TEST_CASE("every subcommand runs end to end on both dataset formats", "[app]") {
   TempDir tmp;
   const std::vector<std::pair<std::string, fs::path>> datasets = {
-      {"fashion-mnist", write_fashion_mnist(tmp.path)}, {"cifar10", write_cifar10(tmp.path)}};
+      {"fashion-mnist", write_fashion_mnist(tmp.path())}, {"cifar10", write_cifar10(tmp.path())}};
   for (const auto& [name, dir] : datasets) {
     INFO(name);
     const std::string data = " --dataset " + name + " --data-dir '" + dir.string() + "' --val-size 50";
-    const fs::path tl = tmp.path / (name + "-twolayer");
+    const fs::path tl = tmp.path() / (name + "-twolayer");
     Outcome r = run("--threads 1 twolayer" + data + " --iters 60 --batch 20 --hidden 16 --lr 1e-3 --reg 0.01 --test --out '" + tl.string() + "'");
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
@@ -129,7 +127,7 @@ TEST_CASE("every subcommand runs end to end on both dataset formats", "[app]") {
     std::getline(history, header);
     CHECK(header == "epoch,iteration,loss,train_accuracy,val_accuracy,lr,seconds");
 
-    const fs::path gr = tmp.path / (name + "-grid");
+    const fs::path gr = tmp.path() / (name + "-grid");
     r = run("grid" + data + " --iters 30 --batch 20 --lr 1e-4,1e-3 --reg 0.01 --hidden 8 --out '" + gr.string() + "'");
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
@@ -138,7 +136,7 @@ TEST_CASE("every subcommand runs end to end on both dataset formats", "[app]") {
     CHECK(fs::exists(gr / "results.md"));
     CHECK(fs::exists(gr / "weights.png"));
 
-    const fs::path dp = tmp.path / (name + "-depth");
+    const fs::path dp = tmp.path() / (name + "-depth");
     r = run("depth" + data + " --epochs 1 --batch 40 --hidden 8 --arch linear,relu,linear --arch 'linear,sigmoid,linear,dropout(0.2),linear' --out '" + dp.string() + "'");
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
@@ -146,7 +144,7 @@ TEST_CASE("every subcommand runs end to end on both dataset formats", "[app]") {
     CHECK_THAT(r.output, Contains("TEA: "));
     CHECK(fs::exists(dp / "depth.png"));
   }
-  const fs::path graph = tmp.path / "graph";
+  const fs::path graph = tmp.path() / "graph";
   const Outcome g = run("graph --out '" + graph.string() + "'");
   CHECK(g.exit_code == 0);
   CHECK(fs::exists(graph / "graph.dot"));
@@ -155,8 +153,8 @@ TEST_CASE("every subcommand runs end to end on both dataset formats", "[app]") {
 TEST_CASE("a learning rate that makes the loss NaN stops the run and keeps the last good state",
           "[app][errors]") {
   TempDir tmp;
-  const fs::path dir = write_fashion_mnist(tmp.path);
-  const fs::path out = tmp.path / "nan";
+  const fs::path dir = write_fashion_mnist(tmp.path());
+  const fs::path out = tmp.path() / "nan";
   // With 400 - 50 rows and batch 35 an epoch is 10 iterations: epoch 0 is recorded before the loss blows up.
   const Outcome r = run("--threads 1 twolayer --data-dir '" + dir.string() + "' --val-size 50 --iters 200 --batch 35 --lr 1e4 --reg 0 --out '" + out.string() + "'");
   INFO(r.output);
@@ -190,7 +188,7 @@ TEST_CASE("bad command lines get a clear message and a non-zero exit", "[app][er
     CHECK_THAT(r.output, Contains(message));
   }
   TempDir tmp;
-  const Outcome missing = run("twolayer --data-dir '" + (tmp.path / "nothing").string() + "' --out '" + (tmp.path / "o").string() + "'");
+  const Outcome missing = run("twolayer --data-dir '" + (tmp.path() / "nothing").string() + "' --out '" + (tmp.path() / "o").string() + "'");
   CHECK(missing.exit_code != 0);
   CHECK_THAT(missing.output, Contains("nothing"));
 }

@@ -1,5 +1,6 @@
 // Checkpoints: safetensors round trips, corrupt files, strict loading, atomic writes under a
 // kill, and a resumed run that ends exactly where an uninterrupted one does.
+#include "temp_dir.hpp"
 #include "helpers.hpp"
 
 #include <gategrad/autograd/autograd.hpp>
@@ -32,20 +33,8 @@ namespace optim = gg::optim;
 
 namespace {
 
-// A scratch folder removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("gategrad_ckpt_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(counter()++));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  static int& counter() {
-    static int n = 0;
-    return n;
-  }
-};
+using gg::test::TempDir;
+
 
 std::string read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -79,8 +68,8 @@ TEST_CASE("safetensors files read back bit-identically", "[checkpoint]") {
   file.tensors.emplace_back("scalar", TensorF::scalar(-0.0f));
   file.tensors.emplace_back("empty", TensorF::zeros({0, 4}));
   file.metadata["note"] = "hello";
-  gg::save_safetensors(dir.path / "a.safetensors", file);
-  const gg::SafetensorsFile back = gg::load_safetensors(dir.path / "a.safetensors");
+  gg::save_safetensors(dir.path() / "a.safetensors", file);
+  const gg::SafetensorsFile back = gg::load_safetensors(dir.path() / "a.safetensors");
   REQUIRE(back.tensors.size() == 4);
   CHECK(back.metadata.at("note") == "hello");
   for (std::size_t i = 0; i < 4; ++i) {
@@ -92,19 +81,19 @@ TEST_CASE("safetensors files read back bit-identically", "[checkpoint]") {
       if (want.size() > 0) CHECK(std::memcmp(got.data(), want.data(), want.size() * sizeof(*want.data())) == 0);
     }, file.tensors[i].second);
   }
-  gg::save_safetensors(dir.path / "b.safetensors", back);
-  CHECK(read_bytes(dir.path / "a.safetensors") == read_bytes(dir.path / "b.safetensors"));
+  gg::save_safetensors(dir.path() / "b.safetensors", back);
+  CHECK(read_bytes(dir.path() / "a.safetensors") == read_bytes(dir.path() / "b.safetensors"));
   // The header is 8-byte aligned so the data can be mapped in place.
   std::uint64_t n = 0;
-  std::memcpy(&n, read_bytes(dir.path / "a.safetensors").data(), 8);
+  std::memcpy(&n, read_bytes(dir.path() / "a.safetensors").data(), 8);
   CHECK(n % 8 == 0);
 }
 
 TEST_CASE("corrupt safetensors files name the file, what was found and what was expected",
           "[checkpoint][errors]") {
   TempDir dir;
-  const fs::path p = dir.path / "bad.safetensors";
-  CHECK_THROWS_WITH(gg::load_safetensors(dir.path / "missing.safetensors"),
+  const fs::path p = dir.path() / "bad.safetensors";
+  CHECK_THROWS_WITH(gg::load_safetensors(dir.path() / "missing.safetensors"),
                     Contains("missing.safetensors: cannot open the file"));
   write_bytes(p, "abc");
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("bad.safetensors: the file has 3 bytes, expected at least"));
@@ -129,16 +118,16 @@ TEST_CASE("loading a model checks names, dtypes and shapes and names the first m
   TempDir dir;
   gg::Generator gen(1);
   auto model = small_mlp(gen);
-  nn::save(*model, dir.path / "m.safetensors");
+  nn::save(*model, dir.path() / "m.safetensors");
   auto other = small_mlp(gen);
-  nn::load(*other, dir.path / "m.safetensors");
+  nn::load(*other, dir.path() / "m.safetensors");
   CHECK(gg::allclose(other->named_parameters()[0].second.data(), model->named_parameters()[0].second.data(), 0, 0));
 
   const auto variant = [&](auto edit) {
-    gg::SafetensorsFile f = gg::load_safetensors(dir.path / "m.safetensors");
+    gg::SafetensorsFile f = gg::load_safetensors(dir.path() / "m.safetensors");
     edit(f);
-    gg::save_safetensors(dir.path / "v.safetensors", f);
-    return dir.path / "v.safetensors";
+    gg::save_safetensors(dir.path() / "v.safetensors", f);
+    return dir.path() / "v.safetensors";
   };
   const TensorF before = other->named_parameters()[0].second.data();
   CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors.erase(f.tensors.begin() + 1); })),
@@ -155,7 +144,7 @@ TEST_CASE("loading a model checks names, dtypes and shapes and names the first m
 
 TEST_CASE("a save killed midway leaves the previous checkpoint intact", "[checkpoint]") {
   TempDir dir;
-  const fs::path target = dir.path / "big.safetensors";
+  const fs::path target = dir.path() / "big.safetensors";
   gg::SafetensorsFile a, b;
   a.tensors.emplace_back("w", TensorF::full({4, 1 << 20}, 1.0f));  // 16 MiB each
   b.tensors.emplace_back("w", TensorF::full({4, 1 << 20}, 2.0f));
@@ -217,15 +206,15 @@ TEST_CASE("a run interrupted after epoch 1 and resumed ends with identical weigh
   {
     Run first;
     epoch(first);
-    nn::save(*first.model, dir.path / "model.safetensors");
+    nn::save(*first.model, dir.path() / "model.safetensors");
     optim::TrainingState state{first.opt.state(), {{"epoch", 1.0}, {"schedule_epoch", double(first.schedule.last_epoch())}},
                                {{"batches", first.batch_gen.state()}, {"default", gg::default_generator().state()}}};
-    optim::save_training_state(dir.path / "state.safetensors", state);
+    optim::save_training_state(dir.path() / "state.safetensors", state);
   }
   gg::manual_seed(12345);  // the interruption: the process and its generators are gone
   Run resumed;
-  nn::load(*resumed.model, dir.path / "model.safetensors");
-  const optim::TrainingState state = optim::load_training_state(dir.path / "state.safetensors");
+  nn::load(*resumed.model, dir.path() / "model.safetensors");
+  const optim::TrainingState state = optim::load_training_state(dir.path() / "state.safetensors");
   resumed.opt.load_state(state.optimizer);
   resumed.schedule.set_last_epoch(static_cast<std::int64_t>(state.progress.at("schedule_epoch")));
   resumed.batch_gen.set_state(state.generators.at("batches"));
@@ -246,7 +235,7 @@ TEST_CASE("a malformed training state names the entry", "[checkpoint][errors]") 
   TempDir dir;
   gg::SafetensorsFile f;
   f.metadata["progress.epoch"] = "1.5";
-  gg::save_safetensors(dir.path / "s.safetensors", f);
-  CHECK_THROWS_WITH(optim::load_training_state(dir.path / "s.safetensors"),
+  gg::save_safetensors(dir.path() / "s.safetensors", f);
+  CHECK_THROWS_WITH(optim::load_training_state(dir.path() / "s.safetensors"),
                     Contains("entry 'progress.epoch' holds '1.5', expected 16 hex digits"));
 }

@@ -1,4 +1,5 @@
 // The IDX, Fashion-MNIST and CIFAR-10 readers, on small files written into a temporary folder.
+#include "temp_dir.hpp"
 #include <gategrad/data/cifar10.hpp>
 #include <gategrad/data/error.hpp>
 #include <gategrad/data/fashion_mnist.hpp>
@@ -20,27 +21,8 @@ using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-// A fresh folder under the system's temporary directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("gategrad_data_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
+using gg::test::TempDir;
 
- private:
-  fs::path path_;
-};
 
 void write_plain(const fs::path& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary);

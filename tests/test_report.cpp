@@ -1,5 +1,6 @@
 // The report outputs of the gategrad program: files read back and checked value by value, PNGs
 // decoded with libpng, figures drawn by the installed gnuplot.
+#include "temp_dir.hpp"
 #include <gategrad/apps/report/report.hpp>
 #include <gategrad/tensor/atomic_file.hpp>
 
@@ -21,23 +22,8 @@ namespace report = gg::report;
 
 namespace {
 
-// A fresh folder per test, removed at the end.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("gategrad_report_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
+using gg::test::TempDir;
+
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -99,7 +85,7 @@ TEST_CASE("history CSV round trip keeps every double exactly", "[report]") {
       {3, 1L << 40, std::numeric_limits<double>::quiet_NaN(), 4.9e-324, 1.7976931348623157e308,
        -0.0, inf},
   };
-  const fs::path path = dir.path / "history.csv";
+  const fs::path path = dir.path() / "history.csv";
   report::write_history_csv(path, records);
 
   const std::string text = read_file(path);
@@ -122,15 +108,15 @@ TEST_CASE("history CSV round trip keeps every double exactly", "[report]") {
 
 TEST_CASE("history CSV with no records reads back empty", "[report]") {
   TempDir dir;
-  report::write_history_csv(dir.path / "h.csv", {});
-  CHECK(read_file(dir.path / "h.csv") ==
+  report::write_history_csv(dir.path() / "h.csv", {});
+  CHECK(read_file(dir.path() / "h.csv") ==
         "epoch,iteration,loss,train_accuracy,val_accuracy,lr,seconds\n");
-  CHECK(report::read_history_csv(dir.path / "h.csv").empty());
+  CHECK(report::read_history_csv(dir.path() / "h.csv").empty());
 }
 
 TEST_CASE("history CSV accepts Windows line ends and blank lines", "[report]") {
   TempDir dir;
-  const fs::path path = dir.path / "h.csv";
+  const fs::path path = dir.path() / "h.csv";
   write_file(path,
              "epoch,iteration,loss,train_accuracy,val_accuracy,lr,seconds\r\n"
              "1,10,0.5,0.6,0.7,0.001,1\r\n\r\n");
@@ -141,7 +127,7 @@ TEST_CASE("history CSV accepts Windows line ends and blank lines", "[report]") {
 
 TEST_CASE("malformed history CSV errors name the file, the line and the problem", "[report]") {
   TempDir dir;
-  const fs::path path = dir.path / "bad.csv";
+  const fs::path path = dir.path() / "bad.csv";
   const std::string header = "epoch,iteration,loss,train_accuracy,val_accuracy,lr,seconds\n";
 
   write_file(path, header + "1,10,0.5,0.6,0.7,0.001,1\n2,20,oops,0.6,0.7,0.001,2\n");
@@ -171,7 +157,7 @@ TEST_CASE("malformed history CSV errors name the file, the line and the problem"
   write_file(path, "");
   CHECK_THROWS_WITH(report::read_history_csv(path), Contains("empty"));
 
-  CHECK_THROWS_WITH(report::read_history_csv(dir.path / "missing.csv"),
+  CHECK_THROWS_WITH(report::read_history_csv(dir.path() / "missing.csv"),
                     Contains("missing.csv") && Contains("No such file"));
 }
 
@@ -180,7 +166,7 @@ TEST_CASE("malformed history CSV errors name the file, the line and the problem"
 
 TEST_CASE("write_file_atomically replaces the content and leaves no temporary file", "[report]") {
   TempDir dir;
-  const fs::path path = dir.path / "results.md";
+  const fs::path path = dir.path() / "results.md";
   gg::write_file_atomically(path, "first version, rather long\n");
   CHECK(read_file(path) == "first version, rather long\n");
   gg::write_file_atomically(path, "second\n");
@@ -188,15 +174,15 @@ TEST_CASE("write_file_atomically replaces the content and leaves no temporary fi
   const std::string binary("a\0b\xff", 4);
   gg::write_file_atomically(path, binary);
   CHECK(read_file(path) == binary);
-  CHECK(folder_entries(dir.path) == std::vector<std::string>{"results.md"});
+  CHECK(folder_entries(dir.path()) == std::vector<std::string>{"results.md"});
 }
 
 TEST_CASE("write_file_atomically errors name the path and the reason", "[report]") {
   TempDir dir;
-  const fs::path path = dir.path / "no such folder" / "results.md";
+  const fs::path path = dir.path() / "no such folder" / "results.md";
   CHECK_THROWS_WITH(gg::write_file_atomically(path, "x"),
                     Contains("no such folder") && Contains("No such file or directory"));
-  CHECK(folder_entries(dir.path).empty());
+  CHECK(folder_entries(dir.path()).empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,8 +192,8 @@ TEST_CASE("weight grid size follows the layout formula", "[report]") {
   TempDir dir;
   // 5 units of 4x3: 3 columns, 2 rows, scale ceil(64/3) = 22, tiles 66 x 88, padding 2.
   const std::vector<float> weights(5 * 12, 0.5f);
-  report::save_weight_grid(dir.path / "w.png", weights, 5, {4, 3});
-  const DecodedPng png = decode_png(dir.path / "w.png");
+  report::save_weight_grid(dir.path() / "w.png", weights, 5, {4, 3});
+  const DecodedPng png = decode_png(dir.path() / "w.png");
   CHECK(png.width == 3 * 66 + 2 * 2);
   CHECK(png.height == 2 * 88 + 1 * 2);
   CHECK(png.channels == 1);
@@ -220,9 +206,9 @@ TEST_CASE("weight grid size follows the layout formula", "[report]") {
   CHECK(layout.height == png.height);
 
   // Explicit columns; CIFAR-sized tiles are doubled to 64 pixels.
-  report::save_weight_grid(dir.path / "row.png", std::vector<float>(4 * 32 * 32, 1.0f), 4,
+  report::save_weight_grid(dir.path() / "row.png", std::vector<float>(4 * 32 * 32, 1.0f), 4,
                            {32, 32}, 4);
-  const DecodedPng row = decode_png(dir.path / "row.png");
+  const DecodedPng row = decode_png(dir.path() / "row.png");
   CHECK(row.width == 4 * 64 + 3 * 2);
   CHECK(row.height == 64);
 }
@@ -236,8 +222,8 @@ TEST_CASE("weight grid maps each tile's min to 0 and max to 255", "[report]") {
   // Unit 1: constant. Unit 2: a ramp over a much larger range, normalised on its own.
   for (std::size_t i = 0; i < D; ++i) weights[D + i] = 7.0f;
   for (std::size_t i = 0; i < D; ++i) weights[2 * D + i] = 1000.0f * static_cast<float>(D - i);
-  report::save_weight_grid(dir.path / "w.png", weights, 3, {H, W});
-  const DecodedPng png = decode_png(dir.path / "w.png");
+  report::save_weight_grid(dir.path() / "w.png", weights, 3, {H, W});
+  const DecodedPng png = decode_png(dir.path() / "w.png");
   // 2 columns, 2 rows; scale 22, tiles 66 x 88, padding 2: tile k starts at x = (k % 2) * 68.
   REQUIRE(png.width == 2 * 66 + 2);
   REQUIRE(png.height == 2 * 88 + 2);
@@ -269,8 +255,8 @@ TEST_CASE("colour weight grid reads planar CHW with the red plane first", "[repo
   for (std::size_t i = 0; i < plane; ++i) weights[1 * D + 1 * plane + i] = 1.0f;  // unit 1 green
   for (std::size_t i = 0; i < plane; ++i) weights[2 * D + 2 * plane + i] = 1.0f;  // unit 2 blue
   weights[2 * D + 2 * plane + 3] = 0.0f;  // unit 2, blue of pixel (1,1): halfway, 128
-  report::save_weight_grid(dir.path / "rgb.png", weights, 3, {3, H, W});
-  const DecodedPng png = decode_png(dir.path / "rgb.png");
+  report::save_weight_grid(dir.path() / "rgb.png", weights, 3, {3, H, W});
+  const DecodedPng png = decode_png(dir.path() / "rgb.png");
   REQUIRE(png.channels == 3);
   // scale 32, tiles 64 x 64, 2 columns: tile 1 at x = 66, tile 2 at y = 66.
   REQUIRE(png.width == 2 * 64 + 2);
@@ -287,7 +273,7 @@ TEST_CASE("colour weight grid reads planar CHW with the red plane first", "[repo
 
 TEST_CASE("save_weight_grid rejects inconsistent input", "[report]") {
   TempDir dir;
-  const fs::path png = dir.path / "w.png";
+  const fs::path png = dir.path() / "w.png";
   const std::vector<float> weights(2 * 12, 0.0f);
   CHECK_THROWS_AS(report::save_weight_grid(png, weights, 3, {4, 3}), std::invalid_argument);
   CHECK_THROWS_WITH(report::save_weight_grid(png, weights, 3, {4, 3}),
@@ -341,7 +327,7 @@ std::vector<report::EpochRecord> fake_epochs(int count) {
 TEST_CASE("loss and accuracy figure is drawn from a kept script and data", "[report]") {
   TempDir dir;
   // A folder with a space and a quote: the script must quote its paths.
-  const fs::path folder = dir.path / "run 1's plots";
+  const fs::path folder = dir.path() / "run 1's plots";
   fs::create_directories(folder);
   const fs::path png = folder / "loss_accuracy.png";
   if (!report::gnuplot_available()) {
@@ -377,9 +363,9 @@ TEST_CASE("loss figure of a diverged run is still drawn", "[report]") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::vector<report::EpochRecord> chance = {{1, 3, nan, 0.1, 0.1, 1.0, 1.0},
                                                    {2, 6, nan, 0.1, 0.1, 1.0, 2.0}};
-  report::plot_loss_and_accuracy(dir.path / "diverged.png", {nan, nan, nan}, chance, "diverged");
-  CHECK(is_png(dir.path / "diverged.png"));
-  const std::string script = read_file(dir.path / "diverged.gp");
+  report::plot_loss_and_accuracy(dir.path() / "diverged.png", {nan, nan, nan}, chance, "diverged");
+  CHECK(is_png(dir.path() / "diverged.png"));
+  const std::string script = read_file(dir.path() / "diverged.gp");
   CHECK_THAT(script, Contains("no finite loss value"));
   // Constant accuracies get a readable range rather than gnuplot's +-1%.
   CHECK_THAT(script, Contains("set yrange [0.05:0.15]"));
@@ -387,17 +373,17 @@ TEST_CASE("loss figure of a diverged run is still drawn", "[report]") {
 
 TEST_CASE("plot_loss_and_accuracy rejects empty input", "[report]") {
   TempDir dir;
-  CHECK_THROWS_WITH(report::plot_loss_and_accuracy(dir.path / "a.png", {}, fake_epochs(2), "t"),
+  CHECK_THROWS_WITH(report::plot_loss_and_accuracy(dir.path() / "a.png", {}, fake_epochs(2), "t"),
                     Contains("plot_loss_and_accuracy") && Contains("loss_per_iteration is empty"));
-  CHECK_THROWS_WITH(report::plot_loss_and_accuracy(dir.path / "a.png", {1.0}, {}, "t"),
+  CHECK_THROWS_WITH(report::plot_loss_and_accuracy(dir.path() / "a.png", {1.0}, {}, "t"),
                     Contains("epochs is empty"));
-  CHECK_THROWS_WITH(report::plot_loss_and_accuracy(dir.path / "a.svg", {1.0}, fake_epochs(1), "t"),
+  CHECK_THROWS_WITH(report::plot_loss_and_accuracy(dir.path() / "a.svg", {1.0}, fake_epochs(1), "t"),
                     Contains(".png"));
 }
 
 TEST_CASE("bar chart of train and val accuracy per architecture", "[report]") {
   TempDir dir;
-  const fs::path png = dir.path / "depth.png";
+  const fs::path png = dir.path() / "depth.png";
   const std::vector<std::string> labels = {"784-10", "784-100-10", "784-100-100-10",
                                            "784-100-100-100-10", "784-100-100-100-100-10"};
   const std::vector<double> train = {0.86, 0.91, 0.93, 0.94, 0.95};
@@ -410,12 +396,12 @@ TEST_CASE("bar chart of train and val accuracy per architecture", "[report]") {
   report::plot_bars(png, labels, train, val, "MLP depth: accuracy after 10 epochs");
   CHECK(is_png(png));
   CHECK(fs::file_size(png) > 10'000);
-  const std::string script = read_file(dir.path / "depth.gp");
+  const std::string script = read_file(dir.path() / "depth.gp");
   for (const char* expected :
        {"title 'train'", "title 'val'", "ylabel 'Accuracy'", "xtic(1)", "rotate"}) {
     CHECK_THAT(script, Contains(expected));
   }
-  CHECK_THAT(read_file(dir.path / "depth.dat"), Contains("\"784-100-100-10\" 0.93 0.885\n"));
+  CHECK_THAT(read_file(dir.path() / "depth.dat"), Contains("\"784-100-100-10\" 0.93 0.885\n"));
 
   CHECK_THROWS_WITH(report::plot_bars(png, labels, train, {0.1}, "t"),
                     Contains("plot_bars") && Contains("5 labels") && Contains("1 val"));
@@ -426,19 +412,19 @@ TEST_CASE("a missing gnuplot is reported with how to install it", "[report]") {
   ::setenv("GATEGRAD_GNUPLOT", "/nonexistent/gnuplot", 1);
   CHECK_FALSE(report::gnuplot_available());
   CHECK_THROWS_WITH(
-      report::plot_bars(dir.path / "b.png", {"a"}, {0.5}, {0.4}, "t"),
+      report::plot_bars(dir.path() / "b.png", {"a"}, {0.5}, {0.4}, "t"),
       Contains("/nonexistent/gnuplot") && Contains("apt-get install gnuplot-nox"));
   ::unsetenv("GATEGRAD_GNUPLOT");
   // The data and the script are written before gnuplot is needed, to be drawn later by hand.
-  CHECK(fs::exists(dir.path / "b.gp"));
-  CHECK(fs::exists(dir.path / "b.dat"));
+  CHECK(fs::exists(dir.path() / "b.gp"));
+  CHECK(fs::exists(dir.path() / "b.dat"));
 }
 
 TEST_CASE("a failing gnuplot script reports gnuplot's message", "[report]") {
   TempDir dir;
   if (!report::gnuplot_available()) return;
-  write_file(dir.path / "broken.gp", "plot 'does_not_exist.dat'\n");
-  CHECK_THROWS_WITH(report::run_gnuplot(dir.path / "broken.gp"),
+  write_file(dir.path() / "broken.gp", "plot 'does_not_exist.dat'\n");
+  CHECK_THROWS_WITH(report::run_gnuplot(dir.path() / "broken.gp"),
                     Contains("exited with status") && Contains("does_not_exist.dat"));
 }
 
@@ -523,21 +509,21 @@ TEST_CASE("TeeLog writes each line to the console and to log.txt", "[report]") {
   TempDir dir;
   std::ostringstream console;
   {
-    report::TeeLog log(dir.path, console);
+    report::TeeLog log(dir.path(), console);
     log.line("start");
     log << "epoch " << 1 << ": loss " << 0.5;
     CHECK(console.str() == "start\n");  // a line is written only once complete
     log << '\n' << "epoch 2" << std::endl;
     log << "unfinished";
-    CHECK(read_file(dir.path / "log.txt") == "start\nepoch 1: loss 0.5\nepoch 2\n");
+    CHECK(read_file(dir.path() / "log.txt") == "start\nepoch 1: loss 0.5\nepoch 2\n");
   }
   CHECK(console.str() == "start\nepoch 1: loss 0.5\nepoch 2\nunfinished\n");
   {
-    report::TeeLog resumed(dir.path, console);
+    report::TeeLog resumed(dir.path(), console);
     resumed.line("resumed");
   }
-  CHECK(read_file(dir.path / "log.txt") ==
+  CHECK(read_file(dir.path() / "log.txt") ==
         "start\nepoch 1: loss 0.5\nepoch 2\nunfinished\nresumed\n");
-  CHECK_THROWS_WITH(report::TeeLog(dir.path / "missing"),
+  CHECK_THROWS_WITH(report::TeeLog(dir.path() / "missing"),
                     Contains("log.txt") && Contains("No such file"));
 }

@@ -58,4 +58,37 @@ T hmax(const Batch<T>& v) {
   return *std::max_element(lanes, lanes + kLanes<T>);
 }
 
+// Sum of n contiguous values; four independent accumulators hide the add latency and make
+// float rounding grow more slowly than a single running sum.
+template <class T>
+T contiguous_sum(const T* x, std::size_t n) {
+  constexpr std::size_t L = kLanes<T>;
+  Batch<T> acc0(T(0)), acc1(T(0)), acc2(T(0)), acc3(T(0));
+  std::size_t i = 0;
+  for (; i + 4 * L <= n; i += 4 * L) {
+    acc0 += Batch<T>::load_unaligned(x + i);
+    acc1 += Batch<T>::load_unaligned(x + i + L);
+    acc2 += Batch<T>::load_unaligned(x + i + 2 * L);
+    acc3 += Batch<T>::load_unaligned(x + i + 3 * L);
+  }
+  for (; i + L <= n; i += L) acc0 += Batch<T>::load_unaligned(x + i);
+  T total = xsimd::hadd((acc0 + acc1) + (acc2 + acc3));
+  for (; i < n; ++i) total += x[i];
+  return total;
+}
+
+template <class T>
+T contiguous_max(const T* x, std::size_t n) {  // n >= 1
+  constexpr std::size_t L = kLanes<T>;
+  T best = x[0];
+  std::size_t i = 0;
+  if (n >= L) {
+    Batch<T> acc = Batch<T>::load_unaligned(x);
+    for (i = L; i + L <= n; i += L) acc = xsimd::max(acc, Batch<T>::load_unaligned(x + i));
+    best = hmax(acc);
+  }
+  for (; i < n; ++i) best = std::max(best, x[i]);
+  return best;
+}
+
 }  // namespace gg::detail
