@@ -1,9 +1,11 @@
 #pragma once
-// A fresh folder under the system's temporary directory for one test, removed with everything
-// in it at the end of the test.
+// Scratch files for tests: a fresh folder under the system's temporary directory, removed with
+// everything in it at the end of the test, and whole-file reads.
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <system_error>
 
@@ -29,5 +31,11 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The bytes of a file ("" when it cannot be opened).
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
 
 }  // namespace gg::test

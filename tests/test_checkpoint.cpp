@@ -36,10 +36,7 @@ namespace {
 using gg::test::TempDir;
 
 
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using gg::test::read_file;
 
 void write_bytes(const fs::path& p, const std::string& bytes) {
   std::ofstream(p, std::ios::binary) << bytes;
@@ -82,10 +79,10 @@ TEST_CASE("safetensors files read back bit-identically", "[checkpoint]") {
     }, file.tensors[i].second);
   }
   gg::save_safetensors(dir.path() / "b.safetensors", back);
-  CHECK(read_bytes(dir.path() / "a.safetensors") == read_bytes(dir.path() / "b.safetensors"));
+  CHECK(read_file(dir.path() / "a.safetensors") == read_file(dir.path() / "b.safetensors"));
   // The header is 8-byte aligned so the data can be mapped in place.
   std::uint64_t n = 0;
-  std::memcpy(&n, read_bytes(dir.path() / "a.safetensors").data(), 8);
+  std::memcpy(&n, read_file(dir.path() / "a.safetensors").data(), 8);
   CHECK(n % 8 == 0);
 }
 
