@@ -142,7 +142,10 @@ TEST_CASE("every subcommand runs end to end on both dataset formats", "[app]") {
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.output, Contains("[2/2] Linear-Sigmoid-Linear-Dropout-Linear epoch 1/1: mean loss"));
     CHECK_THAT(r.output, Contains("TEA: "));
-    CHECK(fs::exists(dp / "depth.png"));
+    for (const char* file : {"log.txt", "results.md", "depth.png", "history.csv", "loss_accuracy.png",
+                             "weights.png", "model.safetensors"}) {
+      CHECK(fs::exists(dp / file));
+    }
   }
   const fs::path graph = tmp.path() / "graph";
   const Outcome g = run("graph --out '" + graph.string() + "'");
