@@ -1,6 +1,6 @@
 #pragma once
 // Scratch files for tests: a fresh folder under the system's temporary directory, removed with
-// everything in it at the end of the test, and whole-file reads.
+// everything in it at the end of the test, and whole-file reads and writes.
 #include <unistd.h>
 
 #include <filesystem>
@@ -36,6 +36,11 @@ class TempDir {
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// Writes `bytes` as the whole content of `path`.
+inline void write_file(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
 }
 
 }  // namespace gg::test

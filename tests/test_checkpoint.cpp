@@ -33,14 +33,9 @@ namespace optim = gg::optim;
 
 namespace {
 
-using gg::test::TempDir;
-
-
 using gg::test::read_file;
-
-void write_bytes(const fs::path& p, const std::string& bytes) {
-  std::ofstream(p, std::ios::binary) << bytes;
-}
+using gg::test::TempDir;
+using gg::test::write_file;
 
 // A header + data file built by hand, for corrupting.
 std::string handmade(const std::string& json, const std::string& data) {
@@ -92,21 +87,21 @@ TEST_CASE("corrupt safetensors files name the file, what was found and what was 
   const fs::path p = dir.path() / "bad.safetensors";
   CHECK_THROWS_WITH(gg::load_safetensors(dir.path() / "missing.safetensors"),
                     Contains("missing.safetensors: cannot open the file"));
-  write_bytes(p, "abc");
+  write_file(p, "abc");
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("bad.safetensors: the file has 3 bytes, expected at least"));
-  write_bytes(p, handmade("{}", "").substr(0, 8) + "{");
+  write_file(p, handmade("{}", "").substr(0, 8) + "{");
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("header length 2 does not fit the file of 9 bytes"));
-  write_bytes(p, handmade("{\"a\": ", ""));
+  write_file(p, handmade("{\"a\": ", ""));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("the header is not valid JSON"));
-  write_bytes(p, handmade(R"({"a": {"dtype": "I8", "shape": [1], "data_offsets": [0, 1]}})", "x"));
+  write_file(p, handmade(R"({"a": {"dtype": "I8", "shape": [1], "data_offsets": [0, 1]}})", "x"));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("tensor 'a': dtype I8 is not supported, expected F32 or F64"));
-  write_bytes(p, handmade(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}})", "abcd"));
+  write_file(p, handmade(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}})", "abcd"));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("tensor 'a': data_offsets span 4 bytes, expected 8 for F32 of shape (2,)"));
-  write_bytes(p, handmade(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})", "abcd"));
+  write_file(p, handmade(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})", "abcd"));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("data_offsets [0, 8] fall outside the 4 data bytes"));
-  write_bytes(p, handmade(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})", "abcdEXTRA"));
+  write_file(p, handmade(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})", "abcdEXTRA"));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("the tensors cover 4 of the 9 data bytes"));
-  write_bytes(p, handmade(R"({"a": 3})", ""));
+  write_file(p, handmade(R"({"a": 3})", ""));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("tensor 'a': expected an object with dtype, shape and data_offsets"));
 }
 

@@ -23,7 +23,6 @@ namespace {
 
 using gg::test::TempDir;
 
-
 void write_plain(const fs::path& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()),

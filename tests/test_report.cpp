@@ -22,14 +22,9 @@ namespace report = gg::report;
 
 namespace {
 
-using gg::test::TempDir;
-
-
 using gg::test::read_file;
-
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+using gg::test::TempDir;
+using gg::test::write_file;
 
 std::vector<std::string> folder_entries(const fs::path& folder) {
   std::vector<std::string> names;
