@@ -73,5 +73,8 @@ struct Node {
 // backward runs them in). Iterative: deep graphs do not recurse.
 template <class T>
 std::vector<Node<T>*> topological_order(Node<T>* root);
+// The same into `order` (cleared first), reusing its capacity.
+template <class T>
+void topological_order(Node<T>* root, std::vector<Node<T>*>& order);
 
 }  // namespace gg

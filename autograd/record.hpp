@@ -1,9 +1,9 @@
 #pragma once
 // How a gate function records itself. Included by the gate files only.
 //
-//   auto y = std::make_shared<Tensor<T>>(forward math);
+//   auto y = make_cached_shared<Tensor<T>>(forward math);
 //   if (!should_record<T>({&x})) return make_result<T>(y, nullptr, {&x}, where);
-//   auto node = std::make_shared<ReluGate<T>>(...saved state...);
+//   auto node = make_cached_shared<ReluGate<T>>(...saved state...);
 //   return make_result<T>(y, node, {&x}, where);
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/variable.hpp>

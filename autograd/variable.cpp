@@ -2,6 +2,7 @@
 #include <gategrad/autograd/variable.hpp>
 #include <gategrad/tensor/elementwise.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -31,7 +32,8 @@ Node<T>::~Node() {
     }
     return;
   }
-  std::vector<std::shared_ptr<Node<T>>> pending;
+  // The queue's capacity is kept between teardowns (one per training step): no allocation.
+  static thread_local std::vector<std::shared_ptr<Node<T>>> pending;
   for (Edge<T>& e : edges) {
     if (e.node) pending.push_back(std::move(e.node));
   }
@@ -48,19 +50,19 @@ Variable<T>::Variable() : Variable(Tensor<T>()) {}
 
 template <class T>
 Variable<T>::Variable(Tensor<T> value, bool requires_grad)
-    : impl_(std::make_shared<VariableImpl<T>>()) {
-  impl_->data = std::make_shared<Tensor<T>>(std::move(value));
+    : impl_(make_cached_shared<VariableImpl<T>>()) {
+  impl_->data = make_cached_shared<Tensor<T>>(std::move(value));
   impl_->requires_grad = requires_grad;
 }
 
 template <class T>
 Variable<T> Variable<T>::from_node(std::shared_ptr<Tensor<T>> value,
                                    std::shared_ptr<Node<T>> node) {
-  Variable v;
-  v.impl_->data = std::move(value);
-  v.impl_->requires_grad = node != nullptr;
-  v.impl_->grad_fn = std::move(node);
-  return v;
+  auto impl = make_cached_shared<VariableImpl<T>>();
+  impl->data = std::move(value);
+  impl->requires_grad = node != nullptr;
+  impl->grad_fn = std::move(node);
+  return Variable(std::move(impl));
 }
 
 template <class T>
@@ -81,12 +83,16 @@ const Tensor<T>& Variable<T>::grad() const {
                            " has no gradient yet (expected a leaf with requires_grad that a "
                            "backward() has reached)");
   }
+  if (impl_->grad_zeroed) {  // zeroed lazily: only when read before a backward rewrote it
+    std::fill_n(impl_->grad->data(), impl_->grad->size(), T(0));
+    impl_->grad_zeroed = false;
+  }
   return *impl_->grad;
 }
 
 template <class T>
 void Variable<T>::zero_grad() {
-  if (impl_->grad) std::fill_n(impl_->grad->data(), impl_->grad->size(), T(0));
+  if (impl_->grad) impl_->grad_zeroed = true;
 }
 
 template <class T>
@@ -121,15 +127,30 @@ void accumulate(std::optional<Tensor<T>>& into, Tensor<T>&& g) {
   else into = std::move(g);
 }
 
+// The same for a leaf, whose zeroed gradient is overwritten (its buffer was possibly lent to
+// the gate, which wrote g into it).
+template <class T>
+void accumulate_leaf(VariableImpl<T>& leaf, Tensor<T>&& g) {
+  if (leaf.grad_zeroed || !leaf.grad) {
+    leaf.grad = std::move(g);
+    leaf.grad_zeroed = false;
+  } else {
+    add_(*leaf.grad, g);
+  }
+}
+
 }  // namespace
 
 template <class T>
-std::vector<Node<T>*> topological_order(Node<T>* root) {
-  std::vector<Node<T>*> post_order;
+void topological_order(Node<T>* root, std::vector<Node<T>*>& order) {
+  order.clear();
   // Each walk marks the nodes it reaches with a fresh number, so no visited-set is needed.
   static thread_local std::uint64_t walks = 0;
+  // The walk's stack keeps its capacity from one backward to the next.
+  static thread_local std::vector<std::pair<Node<T>*, std::size_t>> stack;
   const std::uint64_t mark = ++walks;
-  std::vector<std::pair<Node<T>*, std::size_t>> stack{{root, 0}};
+  stack.clear();
+  stack.push_back({root, 0});
   root->visit_mark = mark;
   while (!stack.empty()) {
     auto& [node, next] = stack.back();
@@ -140,11 +161,18 @@ std::vector<Node<T>*> topological_order(Node<T>* root) {
         stack.push_back({child, 0});
       }
     } else {
-      post_order.push_back(node);
+      order.push_back(node);
       stack.pop_back();
     }
   }
-  return {post_order.rbegin(), post_order.rend()};
+  std::reverse(order.begin(), order.end());
+}
+
+template <class T>
+std::vector<Node<T>*> topological_order(Node<T>* root) {
+  std::vector<Node<T>*> order;
+  topological_order(root, order);
+  return order;
 }
 
 template <class T>
@@ -159,10 +187,22 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
                            "requires_grad set (or it was computed under NoGradGuard)");
   }
   if (is_leaf()) {
-    accumulate(impl_->grad, Tensor<T>(grad_output));
+    accumulate_leaf(*impl_, Tensor<T>(grad_output));
     return;
   }
-  const std::vector<Node<T>*> order = topological_order(impl_->grad_fn.get());
+  // Reused from the last backward on this thread (no allocation in a steady training loop);
+  // a backward started while another runs on this thread gets its own.
+  static thread_local std::vector<Node<T>*> reusable_order;
+  static thread_local bool order_in_use = false;
+  std::vector<Node<T>*> own_order;
+  std::vector<Node<T>*>& order = order_in_use ? own_order : reusable_order;
+  const bool owns_reusable = !order_in_use;
+  order_in_use = true;
+  struct Release {
+    bool active;
+    ~Release() { if (active) order_in_use = false; }
+  } release_order{owns_reusable};
+  topological_order(impl_->grad_fn.get(), order);
   for (Node<T>* node : order) {
     if (node->released) {
       throw std::logic_error(std::string("backward: the graph through ") + node->name() +
@@ -175,6 +215,17 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
   std::array<Tensor<T>, kMaxGateInputs> din;
   for (Node<T>* node : order) {
     if (!node->grad) continue;  // no path from the output reaches this node's output
+    for (std::size_t i = 0; i < node->num_inputs; ++i) {
+      // A zeroed parameter gradient lends its buffer, so the gate can write into it in place.
+      VariableImpl<T>* leaf = node->edges[i].leaf.get();
+      if (leaf != nullptr && leaf->grad_zeroed && leaf->grad &&
+          leaf->grad->shape() == node->edges[i].shape) {
+        din[i] = std::move(*leaf->grad);
+        leaf->grad.reset();
+      } else if (din[i].dim() != 0) {
+        din[i] = Tensor<T>::scalar(T(0));  // never a moved-from tensor a gate could mistake
+      }
+    }
     node->backward(*node->grad, din);
     const bool anomaly = is_anomaly_enabled();
     for (std::size_t i = 0; i < node->num_inputs; ++i) {
@@ -192,7 +243,7 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
       if (e.node) {
         accumulate(e.node->grad, std::move(din[i]));
       } else {
-        accumulate(e.leaf->grad, std::move(din[i]));
+        accumulate_leaf(*e.leaf, std::move(din[i]));
       }
     }
     node->grad.reset();
@@ -259,6 +310,8 @@ template Variable<double> make_result(const char*, std::shared_ptr<Tensor<double
 
 }  // namespace detail
 
+template void topological_order(Node<float>*, std::vector<Node<float>*>&);
+template void topological_order(Node<double>*, std::vector<Node<double>*>&);
 template std::vector<Node<float>*> topological_order(Node<float>*);
 template std::vector<Node<double>*> topological_order(Node<double>*);
 template struct Node<float>;

@@ -17,7 +17,11 @@ namespace gg {
 template <class T>
 struct VariableImpl {
   std::shared_ptr<Tensor<T>> data;  // shared with the nodes that saved it, never copied
+  // The gradient buffer. After zero_grad() it is kept (for reuse) but stale: grad_zeroed says
+  // the gradient is logically zero, and the next backward writes over the buffer instead of
+  // adding to it (no pass to fill zeros, no second buffer).
   std::optional<Tensor<T>> grad;
+  bool grad_zeroed = false;
   bool requires_grad = false;
   std::shared_ptr<Node<T>> grad_fn;  // the node that produced this value; null for a leaf
   std::string name;                  // optional, shown in graph dumps
@@ -50,7 +54,8 @@ class Variable {
   bool has_grad() const { return impl_->grad.has_value(); }
   // For in-place changes of the gradient (clipping); same precondition as grad().
   Tensor<T>& mutable_grad() { return const_cast<Tensor<T>&>(std::as_const(*this).grad()); }
-  // Sets the gradient to zeros (keeping its buffer) as optimizer.zero_grad() does.
+  // Sets the gradient to zeros as optimizer.zero_grad() does: in O(1), keeping the buffer for
+  // the next backward to write into.
   void zero_grad();
 
   // Backpropagates from this scalar (seed 1). Throws std::logic_error if the value has more
@@ -74,6 +79,8 @@ class Variable {
   static Variable from_node(std::shared_ptr<Tensor<T>> value, std::shared_ptr<Node<T>> node);
 
  private:
+  explicit Variable(std::shared_ptr<VariableImpl<T>> impl) : impl_(std::move(impl)) {}
+
   std::shared_ptr<VariableImpl<T>> impl_;
 };
 

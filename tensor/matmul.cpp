@@ -5,7 +5,8 @@
 namespace gg {
 
 template <class T>
-Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, Trans trans_a, Trans trans_b) {
+void matmul_into(Tensor<T>& out, const Tensor<T>& a, const Tensor<T>& b, Trans trans_a,
+                 Trans trans_b) {
   const auto describe = [](const Tensor<T>& t, Trans tr) {
     return to_string(t.shape()) + (tr == Trans::Yes ? " transposed" : "");
   };
@@ -21,12 +22,20 @@ Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, Trans trans_a, Trans tr
                      " are not aligned: (M, K) x (K, N) needs equal inner sizes, got K = " +
                      std::to_string(K) + " and " + std::to_string(Kb));
   }
-  Tensor<T> c = Tensor<T>::empty(Shape{M, N});
+  if (out.shape() != Shape{M, N}) out = Tensor<T>::empty(Shape{M, N});
   gemm<T>(trans_a, trans_b, M, N, K, T(1), a.data(), a.shape()[1], b.data(), b.shape()[1], T(0),
-          c.data(), N);
+          out.data(), N);
+}
+
+template <class T>
+Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, Trans trans_a, Trans trans_b) {
+  Tensor<T> c = Tensor<T>::empty(Shape{0, 0});
+  matmul_into(c, a, b, trans_a, trans_b);
   return c;
 }
 
+template void matmul_into(Tensor<float>&, const Tensor<float>&, const Tensor<float>&, Trans, Trans);
+template void matmul_into(Tensor<double>&, const Tensor<double>&, const Tensor<double>&, Trans, Trans);
 template Tensor<float> matmul(const Tensor<float>&, const Tensor<float>&, Trans, Trans);
 template Tensor<double> matmul(const Tensor<double>&, const Tensor<double>&, Trans, Trans);
 

@@ -11,4 +11,10 @@ template <class T>
 Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, Trans trans_a = Trans::No,
                  Trans trans_b = Trans::No);
 
+// The same product written into `out`, whose storage is reused when it already has the shape
+// (M, N) (it is replaced otherwise). `out` must not share storage with a or b.
+template <class T>
+void matmul_into(Tensor<T>& out, const Tensor<T>& a, const Tensor<T>& b, Trans trans_a = Trans::No,
+                 Trans trans_b = Trans::No);
+
 }  // namespace gg

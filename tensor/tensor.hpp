@@ -5,10 +5,10 @@
 // Value semantics: copying a Tensor copies its data, moving it moves the buffer. Operations
 // (elementwise.hpp, reduce.hpp, layout.hpp, matmul.hpp) return new tensors; xarray() exposes
 // the underlying xt::xarray for xtensor expressions.
+#include <gategrad/tensor/allocator.hpp>
 #include <gategrad/tensor/random.hpp>
 #include <gategrad/tensor/shape.hpp>
 
-#include <xsimd/memory/xsimd_aligned_allocator.hpp>
 #include <xtensor/xarray.hpp>
 
 #include <cstddef>
@@ -19,9 +19,6 @@
 
 namespace gg {
 
-// All gategrad storage is aligned to a cache line (and to a full AVX-512 register).
-inline constexpr std::size_t kAlignment = 64;
-
 template <class T>
 class Tensor {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
@@ -30,7 +27,7 @@ class Tensor {
  public:
   using value_type = T;
   using storage_type = xt::xarray<T, xt::layout_type::row_major,
-                                  xsimd::aligned_allocator<T, kAlignment>>;
+                                  CachingAllocator<T>>;  // 64-byte aligned, reused
 
   // A rank-0 tensor holding 0.
   Tensor();

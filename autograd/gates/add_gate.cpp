@@ -23,9 +23,9 @@ struct AddGate final : Node<T> {
 
 template <class T>
 Variable<T> add(const Variable<T>& a, const Variable<T>& b, Where where) {
-  auto y = std::make_shared<Tensor<T>>(add(a.data(), b.data()));
+  auto y = make_cached_shared<Tensor<T>>(add(a.data(), b.data()));
   if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("AddGate", y, nullptr, {&a, &b}, where);
-  return detail::make_result<T>("AddGate", y, std::make_shared<AddGate<T>>(), {&a, &b}, where);
+  return detail::make_result<T>("AddGate", y, make_cached_shared<AddGate<T>>(), {&a, &b}, where);
 }
 
 template Variable<float> add(const Variable<float>&, const Variable<float>&, Where);

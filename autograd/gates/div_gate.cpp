@@ -24,9 +24,9 @@ struct DivGate final : Node<T> {
 
 template <class T>
 Variable<T> div(const Variable<T>& a, const Variable<T>& b, Where where) {
-  auto y = std::make_shared<Tensor<T>>(div(a.data(), b.data()));
+  auto y = make_cached_shared<Tensor<T>>(div(a.data(), b.data()));
   if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("DivGate", y, nullptr, {&a, &b}, where);
-  auto node = std::make_shared<DivGate<T>>();
+  auto node = make_cached_shared<DivGate<T>>();
   node->b = b.impl()->data;
   if (b.requires_grad()) node->y = y;
   return detail::make_result<T>("DivGate", y, node, {&a, &b}, where);

@@ -23,9 +23,9 @@ struct ElementwiseMulGate final : Node<T> {
 
 template <class T>
 Variable<T> mul(const Variable<T>& a, const Variable<T>& b, Where where) {
-  auto y = std::make_shared<Tensor<T>>(mul(a.data(), b.data()));
+  auto y = make_cached_shared<Tensor<T>>(mul(a.data(), b.data()));
   if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("ElementwiseMulGate", y, nullptr, {&a, &b}, where);
-  auto node = std::make_shared<ElementwiseMulGate<T>>();
+  auto node = make_cached_shared<ElementwiseMulGate<T>>();
   if (b.requires_grad()) node->a = a.impl()->data;
   if (a.requires_grad()) node->b = b.impl()->data;
   return detail::make_result<T>("ElementwiseMulGate", y, node, {&a, &b}, where);

@@ -20,9 +20,9 @@ struct ExpGate final : Node<T> {
 
 template <class T>
 Variable<T> exp(const Variable<T>& x, Where where) {
-  auto y = std::make_shared<Tensor<T>>(exp(x.data()));
+  auto y = make_cached_shared<Tensor<T>>(exp(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("ExpGate", y, nullptr, {&x}, where);
-  auto node = std::make_shared<ExpGate<T>>();
+  auto node = make_cached_shared<ExpGate<T>>();
   node->y = y;
   return detail::make_result<T>("ExpGate", y, node, {&x}, where);
 }

@@ -31,9 +31,9 @@ Variable<T> l2_penalty(const Variable<T>& w, double lambda, Where where) {
                                 ", expected a finite value >= 0");
   }
   const T lam = static_cast<T>(lambda);
-  auto y = std::make_shared<Tensor<T>>(mul(sum(square(w.data())), lam));
+  auto y = make_cached_shared<Tensor<T>>(mul(sum(square(w.data())), lam));
   if (!detail::should_record<T>({&w})) return detail::make_result<T>("L2PenaltyGate", y, nullptr, {&w}, where);
-  auto node = std::make_shared<L2PenaltyGate<T>>();
+  auto node = make_cached_shared<L2PenaltyGate<T>>();
   node->w = w.impl()->data;
   node->lambda = lam;
   return detail::make_result<T>("L2PenaltyGate", y, node, {&w}, where);

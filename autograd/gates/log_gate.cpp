@@ -20,9 +20,9 @@ struct LogGate final : Node<T> {
 
 template <class T>
 Variable<T> log(const Variable<T>& x, Where where) {
-  auto y = std::make_shared<Tensor<T>>(log(x.data()));
+  auto y = make_cached_shared<Tensor<T>>(log(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("LogGate", y, nullptr, {&x}, where);
-  auto node = std::make_shared<LogGate<T>>();
+  auto node = make_cached_shared<LogGate<T>>();
   node->x = x.impl()->data;
   return detail::make_result<T>("LogGate", y, node, {&x}, where);
 }

@@ -20,13 +20,15 @@ struct MulGate final : Node<T> {
   const char* name() const override { return "MulGate"; }
 
   void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+    // din[i] may arrive holding a parameter's gradient buffer of the right shape (the engine
+    // lends it when the gradient was zeroed): the product is then written in place.
     if (this->needs_grad(0)) {
-      din[0] = trans_a == Trans::No ? matmul(dy, *b, Trans::No, flip(trans_b))   // (M,N)(N,K)
-                                    : matmul(*b, dy, trans_b, Trans::Yes);       // (K,N)(N,M)
+      if (trans_a == Trans::No) matmul_into(din[0], dy, *b, Trans::No, flip(trans_b));  // (M,N)(N,K)
+      else matmul_into(din[0], *b, dy, trans_b, Trans::Yes);                             // (K,N)(N,M)
     }
     if (this->needs_grad(1)) {
-      din[1] = trans_b == Trans::No ? matmul(*a, dy, flip(trans_a), Trans::No)   // (K,M)(M,N)
-                                    : matmul(dy, *a, Trans::Yes, trans_a);       // (N,M)(M,K)
+      if (trans_b == Trans::No) matmul_into(din[1], *a, dy, flip(trans_a), Trans::No);  // (K,M)(M,N)
+      else matmul_into(din[1], dy, *a, Trans::Yes, trans_a);                             // (N,M)(M,K)
     }
   }
   void release() override { a.reset(); b.reset(); }
@@ -37,9 +39,9 @@ struct MulGate final : Node<T> {
 template <class T>
 Variable<T> matmul(const Variable<T>& a, const Variable<T>& b, Trans trans_a, Trans trans_b,
                    Where where) {
-  auto y = std::make_shared<Tensor<T>>(matmul(a.data(), b.data(), trans_a, trans_b));
+  auto y = make_cached_shared<Tensor<T>>(matmul(a.data(), b.data(), trans_a, trans_b));
   if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("MulGate", y, nullptr, {&a, &b}, where);
-  auto node = std::make_shared<MulGate<T>>();
+  auto node = make_cached_shared<MulGate<T>>();
   if (b.requires_grad()) node->a = a.impl()->data;
   if (a.requires_grad()) node->b = b.impl()->data;
   node->trans_a = trans_a;

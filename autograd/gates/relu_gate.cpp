@@ -20,9 +20,9 @@ struct ReluGate final : Node<T> {
 
 template <class T>
 Variable<T> relu(const Variable<T>& x, Where where) {
-  auto y = std::make_shared<Tensor<T>>(relu(x.data()));
+  auto y = make_cached_shared<Tensor<T>>(relu(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("ReluGate", y, nullptr, {&x}, where);
-  auto node = std::make_shared<ReluGate<T>>();
+  auto node = make_cached_shared<ReluGate<T>>();
   node->y = y;
   return detail::make_result<T>("ReluGate", y, node, {&x}, where);
 }

@@ -19,9 +19,9 @@ struct ReshapeGate final : Node<T> {
 
 template <class T>
 Variable<T> reshape(const Variable<T>& x, const Shape& shape, Where where) {
-  auto y = std::make_shared<Tensor<T>>(reshape(x.data(), shape));
+  auto y = make_cached_shared<Tensor<T>>(reshape(x.data(), shape));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("ReshapeGate", y, nullptr, {&x}, where);
-  return detail::make_result<T>("ReshapeGate", y, std::make_shared<ReshapeGate<T>>(), {&x}, where);
+  return detail::make_result<T>("ReshapeGate", y, make_cached_shared<ReshapeGate<T>>(), {&x}, where);
 }
 
 template Variable<float> reshape(const Variable<float>&, const Shape&, Where);

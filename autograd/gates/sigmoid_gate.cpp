@@ -20,9 +20,9 @@ struct SigmoidGate final : Node<T> {
 
 template <class T>
 Variable<T> sigmoid(const Variable<T>& x, Where where) {
-  auto y = std::make_shared<Tensor<T>>(sigmoid(x.data()));
+  auto y = make_cached_shared<Tensor<T>>(sigmoid(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("SigmoidGate", y, nullptr, {&x}, where);
-  auto node = std::make_shared<SigmoidGate<T>>();
+  auto node = make_cached_shared<SigmoidGate<T>>();
   node->y = y;
   return detail::make_result<T>("SigmoidGate", y, node, {&x}, where);
 }

@@ -18,7 +18,8 @@ namespace {
 template <class T>
 struct SoftmaxCrossEntropyGate final : Node<T> {
   Tensor<T> probabilities;               // softmax(z), (N,C)
-  std::vector<std::int64_t> labels;      // y, (N,)
+  // y, (N,); from the cache like the tensors, so a training step allocates nothing
+  std::vector<std::int64_t, CachingAllocator<std::int64_t>> labels;
   const char* name() const override { return "SoftmaxCrossEntropyGate"; }
   void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
     const std::size_t N = probabilities.shape()[0], C = probabilities.shape()[1];
@@ -63,11 +64,11 @@ Variable<T> cross_entropy(const Variable<T>& logits, std::span<const std::int64_
   Tensor<T> log_p = log_softmax(logits.data());
   T total = 0;
   for (std::size_t i = 0; i < N; ++i) total -= log_p.data()[i * C + static_cast<std::size_t>(labels[i])];
-  auto y = std::make_shared<Tensor<T>>(Tensor<T>::scalar(total / static_cast<T>(N)));
+  auto y = make_cached_shared<Tensor<T>>(Tensor<T>::scalar(total / static_cast<T>(N)));
   if (!detail::should_record<T>({&logits})) {
     return detail::make_result<T>("SoftmaxCrossEntropyGate", y, nullptr, {&logits}, where);
   }
-  auto node = std::make_shared<SoftmaxCrossEntropyGate<T>>();
+  auto node = make_cached_shared<SoftmaxCrossEntropyGate<T>>();
   node->probabilities = exp(log_p);
   node->labels.assign(labels.begin(), labels.end());
   return detail::make_result<T>("SoftmaxCrossEntropyGate", y, node, {&logits}, where);

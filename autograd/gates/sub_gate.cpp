@@ -31,16 +31,16 @@ struct NegGate final : Node<T> {
 
 template <class T>
 Variable<T> sub(const Variable<T>& a, const Variable<T>& b, Where where) {
-  auto y = std::make_shared<Tensor<T>>(sub(a.data(), b.data()));
+  auto y = make_cached_shared<Tensor<T>>(sub(a.data(), b.data()));
   if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("SubGate", y, nullptr, {&a, &b}, where);
-  return detail::make_result<T>("SubGate", y, std::make_shared<SubGate<T>>(), {&a, &b}, where);
+  return detail::make_result<T>("SubGate", y, make_cached_shared<SubGate<T>>(), {&a, &b}, where);
 }
 
 template <class T>
 Variable<T> neg(const Variable<T>& x, Where where) {
-  auto y = std::make_shared<Tensor<T>>(neg(x.data()));
+  auto y = make_cached_shared<Tensor<T>>(neg(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("NegGate", y, nullptr, {&x}, where);
-  return detail::make_result<T>("NegGate", y, std::make_shared<NegGate<T>>(), {&x}, where);
+  return detail::make_result<T>("NegGate", y, make_cached_shared<NegGate<T>>(), {&x}, where);
 }
 
 template Variable<float> sub(const Variable<float>&, const Variable<float>&, Where);

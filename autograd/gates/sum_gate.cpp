@@ -44,9 +44,9 @@ Variable<T> reduce(const char* name, const Variable<T>& x, std::optional<std::pt
   }
   const T scale = is_mean ? T(1) / n : T(1);
   if (is_mean) mul_(out, scale);
-  auto y = std::make_shared<Tensor<T>>(std::move(out));
+  auto y = make_cached_shared<Tensor<T>>(std::move(out));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>(name, y, nullptr, {&x}, where);
-  auto node = std::make_shared<SumGate<T>>();
+  auto node = make_cached_shared<SumGate<T>>();
   node->kept_shape = kept;
   node->scale = scale;
   node->gate_name = name;

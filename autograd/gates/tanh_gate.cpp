@@ -20,9 +20,9 @@ struct TanhGate final : Node<T> {
 
 template <class T>
 Variable<T> tanh(const Variable<T>& x, Where where) {
-  auto y = std::make_shared<Tensor<T>>(tanh(x.data()));
+  auto y = make_cached_shared<Tensor<T>>(tanh(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("TanhGate", y, nullptr, {&x}, where);
-  auto node = std::make_shared<TanhGate<T>>();
+  auto node = make_cached_shared<TanhGate<T>>();
   node->y = y;
   return detail::make_result<T>("TanhGate", y, node, {&x}, where);
 }

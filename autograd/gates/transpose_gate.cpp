@@ -19,9 +19,9 @@ struct TransposeGate final : Node<T> {
 
 template <class T>
 Variable<T> transpose(const Variable<T>& x, Where where) {
-  auto y = std::make_shared<Tensor<T>>(transpose(x.data()));
+  auto y = make_cached_shared<Tensor<T>>(transpose(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("TransposeGate", y, nullptr, {&x}, where);
-  return detail::make_result<T>("TransposeGate", y, std::make_shared<TransposeGate<T>>(), {&x}, where);
+  return detail::make_result<T>("TransposeGate", y, make_cached_shared<TransposeGate<T>>(), {&x}, where);
 }
 
 template Variable<float> transpose(const Variable<float>&, Where);
