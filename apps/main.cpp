@@ -10,8 +10,6 @@
 
 #include <cmath>
 #include <iostream>
-#include <malloc.h>
-#include <unistd.h>
 
 #include <cstdlib>
 
@@ -85,27 +83,9 @@ void add_two_layer_options(CLI::App& cmd, gg::app::TwoLayerConfig& c, bool searc
   cmd.add_option("--seed", c.seed, "seed of initialisation, sampling and dropout")->capture_default_str();
 }
 
-// libgomp's idle threads spin for a long time before sleeping (GOMP_SPINCOUNT 300,000 by
-// default), so when other processes want the cores every 2-thread kernel waits out scheduler
-// time slices: 1,000 two-layer iterations took 0.45 s on an idle machine but 300 took 4.9 s
-// beside two busy processes. With 10,000 spins: 0.50 s idle, 0.38 s beside them
-// (docs/PERFORMANCE.md). libgomp reads the setting when the program loads, so a different
-// default needs a restart; a user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT is left alone.
-void shorten_openmp_spinning(char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr) return;
-  ::setenv("GOMP_SPINCOUNT", "10000", 1);
-  ::execv("/proc/self/exe", argv);  // returns only if the restart failed: carry on as we are
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  shorten_openmp_spinning(argv);
-  // Training allocates the same large buffers every step; keep glibc from returning them to the
-  // kernel (and faulting them back in) each time: no mmap below 256 MiB, trim above 1 GiB.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-
   CLI::App app{"gategrad: the two-layer-net homework in C++ (Fashion-MNIST or CIFAR-10)"};
   app.require_subcommand(1);
   int threads = 0;

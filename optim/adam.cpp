@@ -22,12 +22,7 @@ Adam::Adam(std::vector<ParamGroup> groups, const AdamOptions& options, bool deco
 AdamW::AdamW(std::vector<Var> params, const AdamOptions& options)
     : Adam(std::vector<ParamGroup>{{std::move(params), options.lr}}, options, true, "AdamW") {}
 
-void Adam::update(TensorF& p, const TensorF& grad, double lr, std::vector<TensorF>& buffers,
-                  std::int64_t step) {
-  if (buffers.empty()) {
-    buffers.push_back(TensorF::zeros(p.shape()));
-    buffers.push_back(TensorF::zeros(p.shape()));
-  }
+void Adam::update(const ParamSlice& slice, double lr, std::int64_t step) {
   const double t = static_cast<double>(step);
   const float b1 = static_cast<float>(options_.beta1), b2 = static_cast<float>(options_.beta2);
   const float step_size = static_cast<float>(lr / (1.0 - std::pow(options_.beta1, t)));
@@ -35,11 +30,11 @@ void Adam::update(TensorF& p, const TensorF& grad, double lr, std::vector<Tensor
   const float eps = static_cast<float>(options_.epsilon);
   const float wd = static_cast<float>(options_.decay);
   const float shrink = static_cast<float>(1.0 - lr * options_.decay);
-  float* w = p.data();
-  const float* g = grad.data();
-  float* m = buffers[0].data();
-  float* v = buffers[1].data();
-  for (std::size_t i = 0; i < p.size(); ++i) {
+  float* w = slice.param;
+  const float* g = slice.grad;
+  float* m = slice.buffers[0];
+  float* v = slice.buffers[1];
+  for (std::size_t i = 0; i < slice.n; ++i) {
     float d = g[i];
     if (decoupled_) w[i] *= shrink;
     else d += wd * w[i];

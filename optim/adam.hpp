@@ -24,8 +24,7 @@ class Adam : public Optimizer {
   Adam(std::vector<ParamGroup> groups, const AdamOptions& options, bool decoupled, const char* name);
 
  private:
-  void update(TensorF& p, const TensorF& grad, double lr, std::vector<TensorF>& buffers,
-              std::int64_t step) override;
+  void update(const ParamSlice& slice, double lr, std::int64_t step) override;
   std::vector<std::string> buffer_names() const override { return {"exp_avg", "exp_avg_sq"}; }
   AdamOptions options_;
   bool decoupled_;  // AdamW's weight decay

@@ -1,6 +1,9 @@
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/optim/optimizer.hpp>
+#include <gategrad/tensor/parallel.hpp>
+#include <gategrad/tensor/thread_pool.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -39,11 +42,34 @@ void Optimizer::check_hyper(const char* optimizer, const char* what, double valu
 
 void Optimizer::step() {
   NoGradGuard no_grad;
+  // Below this many elements a parameter is updated on the calling thread alone: waking a
+  // worker costs more than it saves.
+  constexpr std::size_t kParallelElements = std::size_t{1} << 15;
   std::size_t index = 0;
   for (ParamGroup& g : groups_) {
     for (Var& p : g.params) {
-      if (p.has_grad()) update(p.mutable_data(), p.grad(), g.lr, buffers_[index], ++steps_[index]);
-      ++index;
+      const std::size_t i = index++;
+      if (!p.has_grad()) continue;
+      std::vector<TensorF>& buffers = buffers_[i];
+      if (buffers.empty()) {
+        const std::size_t count = buffer_names().size();
+        for (std::size_t b = 0; b < count; ++b) buffers.push_back(TensorF::zeros(p.shape()));
+      }
+      const TensorF& grad = p.grad();
+      TensorF& param = p.mutable_data();
+      ParamSlice whole{param.data(), grad.data(), {}, param.size()};
+      for (std::size_t b = 0; b < buffers.size(); ++b) whole.buffers[b] = buffers[b].data();
+      const std::int64_t step = ++steps_[i];
+      const int parts = whole.n >= kParallelElements ? num_threads() : 1;
+      parallel_run(parts, [&](int part) {
+        // Slices start on a 16-element (64-byte) boundary, so each stays vector-aligned.
+        const std::size_t units = (whole.n + 15) / 16;
+        const std::size_t begin = std::min(whole.n, units * static_cast<std::size_t>(part) / static_cast<std::size_t>(parts) * 16);
+        const std::size_t end = std::min(whole.n, units * static_cast<std::size_t>(part + 1) / static_cast<std::size_t>(parts) * 16);
+        ParamSlice slice{whole.param + begin, whole.grad + begin, {}, end - begin};
+        for (std::size_t b = 0; b < buffers.size(); ++b) slice.buffers[b] = whole.buffers[b] + begin;
+        if (slice.n > 0) update(slice, g.lr, step);
+      });
     }
   }
 }

@@ -4,6 +4,7 @@
 // skipped, as in PyTorch.
 #include <gategrad/autograd/variable.hpp>
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +18,15 @@ struct ParamGroup {
 
 // Everything an optimizer must save for a resumed run to continue exactly: per-parameter
 // tensors (momentum buffers, moment estimates) named "<param index>.<buffer>", and scalars.
+// The elements [0, n) of one parameter's range that an update() call owns: the parameter,
+// its gradient and its state buffers (as many as buffer_names() has; the rest are null).
+struct ParamSlice {
+  float* param;
+  const float* grad;
+  std::array<float*, 3> buffers;
+  std::size_t n;
+};
+
 struct OptimizerState {
   std::map<std::string, TensorF> tensors;
   std::map<std::string, double> scalars;
@@ -45,12 +55,13 @@ class Optimizer {
   void load_state(const OptimizerState& state);
 
  protected:
-  // Updates one parameter; `index` numbers parameters across groups in order, `buffers` are
-  // its state tensors (created on first use by the subclass), `step` its update count (already
-  // incremented for this update).
-  virtual void update(TensorF& param, const TensorF& grad, double lr, std::vector<TensorF>& buffers,
-                      std::int64_t step) = 0;
-  // Names of the per-parameter buffers, in the order update() keeps them.
+  // Updates a slice of one parameter given `step`, its update count (already incremented for
+  // this update). Every element is independent: step() splits a large parameter into slices
+  // and updates them on gategrad's threads at once (the update is memory-bound: a 3072x512
+  // weight, its gradient and state are 12-25 MB of traffic per step).
+  virtual void update(const ParamSlice& slice, double lr, std::int64_t step) = 0;
+  // Names of the per-parameter buffers, in the order update() keeps them (at most 3); step()
+  // creates them as zeros on a parameter's first update.
   virtual std::vector<std::string> buffer_names() const = 0;
   static void check_hyper(const char* optimizer, const char* what, double value, double low,
                           double high, bool high_inclusive = false);

@@ -20,21 +20,18 @@ std::vector<std::string> RMSprop::buffer_names() const {
   return names;
 }
 
-void RMSprop::update(TensorF& p, const TensorF& grad, double lr, std::vector<TensorF>& buffers,
-                     std::int64_t) {
-  const std::size_t needed = buffer_names().size();
-  while (buffers.size() < needed) buffers.push_back(TensorF::zeros(p.shape()));
+void RMSprop::update(const ParamSlice& slice, double lr, std::int64_t) {
   const float alpha = static_cast<float>(options_.smoothing);
   const float eps = static_cast<float>(options_.epsilon);
   const float wd = static_cast<float>(options_.decay);
   const float mu = static_cast<float>(options_.mu);
   const float rate = static_cast<float>(lr);
-  float* w = p.data();
-  const float* g = grad.data();
-  float* v = buffers[0].data();
-  float* b = mu > 0 ? buffers[1].data() : nullptr;
-  float* a = options_.center ? buffers[mu > 0 ? 2 : 1].data() : nullptr;
-  for (std::size_t i = 0; i < p.size(); ++i) {
+  float* w = slice.param;
+  const float* g = slice.grad;
+  float* v = slice.buffers[0];
+  float* b = mu > 0 ? slice.buffers[1] : nullptr;
+  float* a = options_.center ? slice.buffers[mu > 0 ? 2 : 1] : nullptr;
+  for (std::size_t i = 0; i < slice.n; ++i) {
     const float d = g[i] + wd * w[i];
     v[i] = alpha * v[i] + (1.0f - alpha) * d * d;
     float denominator;

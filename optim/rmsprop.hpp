@@ -23,8 +23,7 @@ class RMSprop : public Optimizer {
   RMSprop(std::vector<Var> params, const RMSpropOptions& options);
 
  private:
-  void update(TensorF& p, const TensorF& grad, double lr, std::vector<TensorF>& buffers,
-              std::int64_t step) override;
+  void update(const ParamSlice& slice, double lr, std::int64_t step) override;
   std::vector<std::string> buffer_names() const override;
   RMSpropOptions options_;
 };

@@ -1,5 +1,4 @@
 #include <gategrad/optim/sgd.hpp>
-#include <gategrad/tensor/elementwise.hpp>
 
 #include <stdexcept>
 
@@ -23,21 +22,19 @@ std::vector<std::string> SGD::buffer_names() const {
   return {};
 }
 
-void SGD::update(TensorF& p, const TensorF& grad, double lr, std::vector<TensorF>& buffers,
-                 std::int64_t step) {
+void SGD::update(const ParamSlice& slice, double lr, std::int64_t step) {
   const float wd = static_cast<float>(options_.weight_decay_);
   const float mu = static_cast<float>(options_.momentum_);
   const float damp = static_cast<float>(options_.dampening_);
   const float rate = static_cast<float>(lr);
+  float* w = slice.param;
+  const float* g = slice.grad;
   if (mu == 0.0f && wd == 0.0f) {
-    axpy_(-rate, grad, p);  // the homework's plain SGD: p -= lr * grad
+    for (std::size_t i = 0; i < slice.n; ++i) w[i] -= rate * g[i];  // the homework's plain SGD
     return;
   }
-  if (mu > 0.0f && buffers.empty()) buffers.push_back(TensorF::zeros(p.shape()));
-  float* w = p.data();
-  const float* g = grad.data();
-  float* b = mu > 0.0f ? buffers[0].data() : nullptr;
-  for (std::size_t i = 0; i < p.size(); ++i) {
+  float* b = mu > 0.0f ? slice.buffers[0] : nullptr;
+  for (std::size_t i = 0; i < slice.n; ++i) {
     float d = g[i] + wd * w[i];
     if (b != nullptr) {
       b[i] = step == 1 ? d : mu * b[i] + (1.0f - damp) * d;

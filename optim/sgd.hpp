@@ -23,8 +23,7 @@ class SGD : public Optimizer {
   SGD(std::vector<ParamGroup> groups, const SGDOptions& options);
 
  private:
-  void update(TensorF& p, const TensorF& grad, double lr, std::vector<TensorF>& buffers,
-              std::int64_t step) override;
+  void update(const ParamSlice& slice, double lr, std::int64_t step) override;
   std::vector<std::string> buffer_names() const override;
   SGDOptions options_;
 };

@@ -1,7 +1,10 @@
 #include <gategrad/tensor/parallel.hpp>
 
-#include <omp.h>
+#include <sched.h>
 
+#include <thread>
+
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <stdexcept>
@@ -20,7 +23,10 @@ int default_threads() {
     }
     return static_cast<int>(n);
   }
-  return omp_get_num_procs();
+  // The cores this process may run on (taskset, cgroups' cpusets), as nproc counts them.
+  cpu_set_t cpus;
+  if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0) return CPU_COUNT(&cpus);
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 std::atomic<int>& thread_setting() {

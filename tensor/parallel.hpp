@@ -1,8 +1,8 @@
 #pragma once
 // Thread count used by gategrad's own kernels (GEMM, large elementwise ops).
 //
-// One pool, one setting: every parallel region passes this count to OpenMP explicitly, so
-// gategrad never runs more threads than asked for. The default comes from the environment
+// One pool (thread_pool.hpp), one setting: every parallel call uses at most this many threads,
+// the caller included, so gategrad never runs more threads than asked for. The default comes from the environment
 // variable GG_NUM_THREADS when set, else from the number of cores the process may run on.
 
 namespace gg {

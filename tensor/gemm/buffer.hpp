@@ -1,47 +1,28 @@
 #pragma once
-// Reusable 64-byte aligned scratch for packed panels: one per thread and element type, grown
-// on demand and never shrunk, so steady-state GEMM calls allocate nothing.
+// Scratch for packed panels, taken from the caching allocator (tensor/allocator.hpp) for the
+// length of one call and given back at its end: steady-state GEMM calls allocate nothing from
+// the system, whichever pool thread runs them, and no thread keeps megabytes it no longer uses.
+#include <gategrad/tensor/allocator.hpp>
+
 #include <cstddef>
-#include <cstdlib>
-#include <memory>
-#include <new>
 
 namespace gg::gemm_detail {
 
 template <class T>
-class AlignedBuffer {
+class Workspace {
  public:
-  // At least n elements, 64-byte aligned; the contents are unspecified.
-  T* get(std::size_t n) {
-    if (n > capacity_) {
-      const std::size_t bytes = (n * sizeof(T) + 63) / 64 * 64;
-      data_.reset(static_cast<T*>(std::aligned_alloc(64, bytes)));
-      if (!data_) throw std::bad_alloc();
-      capacity_ = bytes / sizeof(T);
-    }
-    return data_.get();
-  }
+  // n elements, 64-byte aligned; the contents are unspecified.
+  explicit Workspace(std::size_t n)
+      : data_(static_cast<T*>(cached_allocate(n * sizeof(T)))), bytes_(n * sizeof(T)) {}
+  ~Workspace() { cached_deallocate(data_, bytes_); }
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  T* data() const { return data_; }
 
  private:
-  struct Free {
-    void operator()(T* p) const { std::free(p); }
-  };
-  std::unique_ptr<T, Free> data_;
-  std::size_t capacity_ = 0;
+  T* data_;
+  std::size_t bytes_;
 };
-
-// Packed A block of the calling thread.
-template <class T>
-AlignedBuffer<T>& packed_a_buffer() {
-  thread_local AlignedBuffer<T> buffer;
-  return buffer;
-}
-
-// Packed B block of the calling thread.
-template <class T>
-AlignedBuffer<T>& packed_b_buffer() {
-  thread_local AlignedBuffer<T> buffer;
-  return buffer;
-}
 
 }  // namespace gg::gemm_detail

@@ -16,13 +16,12 @@
 #include <gategrad/tensor/gemm/packing.hpp>
 #include <gategrad/tensor/gemm/small_m.hpp>
 #include <gategrad/tensor/parallel.hpp>
+#include <gategrad/tensor/thread_pool.hpp>
 
-#include <omp.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
-#include <exception>
 #include <type_traits>
 
 namespace gg {
@@ -148,8 +147,10 @@ void gemm_packed(const Operands<T>& op, Range rows, Range cols, std::size_t K) {
   // (784,200,100) +12% going from two to four panels).
   const std::size_t M = rows.end - rows.begin;
   const std::size_t N = cols.end - cols.begin;
-  T* packed_b = packed_b_buffer<T>().get(std::min(KC, K) * round_up(std::min(NC, N), NR));
-  T* packed_a = packed_a_buffer<T>().get(round_up(std::min(MC, M), MR) * std::min(KC, K));
+  const Workspace<T> packed_b_block(std::min(KC, K) * round_up(std::min(NC, N), NR));
+  const Workspace<T> packed_a_block(round_up(std::min(MC, M), MR) * std::min(KC, K));
+  T* packed_b = packed_b_block.data();
+  T* packed_a = packed_a_block.data();
   const bool pack_a_block = N > a_in_place_max_panels * NR;
   for (std::size_t jc = cols.begin; jc < cols.end; jc += NC) {
     const std::size_t nc = std::min(NC, cols.end - jc);
@@ -199,24 +200,11 @@ void gemm_small_m(const Operands<T>& op, const T* a, std::size_t a_row, std::siz
   }
 }
 
-// Runs body(thread_index) on `threads` threads (inline when 1); rethrows the first exception.
+// Runs body(thread_index) on `threads` threads of gategrad's pool (inline when 1); rethrows
+// the first exception.
 template <class Body>
 void run_threads(int threads, const Body& body) {
-  if (threads == 1) {
-    body(0);
-    return;
-  }
-  std::exception_ptr error;
-#pragma omp parallel num_threads(threads)
-  {
-    try {
-      body(omp_get_thread_num());
-    } catch (...) {
-#pragma omp critical(gg_gemm_error)
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
+  parallel_run(threads, body);
 }
 
 // How the threads share C: `chunks` bands of rows (MR panels) or of columns (NR panels),
@@ -278,8 +266,9 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, std::size_
     const T* a = A;
     std::size_t a_row = trans_a == Trans::No ? lda : 1;
     std::size_t a_col = trans_a == Trans::No ? 1 : lda;
+    const Workspace<T> a_rows(trans_b == Trans::Yes && trans_a == Trans::Yes ? M * K : 0);
     if (trans_b == Trans::Yes && trans_a == Trans::Yes) {
-      T* rows = packed_a_buffer<T>().get(M * K);
+      T* rows = a_rows.data();
       for (std::size_t i = 0; i < M; ++i) {
         for (std::size_t k = 0; k < K; ++k) rows[i * K + k] = A[k * lda + i];
       }

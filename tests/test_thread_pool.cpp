@@ -1,0 +1,87 @@
+// gategrad's own thread pool: every task runs exactly once, errors reach the caller, nested and
+// concurrent calls finish, and the thread setting is honoured.
+#include <gategrad/tensor/parallel.hpp>
+#include <gategrad/tensor/thread_pool.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace {
+
+// Restores the thread setting when a test ends.
+struct ThreadSetting {
+  explicit ThreadSetting(int n) : saved(gg::num_threads()) { gg::set_num_threads(n); }
+  ~ThreadSetting() { gg::set_num_threads(saved); }
+  int saved;
+};
+
+}  // namespace
+
+TEST_CASE("parallel_run runs every task exactly once") {
+  for (int threads : {1, 2, 4}) {
+    const ThreadSetting setting(threads);
+    for (int tasks : {0, 1, 2, 3, 17, 1000}) {
+      std::vector<std::atomic<int>> runs(static_cast<std::size_t>(tasks));
+      for (int repeat = 0; repeat < 20; ++repeat) {
+        gg::parallel_run(tasks, [&](int t) { runs[static_cast<std::size_t>(t)]++; });
+      }
+      for (int t = 0; t < tasks; ++t) {
+        INFO("threads " << threads << ", tasks " << tasks << ", task " << t);
+        CHECK(runs[static_cast<std::size_t>(t)] == 20);
+      }
+    }
+  }
+}
+
+TEST_CASE("parallel_run uses no more threads than the setting") {
+  const ThreadSetting setting(2);
+  std::mutex mutex;
+  std::set<std::thread::id> seen;
+  for (int repeat = 0; repeat < 200; ++repeat) {
+    gg::parallel_run(8, [&](int) {
+      std::lock_guard lock(mutex);
+      seen.insert(std::this_thread::get_id());
+    });
+  }
+  CHECK(seen.size() >= 1);
+  CHECK(seen.size() <= 2);
+}
+
+TEST_CASE("an exception thrown by a task reaches the caller after every task finished") {
+  const ThreadSetting setting(2);
+  std::atomic<int> finished{0};
+  CHECK_THROWS_WITH(gg::parallel_run(16,
+                                     [&](int t) {
+                                       if (t == 5) throw std::runtime_error("task 5 failed");
+                                       finished++;
+                                     }),
+                    "task 5 failed");
+  CHECK(finished == 15);
+  // The pool still works afterwards.
+  std::atomic<int> after{0};
+  gg::parallel_run(4, [&](int) { after++; });
+  CHECK(after == 4);
+}
+
+TEST_CASE("nested and concurrent calls complete") {
+  const ThreadSetting setting(2);
+  std::atomic<int> inner{0};
+  gg::parallel_run(4, [&](int) { gg::parallel_run(3, [&](int) { inner++; }); });
+  CHECK(inner == 12);
+
+  std::atomic<int> total{0};
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 3; ++c) {
+    callers.emplace_back([&] {
+      for (int repeat = 0; repeat < 100; ++repeat) gg::parallel_run(5, [&](int) { total++; });
+    });
+  }
+  for (auto& t : callers) t.join();
+  CHECK(total == 3 * 100 * 5);
+}
