@@ -186,6 +186,13 @@ TEMPLATE_TEST_CASE("gemm matches the reference on prime, skinny and MLP-like sha
   check_shapes<TestType>(shapes, {1, 2}, false);
 }
 
+// K >= 4 max(M, N) and K >= 2 KC: threads split K and sum their partial products; with 4
+// threads on K = 600 (three KC blocks) one thread gets no K at all.
+TEMPLATE_TEST_CASE("gemm splits a long K between threads", "[gemm]", float, double) {
+  const std::vector<Shape> shapes = {{17, 2, 2000}, {40, 50, 3072}, {9, 20, 600}, {100, 120, 1030}};
+  check_shapes<TestType>(shapes, {2, 3, 4}, false);
+}
+
 TEMPLATE_TEST_CASE("gemm matches the reference across register and cache block edges", "[gemm]",
                    float, double) {
   using Blocks = gg::gemm_detail::Blocking<TestType>;

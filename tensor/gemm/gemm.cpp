@@ -42,6 +42,9 @@ constexpr std::size_t small_m_parallel_bytes = std::size_t{512} << 10;
 // At most this many column panels: the micro-kernel reads A in place instead of packing it.
 constexpr std::size_t a_in_place_max_panels = 4;
 
+// K at least this many times max(M, N): threads split K rather than the rows or columns of C.
+constexpr std::size_t k_split_ratio = 4;
+
 // One call's operands, with the row/column offsets of a sub-rectangle of C applied by at().
 template <class T>
 struct Operands {
@@ -241,6 +244,42 @@ void scale_c(std::size_t M, std::size_t N, T beta, T* C, std::size_t ldc) {
   }
 }
 
+// C = sum over threads t of op(A)(:, K_t) op(B)(K_t, :) (+ beta C on thread 0's part).
+template <class T>
+void gemm_split_k(const Operands<T>& op, std::size_t M, std::size_t N, std::size_t K,
+                  int threads) {
+  const std::size_t parts = static_cast<std::size_t>(threads);
+  const Workspace<T> partial((parts - 1) * M * N);
+  run_threads(threads, [&](int t) {
+    const Range ks = part_of(K, Blocking<T>::KC, threads, t);
+    if (ks.begin >= ks.end) {
+      if (t > 0) std::fill_n(partial.data() + static_cast<std::size_t>(t - 1) * M * N, M * N, T(0));
+      else scale_c(M, N, op.beta, op.C, op.ldc);
+      return;
+    }
+    Operands<T> slice = op;
+    slice.A = op.a_at(0, ks.begin);
+    slice.B = op.b_at(ks.begin, 0);
+    if (t > 0) {
+      slice.C = partial.data() + static_cast<std::size_t>(t - 1) * M * N;
+      slice.ldc = N;
+      slice.beta = T(0);
+    }
+    gemm_packed(slice, Range{0, M}, Range{0, N}, ks.end - ks.begin);
+  });
+  // Sum the partial products into C, rows shared between the threads.
+  run_threads(threads, [&](int t) {
+    const Range rows = part_of(M, 1, threads, t);
+    for (std::size_t i = rows.begin; i < rows.end; ++i) {
+      T* c = op.C + i * op.ldc;
+      for (std::size_t p = 0; p + 1 < parts; ++p) {
+        const T* add = partial.data() + p * M * N + i * N;
+        for (std::size_t j = 0; j < N; ++j) c[j] += add[j];
+      }
+    }
+  });
+}
+
 }  // namespace
 }  // namespace gemm_detail
 
@@ -286,6 +325,15 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, std::size_
       const Range cols = part_of(N, W, parts, t);
       if (cols.begin < cols.end) gemm_small_m(op, a, a_row, a_col, M, cols.begin, cols.end, K);
     });
+    return;
+  }
+
+  // Long K against small M and N (a first layer's forward, (200,3072,50)): bands of rows or
+  // columns would each pack or read all of one operand, so split K instead. Every thread
+  // multiplies its own slice of K over the whole of C, packing only its own part of A and B;
+  // the partial products are then summed into C (M*N, small against M*K and K*N here).
+  if (threads >= 2 && K >= k_split_ratio * std::max(M, N) && K >= 2 * Blocking<T>::KC) {
+    gemm_split_k(op, M, N, K, threads);
     return;
   }
 
