@@ -180,6 +180,22 @@ void gemm_packed(const Operands<T>& op, Range rows, Range cols, std::size_t K) {
   }
 }
 
+// c[j] = a * b[j * b_stride] + beta * c[j] for j < N (beta == 0 never reads c).
+template <class T>
+void rank1_row(std::size_t N, T a, const T* b, std::size_t b_stride, T beta, T* c) {
+  if (b_stride == 1) {
+    if (beta == T(0)) {
+      for (std::size_t j = 0; j < N; ++j) c[j] = a * b[j];
+    } else {
+      for (std::size_t j = 0; j < N; ++j) c[j] = a * b[j] + beta * c[j];
+    }
+    return;
+  }
+  for (std::size_t j = 0; j < N; ++j) {
+    c[j] = a * b[j * b_stride] + (beta == T(0) ? T(0) : beta * c[j]);
+  }
+}
+
 // Rows [0, M) (M small) and columns [n0, n1) of C without packing B.
 template <class T>
 void gemm_small_m(const Operands<T>& op, const T* a, std::size_t a_row, std::size_t a_col,
@@ -299,6 +315,21 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, std::size_
   const int threads = static_cast<int>(std::max(
       1.0, std::min(static_cast<double>(num_threads()), flops / min_flops_per_thread)));
 
+  if (K == 1) {
+    // A rank-1 update (the weight gradient of a batch-1 step, x^T dy): one pass over C, with
+    // no packing and no micro-kernel set-up per tile. Rows of C are shared between threads
+    // only when C is large enough to be worth it.
+    const int parts = static_cast<int>(std::min<std::size_t>(
+        M, M * N * sizeof(T) >= small_m_parallel_bytes ? static_cast<std::size_t>(threads) : 1));
+    run_threads(std::max(parts, 1), [&](int t) {
+      const Range rows = part_of(M, 1, std::max(parts, 1), t);
+      for (std::size_t i = rows.begin; i < rows.end; ++i) {
+        rank1_row(N, alpha * *op.a_at(i, 0), op.B, op.trans_b == Trans::No ? 1 : op.ldb, beta,
+                  op.c_at(i, 0));
+      }
+    });
+    return;
+  }
   if (M <= Blocking<T>::small_m) {
     // op(A)(i, k) = a[i * a_row + k * a_col]; the dot-product path (B transposed) wants
     // contiguous rows of op(A), so a transposed A is first copied (M*K elements, tiny).
