@@ -44,7 +44,7 @@ void Optimizer::step() {
   NoGradGuard no_grad;
   // Below this many elements a parameter is updated on the calling thread alone: waking a
   // worker costs more than it saves.
-  constexpr std::size_t kParallelElements = std::size_t{1} << 15;
+  constexpr std::size_t kParallelElements = std::size_t{1} << 19;
   std::size_t index = 0;
   for (ParamGroup& g : groups_) {
     for (Var& p : g.params) {

@@ -37,7 +37,7 @@ constexpr double min_flops_per_thread = 1.0e6;
 
 // From this size of B on, the few-rows path splits the columns of B between threads whatever
 // the flop count.
-constexpr std::size_t small_m_parallel_bytes = std::size_t{512} << 10;
+constexpr std::size_t small_m_parallel_bytes = std::size_t{4} << 20;
 
 // At most this many column panels: the micro-kernel reads A in place instead of packing it.
 constexpr std::size_t a_in_place_max_panels = 4;
