@@ -42,8 +42,10 @@ void Optimizer::check_hyper(const char* optimizer, const char* what, double valu
 
 void Optimizer::step() {
   NoGradGuard no_grad;
-  // Below this many elements a parameter is updated on the calling thread alone: waking a
-  // worker costs more than it saves.
+  // Below this many elements (a parameter and its gradient within L2) a parameter is updated
+  // on the calling thread alone: split across cores, data that the backward left in this
+  // core's L2 would cross to the other core's every step (batch-1 step of 3072-50-10 on two
+  // threads: 87 us split, 42 us not).
   constexpr std::size_t kParallelElements = std::size_t{1} << 19;
   std::size_t index = 0;
   for (ParamGroup& g : groups_) {

@@ -35,8 +35,10 @@ constexpr std::size_t round_up(std::size_t x, std::size_t multiple) {
 // Below this many flops per thread, waking another thread costs more than it saves.
 constexpr double min_flops_per_thread = 1.0e6;
 
-// From this size of B on, the few-rows path splits the columns of B between threads whatever
-// the flop count.
+// From this size of B on (beyond a core's 2 MiB L2), the few-rows path and the rank-1 update
+// split B or C between threads whatever the flop count. Smaller operands stay in the L2 of the
+// core that last used them: split, they crossed between the cores' caches every step and a
+// batch-1 training step took twice as long on two threads as on one.
 constexpr std::size_t small_m_parallel_bytes = std::size_t{4} << 20;
 
 // At most this many column panels: the micro-kernel reads A in place instead of packing it.
