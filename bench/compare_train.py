@@ -10,15 +10,18 @@ gategrad runs in the stock environment (no GLIBC_TUNABLES) at GG_NUM_THREADS=1 a
 LibTorch runs at its best setting: glibc malloc keeps freed memory and serves blocks under
 32 MiB from its heap (GLIBC_TUNABLES below) rather than mapping and unmapping large tensors
 every step; OpenBLAS's AVX-512 kernels (see BENCH_OPENBLAS_CORETYPE); and, for 2 threads, the
-best of three splits between ATen's pool and OpenBLAS's, chosen per benchmark. --stock adds a
+best of four splits between ATen's pool and OpenBLAS's (one core only among them), chosen per
+benchmark. --stock adds a
 column of LibTorch in the environment it was given, only the thread counts set.
 
 Every binary runs alone in its own process, one after the other: two thread pools spinning on
 2 cores would measure each other.
 
 Environment:
-  REPETITIONS=5     repetitions per benchmark; the table shows their median
-  MIN_TIME=0.2      --benchmark_min_time per repetition, in seconds
+  ROUNDS=3          passes over every configuration; the machine's speed drifts by tens of
+                    percent over minutes, so both libraries are measured in every pass
+  REPETITIONS=3     repetitions per benchmark and round; each round keeps their median
+  MIN_TIME=0.1      --benchmark_min_time per repetition, in seconds
   BENCH_OPENBLAS_CORETYPE
       OpenBLAS 0.3.21 does not know recent Xeons (family 6 model 207) and falls back to its
       Prescott (SSE3) kernels, 4-5x slower here. Unset, the LibTorch runs get SkylakeX (its
@@ -182,12 +185,30 @@ def medians(report):
     return result
 
 
-def run_all(args, runner, gategrad_bin, libtorch_bin):
+def fma_peak(peak_bin):
+    """{threads: fp32 FMA peak in GFLOP/s} measured by bench_fma_peak, or {} without it."""
+    if not os.access(peak_bin, os.X_OK):
+        return {}
+    result = subprocess.run([peak_bin, "--benchmark_repetitions=3",
+                             "--benchmark_report_aggregates_only=true", "--benchmark_format=json"],
+                            capture_output=True, text=True, check=True)
+    peaks = {}
+    for b in json.loads(result.stdout).get("benchmarks", []):
+        if b.get("aggregate_name") == "median":
+            threads = int(b["run_name"].split("threads:")[1].split("/")[0])
+            peaks[threads] = b["FLOPS"] / 1e9
+    return peaks
+
+
+def run_round(args, runner, gategrad_bin, libtorch_bin, round_index):
+    """One pass over every configuration: {'gategrad'|'libtorch'|'stock': {threads: {name: µs
+    or (µs, config)}}} and the LibTorch contexts."""
+    tag = f"round {round_index + 1}/{args.rounds}"
     results = {"gategrad": {}, "libtorch": {}, "stock": {}}
     contexts = {}
     for threads in (1, 2):
         _, results["gategrad"][threads] = runner.run(
-            gategrad_bin, f"gategrad {threads} thread(s)", {"GG_NUM_THREADS": str(threads)},
+            gategrad_bin, f"{tag} gategrad {threads} thread(s)", {"GG_NUM_THREADS": str(threads)},
             env_removed=("GLIBC_TUNABLES",))
     if libtorch_bin is None:
         return results, contexts
@@ -199,12 +220,13 @@ def run_all(args, runner, gategrad_bin, libtorch_bin):
     removed = ("GLIBC_TUNABLES", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
     for threads in (1, 2):
         configs = ((1, 1),) if threads == 1 else LIBTORCH_TWO_THREAD_CONFIGS
-        best = {}
+        # Given two cores, LibTorch may also do best on one: its 1-thread times compete too.
+        best = dict(results["libtorch"].get(1, {})) if threads == 2 else {}
         for intra, blas in configs:
             label = f"intra {intra}, BLAS {blas}"
             env = {**best_env, "TORCH_INTRAOP_THREADS": str(intra),
                    "OPENBLAS_NUM_THREADS": str(blas)}
-            context, times = runner.run(libtorch_bin, f"LibTorch {label}", env, removed)
+            context, times = runner.run(libtorch_bin, f"{tag} LibTorch {label}", env, removed)
             contexts.setdefault("best", context)
             for name, us in times.items():
                 if name not in best or us < best[name][0]:
@@ -214,39 +236,76 @@ def run_all(args, runner, gategrad_bin, libtorch_bin):
         for threads in (1, 2):
             env = {"TORCH_INTRAOP_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads)}
             context, results["stock"][threads] = runner.run(
-                libtorch_bin, f"LibTorch stock {threads} thread(s)", env)
+                libtorch_bin, f"{tag} LibTorch stock {threads} thread(s)", env)
             contexts.setdefault("stock", context)
     return results, contexts
 
 
-def print_table(args, results, have_libtorch):
-    header = ["net", "mode", "threads", "gategrad µs", "gategrad GFLOP/s"]
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def run_all(args, runner, gategrad_bin, libtorch_bin):
+    """Rounds of every configuration, so that both libraries see the machine's slow and fast
+    spells alike. Returns, per library and thread count, {name: [per-round values]}."""
+    rounds = {"gategrad": {}, "libtorch": {}, "stock": {}}
+    contexts = {}
+    for r in range(args.rounds):
+        results, round_contexts = run_round(args, runner, gategrad_bin, libtorch_bin, r)
+        for key, context in round_contexts.items():
+            contexts.setdefault(key, context)
+        for library, by_threads in results.items():
+            for threads, times in by_threads.items():
+                slot = rounds[library].setdefault(threads, {})
+                for name, value in times.items():
+                    slot.setdefault(name, []).append(value)
+    return rounds, contexts
+
+
+def print_table(args, rounds, have_libtorch, peaks):
+    """Times are medians over rounds; the ratio is the median of each round's ratio (both
+    libraries measured minutes apart at most)."""
+    header = ["net", "mode", "threads", "gategrad µs", "gategrad GFLOP/s (% of peak)"]
     if have_libtorch:
-        header += ["LibTorch µs (config)", "LibTorch GFLOP/s"]
+        header += ["LibTorch µs (config)", "LibTorch GFLOP/s (% of peak)"]
         if args.stock:
             header += ["LibTorch stock µs"]
-        header += ["LibTorch / gategrad", "target", "met"]
+        header += ["LibTorch / gategrad (rounds)", "target", "met"]
     print("| " + " | ".join(header) + " |")
     print("| --- | --- | ---: | " + " | ".join(["---:"] * (len(header) - 3)) + " |")
     for mode in MODES:
         for net, (widths, batch) in NETS.items():
             name = f"{mode}/{net}"
             for threads in (1, 2):
-                ours = results["gategrad"][threads].get(name)
-                theirs = results["libtorch"].get(threads, {}).get(name) if have_libtorch else None
-                if ours is None and theirs is None:
+                ours_rounds = rounds["gategrad"].get(threads, {}).get(name)
+                theirs_rounds = (rounds["libtorch"].get(threads, {}).get(name)
+                                 if have_libtorch else None)
+                if ours_rounds is None and theirs_rounds is None:
                     continue  # filtered out
+                ours = median(ours_rounds) if ours_rounds else None
                 work = flops(net, mode)
+                peak = peaks.get(threads)
                 spec = f"({net}) {'-'.join(map(str, widths))}, B={batch}"
-                row = [spec, mode, str(threads), fmt_us(ours), fmt_gflops(work, ours)]
+                row = [spec, mode, str(threads), fmt_us(ours), fmt_gflops(work, ours, peak)]
                 if have_libtorch:
-                    us, config = theirs if theirs else (None, "")
-                    row += [f"{fmt_us(us)} ({config})" if us else "n/a", fmt_gflops(work, us)]
+                    us, config = None, ""
+                    if theirs_rounds:
+                        us = median([t for t, _ in theirs_rounds])
+                        configs = [c for _, c in theirs_rounds]
+                        config = max(set(configs), key=configs.count)  # the most frequent winner
+                    row += [f"{fmt_us(us)} ({config})" if us else "n/a",
+                            fmt_gflops(work, us, peak)]
                     if args.stock:
-                        row.append(fmt_us(results["stock"][threads].get(name)))
-                    ratio = us / ours if us and ours else None
+                        stock = rounds["stock"].get(threads, {}).get(name)
+                        row.append(fmt_us(median(stock)) if stock else "n/a")
+                    ratios = ([t / o for (t, _), o in zip(theirs_rounds, ours_rounds)]
+                              if theirs_rounds and ours_rounds else [])
+                    ratio = median(ratios) if ratios else None
                     target = TRAIN_TARGETS[net] if mode == "train" else None
-                    row += [f"{ratio:.2f}" if ratio else "n/a",
+                    spread = (f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else "")
+                    row += [f"{ratio:.2f}{spread}" if ratio else "n/a",
                             f"{target:g}x" if target else "-",
                             ("yes" if ratio >= target else "no") if target and ratio else "-"]
                 print("| " + " | ".join(row) + " |")
@@ -258,8 +317,11 @@ def fmt_us(us):
     return f"{us:.1f}" if us < 100 else f"{us:.0f}"
 
 
-def fmt_gflops(work, us):
-    return f"{work / (us * 1e3):.1f}" if us else "n/a"
+def fmt_gflops(work, us, peak=None):
+    if not us:
+        return "n/a"
+    gflops = work / (us * 1e3)
+    return f"{gflops:.1f} ({100 * gflops / peak:.0f}%)" if peak else f"{gflops:.1f}"
 
 
 def main():
@@ -270,16 +332,18 @@ def main():
     parser.add_argument("--filter", help="regex passed as --benchmark_filter, e.g. 'train/(a|e)'")
     parser.add_argument("--stock", action="store_true",
                         help="also run LibTorch in its stock environment, for a column")
-    parser.add_argument("--repetitions", type=int, default=int(os.environ.get("REPETITIONS", 5)),
-                        help="repetitions per benchmark (default: env REPETITIONS or 5)")
-    parser.add_argument("--min-time", type=float, default=float(os.environ.get("MIN_TIME", 0.2)),
-                        help="--benchmark_min_time in seconds (default: env MIN_TIME or 0.2)")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", 3)),
+                        help="passes over every configuration (default: env ROUNDS or 3)")
+    parser.add_argument("--repetitions", type=int, default=int(os.environ.get("REPETITIONS", 3)),
+                        help="repetitions per benchmark and round (default: env REPETITIONS or 3)")
+    parser.add_argument("--min-time", type=float, default=float(os.environ.get("MIN_TIME", 0.1)),
+                        help="--benchmark_min_time in seconds (default: env MIN_TIME or 0.1)")
     parser.add_argument("--gategrad-binary", help="default: BUILD_DIR/bench/bench_train")
     parser.add_argument("--libtorch-binary", help="default: BUILD_DIR/bench/bench_train_libtorch")
     args = parser.parse_args()
-    if args.repetitions < 1 or args.min_time <= 0:
-        sys.exit(f"compare_train: repetitions {args.repetitions} and min time {args.min_time} "
-                 "must be positive")
+    if args.rounds < 1 or args.repetitions < 1 or args.min_time <= 0:
+        sys.exit(f"compare_train: rounds {args.rounds}, repetitions {args.repetitions} and min "
+                 f"time {args.min_time} must be positive")
 
     gategrad_bin = args.gategrad_binary or os.path.join(args.build_dir, "bench", "bench_train")
     libtorch_bin = args.libtorch_binary or os.path.join(args.build_dir, "bench",
@@ -291,6 +355,7 @@ def main():
 
     load_before = load_average()
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    peaks = fma_peak(os.path.join(os.path.dirname(gategrad_bin), "bench_fma_peak"))
     with tempfile.TemporaryDirectory(prefix="compare_train.") as workdir:
         runner = Runner(args, workdir)
         results, contexts = run_all(args, runner, gategrad_bin,
@@ -307,15 +372,17 @@ def main():
     if others > 0.1:
         print("Warning: the machine was busy; other processes shared the cores, so the times "
               "below are inflated and noisy. Rerun on an idle machine.")
-    print(f"Median of {args.repetitions} repetitions of at least {args.min_time} s each; "
-          f"GFLOP/s counts the GEMMs only")
+    print(f"{args.rounds} rounds, each running every configuration in turn with "
+          f"{args.repetitions} repetitions of at least {args.min_time} s; times are medians over "
+          f"the rounds of each round's median, the ratio the median of the rounds' ratios (range "
+          f"in brackets); GFLOP/s counts the GEMMs only")
     if have_libtorch:
         best = contexts.get("best", {})
         print(f"LibTorch {best.get('torch_version', '?')} best setting: "
               f"GLIBC_TUNABLES={MALLOC_TUNABLES}, OpenBLAS core {best.get('openblas_corename', '?')}"
               f", ATen kernels {best.get('aten_cpu_capability', '?')}, "
               f"{best.get('zero_grad', '?')}; 2 threads: best per benchmark of "
-              + ", ".join(f"(intra {i}, BLAS {b})" for i, b in LIBTORCH_TWO_THREAD_CONFIGS))
+              + ", ".join(f"(intra {i}, BLAS {b})" for i, b in ((1, 1), *LIBTORCH_TWO_THREAD_CONFIGS)))
         if args.stock:
             stock = contexts.get("stock", {})
             print(f"LibTorch stock: environment as given, threads set only; OpenBLAS core "
@@ -324,8 +391,11 @@ def main():
         print(f"\nLibTorch baseline not run: {libtorch_bin} is missing. Install it with "
               "`apt-get install libtorch-dev` and rebuild (bench/compare_train.sh does both); "
               "showing gategrad only.")
+    if peaks:
+        print("FMA peak (bench_fma_peak, register-only fp32 FMA chains): " +
+              ", ".join(f"{t} thread(s) {g:.1f} GFLOP/s" for t, g in sorted(peaks.items())))
     print()
-    print_table(args, results, have_libtorch)
+    print_table(args, results, have_libtorch, peaks)
 
 
 if __name__ == "__main__":

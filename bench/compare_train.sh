@@ -28,7 +28,7 @@ source "$root/scripts/deps.sh"
 need_packages libtorch-dev
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-targets=(bench_train)
+targets=(bench_train bench_fma_peak)
 # The LibTorch target exists only when CMake found LibTorch.
 if [[ $(cmake --build "$build" --target help) == *bench_train_libtorch* ]]; then
   targets+=(bench_train_libtorch)
