@@ -44,6 +44,9 @@ constexpr std::size_t small_m_parallel_bytes = std::size_t{4} << 20;
 // At most this many column panels: the micro-kernel reads A in place instead of packing it.
 constexpr std::size_t a_in_place_max_panels = 4;
 
+// At most this many row panels: the micro-kernel reads B in place instead of packing it.
+constexpr std::size_t b_in_place_max_panels = 4;
+
 // K at least this many times max(M, N): threads split K rather than the rows or columns of C.
 constexpr std::size_t k_split_ratio = 4;
 
@@ -80,9 +83,12 @@ enum class ASource { packed, rows, columns };
 //   source packed: a is the packed A block.
 //   source rows/columns: a is op(A)(ic, pc) in place (A stored (M,K) / (K,M), stride lda);
 //   the last partial row panel, if any, is packed into edge_panel so no row past mc is read.
+//   b_in_place non-null: the whole column panels of op(B) are read in place from it (B stored
+//   (K,N), stride ldb) and packed_b holds only the last, partial panel.
 template <class T, ASource source>
 void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, T alpha, T beta, const T* a,
-                  std::size_t lda, T* edge_panel, const T* packed_b, T* c, std::size_t ldc) {
+                  std::size_t lda, T* edge_panel, const T* packed_b, const T* b_in_place,
+                  std::size_t ldb, T* c, std::size_t ldc) {
   constexpr std::size_t MR = Blocking<T>::MR;
   constexpr std::size_t NR = Blocking<T>::NR;
   constexpr std::size_t W = Blocking<T>::W;
@@ -94,8 +100,8 @@ void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, T alpha, T bet
       pack_a<T, MR>(trans, mc - full_rows, kc, rest, lda, edge_panel);
     }
   }
-  const auto run_tile = [&](auto reader, const T* b_panel, std::size_t m, std::size_t n,
-                            T* c_tile) {
+  const auto run_tile_with = [&](auto reader, auto b_panel, std::size_t m, std::size_t n,
+                                 T* c_tile) {
     if (m == MR && n == NR) {
       micro_kernel(kc, reader, b_panel, alpha, beta, c_tile, ldc);
     } else if (n <= W) {
@@ -104,19 +110,34 @@ void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, T alpha, T bet
       micro_kernel<T, Blocking<T>::NV, true>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
     }
   };
+  const std::size_t full_cols = nc / NR * NR;
+  const T* b_here = nullptr;  // the current column panel when read in place
+  const T* b_panel = nullptr;  // else the current packed panel
+  const auto run_tile = [&](auto reader, std::size_t m, std::size_t n, T* c_tile) {
+    if (b_here != nullptr) {
+      run_tile_with(reader, RowsOfB<T>{b_here, ldb}, m, n, c_tile);
+    } else {
+      run_tile_with(reader, PackedB<T>{b_panel}, m, n, c_tile);
+    }
+  };
   const auto tile_at = [&](std::size_t ir, std::size_t jr) {
     const std::size_t m = std::min(MR, mc - ir);
     const std::size_t n = std::min(NR, nc - jr);
-    const T* b_panel = packed_b + jr * kc;
+    if (b_in_place != nullptr) {
+      b_here = jr < full_cols ? b_in_place + jr : nullptr;
+      b_panel = packed_b;  // the partial panel, packed alone
+    } else {
+      b_panel = packed_b + jr * kc;
+    }
     T* c_tile = c + ir * ldc + jr;
     if constexpr (source == ASource::packed) {
-      run_tile(PackedA<T>{a + ir * kc}, b_panel, m, n, c_tile);
+      run_tile(PackedA<T>{a + ir * kc}, m, n, c_tile);
     } else if (ir >= full_rows) {
-      run_tile(PackedA<T>{edge_panel}, b_panel, m, n, c_tile);
+      run_tile(PackedA<T>{edge_panel}, m, n, c_tile);
     } else if constexpr (source == ASource::rows) {
-      run_tile(RowsOfA<T>{a + ir * lda, lda}, b_panel, m, n, c_tile);
+      run_tile(RowsOfA<T>{a + ir * lda, lda}, m, n, c_tile);
     } else {
-      run_tile(ColumnsOfA<T>{a + ir, lda}, b_panel, m, n, c_tile);
+      run_tile(ColumnsOfA<T>{a + ir, lda}, m, n, c_tile);
     }
   };
   // The B micro-panel stays in L1 while the A micro-panels stream from L2. (Swapping the
@@ -157,25 +178,37 @@ void gemm_packed(const Operands<T>& op, Range rows, Range cols, std::size_t K) {
   T* packed_b = packed_b_block.data();
   T* packed_a = packed_a_block.data();
   const bool pack_a_block = N > a_in_place_max_panels * NR;
+  // Likewise B with few row panels (a weight gradient dW = dY^T X of a narrow layer, M = 50):
+  // packing B wrote a K x N copy as large as X (2.4 MB for 200 x 3072, beyond L2) that was
+  // then read only ceil(M / MR) times. Whole panels are read in place instead (B stored (K,N):
+  // NR contiguous values per k) and only the partial last panel is packed.
+  const bool b_in_place = op.trans_b == Trans::No && M <= b_in_place_max_panels * MR;
   for (std::size_t jc = cols.begin; jc < cols.end; jc += NC) {
     const std::size_t nc = std::min(NC, cols.end - jc);
     for (std::size_t pc = 0; pc < K; pc += KC) {
       const std::size_t kc = std::min(KC, K - pc);
       const T beta = pc == 0 ? op.beta : T(1);  // later K blocks accumulate
-      pack_b<T, NR>(op.trans_b, kc, nc, op.b_at(pc, jc), op.ldb, packed_b);
+      const std::size_t full_cols = nc / NR * NR;
+      const T* b_block = b_in_place ? op.b_at(pc, jc) : nullptr;
+      if (!b_in_place) {
+        pack_b<T, NR>(op.trans_b, kc, nc, op.b_at(pc, jc), op.ldb, packed_b);
+      } else if (full_cols < nc) {
+        pack_b<T, NR>(op.trans_b, kc, nc - full_cols, op.b_at(pc, jc + full_cols), op.ldb, packed_b);
+      }
       for (std::size_t ic = rows.begin; ic < rows.end; ic += MC) {
         const std::size_t mc = std::min(MC, rows.end - ic);
         T* c = op.c_at(ic, jc);
         if (pack_a_block) {
           pack_a<T, MR>(op.trans_a, mc, kc, op.a_at(ic, pc), op.lda, packed_a);
           macro_kernel<T, ASource::packed>(mc, nc, kc, op.alpha, beta, packed_a, 0, nullptr,
-                                           packed_b, c, op.ldc);
+                                           packed_b, b_block, op.ldb, c, op.ldc);
         } else if (op.trans_a == Trans::No) {
           macro_kernel<T, ASource::rows>(mc, nc, kc, op.alpha, beta, op.a_at(ic, pc), op.lda,
-                                         packed_a, packed_b, c, op.ldc);
+                                         packed_a, packed_b, b_block, op.ldb, c, op.ldc);
         } else {
           macro_kernel<T, ASource::columns>(mc, nc, kc, op.alpha, beta, op.a_at(ic, pc),
-                                            op.lda, packed_a, packed_b, c, op.ldc);
+                                            op.lda, packed_a, packed_b, b_block, op.ldb, c,
+                                            op.ldc);
         }
       }
     }

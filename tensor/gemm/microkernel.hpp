@@ -2,7 +2,8 @@
 // The micro-kernel: one MR x NR tile of C from MR rows of op(A) and an NR-column packed B
 // micro-panel (layout in packing.hpp).
 //   a: MR rows of op(A) over kc steps, read through an AReader (below)
-//   b:(kc, NR) packed, 64-byte aligned   c:(MR, NR) row-major, stride ldc
+//   b: kc steps of NR values of op(B), through a BReader (packed, or in place)
+//   c:(MR, NR) row-major, stride ldc
 //   c := alpha * a b + beta * c       (beta == 0: c is written, never read)
 // It always computes the full tile; partial tiles at the edges are handled by the caller.
 #include <gategrad/tensor/gemm/blocking.hpp>
@@ -39,17 +40,34 @@ struct RowsOfA {
   void next() { ++p; }
 };
 
+// BReaders: b(v) is vector v of op(B)(p, j0 .. j0 + NR) at the current k step p.
+// A packed micro-panel (packing.hpp): NR values per k, 64-byte aligned.
+template <class T>
+struct PackedB {
+  const T* p;
+  Batch<T> operator()(std::size_t v) const { return Batch<T>::load_aligned(p + v * Batch<T>::size); }
+  void next() { p += Blocking<T>::NR; }
+};
+// B used in place when stored (K, N) (Trans::No): NR contiguous values per k, rows ld apart.
+template <class T>
+struct RowsOfB {
+  const T* p;
+  std::size_t ld;
+  Batch<T> operator()(std::size_t v) const { return Batch<T>::load_unaligned(p + v * Batch<T>::size); }
+  void next() { p += ld; }
+};
+
 // NV vectors of each B step are used (NV < Blocking::NV for a narrow edge panel, so a tile
 // with at most W valid columns costs half); the packed B stride stays NR either way.
 // An edge tile (partial = true) writes only its first m rows and n columns to C (masked
 // stores), so edge tiles need no copy through a local tile.
-template <class T, std::size_t NV = Blocking<T>::NV, bool partial = false, class AReader>
-inline void micro_kernel(std::size_t kc, AReader a, const T* __restrict b, T alpha, T beta,
+template <class T, std::size_t NV = Blocking<T>::NV, bool partial = false, class AReader,
+          class BReader>
+inline void micro_kernel(std::size_t kc, AReader a, BReader b, T alpha, T beta,
                          T* __restrict c, std::size_t ldc, std::size_t m = Blocking<T>::MR,
                          std::size_t n = Blocking<T>::NR) {
   using V = Batch<T>;
   constexpr std::size_t MR = Blocking<T>::MR;
-  constexpr std::size_t NR = Blocking<T>::NR;
   constexpr std::size_t W = Blocking<T>::W;
 
   V acc[MR][NV];
@@ -63,7 +81,7 @@ inline void micro_kernel(std::size_t kc, AReader a, const T* __restrict b, T alp
   const auto step = [&]() {
     V bv[NV];
 #pragma GCC unroll 4
-    for (std::size_t v = 0; v < NV; ++v) bv[v] = V::load_aligned(b + v * W);
+    for (std::size_t v = 0; v < NV; ++v) bv[v] = b(v);
 #pragma GCC unroll 32
     for (std::size_t i = 0; i < MR; ++i) {
       const V ai(a(i));
@@ -71,7 +89,7 @@ inline void micro_kernel(std::size_t kc, AReader a, const T* __restrict b, T alp
       for (std::size_t v = 0; v < NV; ++v) acc[i][v] = multiply_add(ai, bv[v], acc[i][v]);
     }
     a.next();
-    b += NR;
+    b.next();
   };
 
   // The C tile is written at the end and is usually not in cache. Fetch it into L2 one row
