@@ -2,7 +2,7 @@
 // C := A B with the same transposes. GFLOP/s = 2*M*N*K per iteration as a rate.
 //
 // Threads: --threads=N (removed before Google Benchmark sees the flags), else GG_NUM_THREADS,
-// else the number of cores; applied to both libraries. OpenBLAS's pthreads and libgomp's
+// else the number of cores; applied to both libraries. OpenBLAS's pthreads and gategrad's pool
 // threads spin after a call and steal cores from each other, so compare them in separate
 // processes: bench/compare_matmul.sh runs this binary once with --benchmark_filter=^ours/
 // and once with ^openblas/.

@@ -13,13 +13,9 @@
 #       Prescott (SSE3) kernels when left to detect; SkylakeX are its AVX-512 kernels (asking
 #       for Cooperlake also gives SkylakeX: the CPU does not report avx512_bf16). Set it empty
 #       to let OpenBLAS detect.
-#   OMP_WAIT_POLICY  passed through to our process (libgomp). Unset, idle threads spin before
-#       sleeping, which is fastest on an idle machine; on an oversubscribed one (a parallel
-#       build beside the benchmark) a spinning thread burns the time slice its partner needs
-#       and 2-thread calls take milliseconds: there OMP_WAIT_POLICY=passive is the better
-#       setting. The load average is printed before and after the runs.
+#   The load average is printed before and after the runs.
 #
-# Ours and OpenBLAS run in separate processes: OpenBLAS's pthreads and libgomp's threads
+# Ours and OpenBLAS run in separate processes: OpenBLAS's pthreads and gategrad's pool threads
 # spin after a call and would steal the cores from the other library.
 set -euo pipefail
 
