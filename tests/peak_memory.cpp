@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#if !defined(__SANITIZE_ADDRESS__)
 namespace {
 
 // A "VmRSS:" or "VmHWM:" line of /proc/self/status, in bytes.
@@ -33,6 +34,7 @@ std::size_t status_bytes(const std::string& key) {
 double mib(std::size_t bytes) { return static_cast<double>(bytes) / (1 << 20); }
 
 }  // namespace
+#endif
 
 int main() {
 #if defined(__SANITIZE_ADDRESS__)
