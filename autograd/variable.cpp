@@ -212,7 +212,9 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
     }
   }
   impl_->grad_fn->grad = grad_output;
-  std::array<Tensor<T>, kMaxGateInputs> din;
+  // Empty (0-element) slots: no allocation; a gate fills each slot it has a gradient for.
+  const Tensor<T> no_gradient = Tensor<T>::empty(Shape{0});
+  std::array<Tensor<T>, kMaxGateInputs> din{no_gradient, no_gradient, no_gradient};
   for (Node<T>* node : order) {
     if (!node->grad) continue;  // no path from the output reaches this node's output
     for (std::size_t i = 0; i < node->num_inputs; ++i) {
@@ -222,8 +224,8 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
           leaf->grad->shape() == node->edges[i].shape) {
         din[i] = std::move(*leaf->grad);
         leaf->grad.reset();
-      } else if (din[i].dim() != 0) {
-        din[i] = Tensor<T>::scalar(T(0));  // never a moved-from tensor a gate could mistake
+      } else {
+        din[i] = no_gradient;  // never a moved-from tensor a gate could mistake for a buffer
       }
     }
     node->backward(*node->grad, din);

@@ -17,6 +17,7 @@ Adam::Adam(std::vector<ParamGroup> groups, const AdamOptions& options, bool deco
   check_hyper(name, "beta2", options.beta2, 0, 1);
   check_hyper(name, "eps", options.epsilon, 0, INFINITY);
   check_hyper(name, "weight_decay", options.decay, 0, INFINITY);
+  create_buffers();
 }
 
 AdamW::AdamW(std::vector<Var> params, const AdamOptions& options)

@@ -40,6 +40,17 @@ void Optimizer::check_hyper(const char* optimizer, const char* what, double valu
   }
 }
 
+void Optimizer::create_buffers() {
+  const std::size_t count = buffer_names().size();
+  std::size_t index = 0;
+  for (ParamGroup& g : groups_) {
+    for (Var& p : g.params) {
+      std::vector<TensorF>& buffers = buffers_[index++];
+      while (buffers.size() < count) buffers.push_back(TensorF::zeros(p.shape()));
+    }
+  }
+}
+
 void Optimizer::step() {
   NoGradGuard no_grad;
   // Below this many elements (a parameter and its gradient within L2) a parameter is updated

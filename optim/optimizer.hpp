@@ -60,9 +60,12 @@ class Optimizer {
   // and updates them on gategrad's threads at once (the update is memory-bound: a 3072x512
   // weight, its gradient and state are 12-25 MB of traffic per step).
   virtual void update(const ParamSlice& slice, double lr, std::int64_t step) = 0;
-  // Names of the per-parameter buffers, in the order update() keeps them (at most 3); step()
-  // creates them as zeros on a parameter's first update.
+  // Names of the per-parameter buffers, in the order update() keeps them (at most 3).
   virtual std::vector<std::string> buffer_names() const = 0;
+  // Creates every parameter's state buffers (zeros) now: each concrete optimizer calls it at
+  // the end of its constructor, so that the state exists before the first step and the
+  // first step's transient tensors are what later steps reuse (no allocation after it).
+  void create_buffers();
   static void check_hyper(const char* optimizer, const char* what, double value, double low,
                           double high, bool high_inclusive = false);
 

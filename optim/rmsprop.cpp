@@ -11,6 +11,7 @@ RMSprop::RMSprop(std::vector<Var> params, const RMSpropOptions& options)
   check_hyper("RMSprop", "eps", options.epsilon, 0, INFINITY);
   check_hyper("RMSprop", "weight_decay", options.decay, 0, INFINITY);
   check_hyper("RMSprop", "momentum", options.mu, 0, INFINITY);
+  create_buffers();
 }
 
 std::vector<std::string> RMSprop::buffer_names() const {

@@ -15,6 +15,7 @@ SGD::SGD(std::vector<ParamGroup> groups, const SGDOptions& options)
   if (options.nesterov_ && (options.momentum_ <= 0 || options.dampening_ != 0)) {
     throw std::invalid_argument("SGD: Nesterov momentum needs momentum > 0 and dampening = 0");
   }
+  create_buffers();
 }
 
 std::vector<std::string> SGD::buffer_names() const {

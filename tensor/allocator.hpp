@@ -51,7 +51,10 @@ struct CachingAllocator {
   template <class U>
   CachingAllocator(const CachingAllocator<U>&) noexcept {}  // NOLINT: converting, as allocators do
 
+  // Zero elements take no block (the standard leaves allocate(0)'s result unspecified): an
+  // empty tensor, such as a gate's unfilled gradient slot, costs nothing.
   T* allocate(std::size_t n) {
+    if (n == 0) return nullptr;
     if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
     return static_cast<T*>(cached_allocate(n * sizeof(T)));
   }

@@ -3,6 +3,8 @@
 #include <gategrad/tensor/layout.hpp>
 #include <gategrad/tensor/reduce.hpp>
 
+#include <algorithm>
+
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -138,6 +140,36 @@ xt::xarray<std::int64_t> argmax(const Tensor<T>& x, std::ptrdiff_t axis, bool ke
 }
 
 template <class T>
+void sum_to_into(Tensor<T>& out, const Tensor<T>& x, const Shape& shape) {
+  // The common case, written straight into out: the reduced axes are all leading ones (a
+  // bias's gradient, (B, N) -> (N) or (1, N)), so x is (R, C) rows summed into C values.
+  const Shape& from = x.shape();
+  std::size_t first = 0;  // shape without its leading 1s
+  while (first < shape.size() && shape[first] == 1) ++first;
+  const std::size_t kept = shape.size() - first;
+  bool leading_only = kept <= from.size();
+  for (std::size_t k = 0; leading_only && k < kept; ++k) {
+    leading_only = shape[first + k] == from[from.size() - kept + k];
+  }
+  if (!leading_only) {  // inner axes broadcast too: reduce through a temporary
+    Tensor<T> reduced = sum_to(x, shape);
+    if (out.shape() == shape) std::copy_n(reduced.data(), reduced.size(), out.data());
+    else out = std::move(reduced);
+    return;
+  }
+  if (out.shape() != shape) out = Tensor<T>::empty(shape);
+  const std::size_t C = out.size();
+  const std::size_t R = C == 0 ? 0 : x.size() / C;
+  T* o = out.data();
+  const T* in = x.data();
+  std::fill_n(o, C, T(0));
+  for (std::size_t r = 0; r < R; ++r) {
+    const T* row = in + r * C;
+    for (std::size_t j = 0; j < C; ++j) o[j] += row[j];
+  }
+}
+
+template <class T>
 Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
   const Shape& from = x.shape();
   if (from == shape) return x;
@@ -161,6 +193,8 @@ Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
   return reshape(std::move(out), shape);
 }
 
+template void sum_to_into(Tensor<float>&, const Tensor<float>&, const Shape&);
+template void sum_to_into(Tensor<double>&, const Tensor<double>&, const Shape&);
 template Tensor<float> sum_to(const Tensor<float>&, const Shape&);
 template Tensor<double> sum_to(const Tensor<double>&, const Shape&);
 template Tensor<float> sum(const Tensor<float>&);

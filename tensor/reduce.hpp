@@ -24,5 +24,9 @@ template <class T> xt::xarray<std::int64_t> argmax(const Tensor<T>& x, std::ptrd
 // `shape`: the gradient of a broadcast operand. Throws ShapeError unless `shape` broadcasts to
 // x.shape().
 template <class T> Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape);
+// The same written into `out`, reusing its storage when it already has `shape` (a bias
+// gradient's buffer in a training loop). Reducing leading axes only (a bias: (B, N) -> (N))
+// allocates nothing, so a steady training step allocates nothing.
+template <class T> void sum_to_into(Tensor<T>& out, const Tensor<T>& x, const Shape& shape);
 
 }  // namespace gg

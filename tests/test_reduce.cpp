@@ -104,14 +104,28 @@ TEST_CASE("sum_to reduces a broadcast gradient back to its operand's shape", "[r
                               Shape{}, Shape{1}}) {
     const auto r = gg::sum_to(g, target);
     REQUIRE(r.shape() == target);
+    // sum_to_into gives the same, into a fresh tensor and into one that already has the shape.
+    gg::Tensor<double> fresh;
+    gg::sum_to_into(fresh, g, target);
+    gg::Tensor<double> reused = gg::Tensor<double>::full(target, 7.0);
+    const double* reused_storage = reused.data();
+    gg::sum_to_into(reused, g, target);
+    REQUIRE(fresh.shape() == target);
+    CHECK(reused.data() == reused_storage);
     // Reference: every element of g lands in the element of `target` it was broadcast from.
     std::vector<double> want(gg::numel(target), 0.0);
     gg::test::for_each_index(g.shape(), [&](const std::vector<std::size_t>& idx) {
       want[gg::test::broadcast_offset(target, idx)] +=
           g.data()[gg::test::broadcast_offset(g.shape(), idx)];
     });
-    for (std::size_t i = 0; i < want.size(); ++i) CHECK(r.data()[i] == Approx(want[i]));
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      CHECK(r.data()[i] == Approx(want[i]));
+      CHECK(fresh.data()[i] == Approx(want[i]));
+      CHECK(reused.data()[i] == Approx(want[i]));
+    }
   }
+  gg::Tensor<double> out;
+  CHECK_THROWS_AS(gg::sum_to_into(out, g, Shape{5}), gg::ShapeError);
   CHECK_THROWS_WITH(gg::sum_to(g, Shape{5}),
                     Catch::Contains("sum_to: cannot reduce shape (4, 2, 3) to (5,)"));
   CHECK_THROWS_AS(gg::sum_to(g, Shape{2, 4, 2, 3}), gg::ShapeError);

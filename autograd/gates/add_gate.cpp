@@ -13,8 +13,9 @@ template <class T>
 struct AddGate final : Node<T> {
   const char* name() const override { return "AddGate"; }
   void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
-    if (this->needs_grad(0)) din[0] = sum_to(dy, this->edges[0].shape);
-    if (this->needs_grad(1)) din[1] = sum_to(dy, this->edges[1].shape);
+    // In place when the engine lent a parameter's gradient buffer (a bias).
+    if (this->needs_grad(0)) sum_to_into(din[0], dy, this->edges[0].shape);
+    if (this->needs_grad(1)) sum_to_into(din[1], dy, this->edges[1].shape);
   }
   void release() override {}
 };
