@@ -78,7 +78,7 @@ Variable<T>& Variable<T>::set_requires_grad(bool requires_grad) {
 
 template <class T>
 const Tensor<T>& Variable<T>::grad() const {
-  if (!impl_->grad) {
+  if (!impl_->grad || impl_->grad_reserved) {
     throw std::logic_error("grad: this variable of shape " + to_string(shape()) +
                            " has no gradient yet (expected a leaf with requires_grad that a "
                            "backward() has reached)");
@@ -92,7 +92,14 @@ const Tensor<T>& Variable<T>::grad() const {
 
 template <class T>
 void Variable<T>::zero_grad() {
-  if (impl_->grad) impl_->grad_zeroed = true;
+  if (impl_->grad && !impl_->grad_reserved) impl_->grad_zeroed = true;
+}
+
+template <class T>
+void Variable<T>::reserve_grad() {
+  if (impl_->grad) return;  // a buffer exists already
+  impl_->grad = Tensor<T>::empty(shape());
+  impl_->grad_reserved = true;
 }
 
 template <class T>
@@ -131,9 +138,10 @@ void accumulate(std::optional<Tensor<T>>& into, Tensor<T>&& g) {
 // the gate, which wrote g into it).
 template <class T>
 void accumulate_leaf(VariableImpl<T>& leaf, Tensor<T>&& g) {
-  if (leaf.grad_zeroed || !leaf.grad) {
+  if (leaf.grad_zeroed || leaf.grad_reserved || !leaf.grad) {
     leaf.grad = std::move(g);
     leaf.grad_zeroed = false;
+    leaf.grad_reserved = false;
   } else {
     add_(*leaf.grad, g);
   }
@@ -220,7 +228,7 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
     for (std::size_t i = 0; i < node->num_inputs; ++i) {
       // A zeroed parameter gradient lends its buffer, so the gate can write into it in place.
       VariableImpl<T>* leaf = node->edges[i].leaf.get();
-      if (leaf != nullptr && leaf->grad_zeroed && leaf->grad &&
+      if (leaf != nullptr && (leaf->grad_zeroed || leaf->grad_reserved) && leaf->grad &&
           leaf->grad->shape() == node->edges[i].shape) {
         din[i] = std::move(*leaf->grad);
         leaf->grad.reset();

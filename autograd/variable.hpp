@@ -22,6 +22,9 @@ struct VariableImpl {
   // adding to it (no pass to fill zeros, no second buffer).
   std::optional<Tensor<T>> grad;
   bool grad_zeroed = false;
+  // The buffer exists (reserve_grad) but no backward has written a gradient yet: has_grad() is
+  // false, and the first backward writes into the buffer.
+  bool grad_reserved = false;
   bool requires_grad = false;
   std::shared_ptr<Node<T>> grad_fn;  // the node that produced this value; null for a leaf
   std::string name;                  // optional, shown in graph dumps
@@ -51,12 +54,16 @@ class Variable {
 
   // The accumulated gradient; throws std::logic_error naming the shape when there is none yet.
   const Tensor<T>& grad() const;
-  bool has_grad() const { return impl_->grad.has_value(); }
+  bool has_grad() const { return impl_->grad.has_value() && !impl_->grad_reserved; }
   // For in-place changes of the gradient (clipping); same precondition as grad().
   Tensor<T>& mutable_grad() { return const_cast<Tensor<T>&>(std::as_const(*this).grad()); }
   // Sets the gradient to zeros as optimizer.zero_grad() does: in O(1), keeping the buffer for
   // the next backward to write into.
   void zero_grad();
+  // Allocates this leaf's gradient buffer now, before any backward, for backward to write into
+  // (optimizers do it at construction: the buffers then exist before the first step's
+  // temporaries, and no later step allocates). has_grad() stays false until a backward.
+  void reserve_grad();
 
   // Backpropagates from this scalar (seed 1). Throws std::logic_error if the value has more
   // than one element, needs no gradient, or its graph was freed by an earlier backward.

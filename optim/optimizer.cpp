@@ -45,6 +45,7 @@ void Optimizer::create_buffers() {
   std::size_t index = 0;
   for (ParamGroup& g : groups_) {
     for (Var& p : g.params) {
+      p.reserve_grad();
       std::vector<TensorF>& buffers = buffers_[index++];
       while (buffers.size() < count) buffers.push_back(TensorF::zeros(p.shape()));
     }

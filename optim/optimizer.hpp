@@ -62,9 +62,10 @@ class Optimizer {
   virtual void update(const ParamSlice& slice, double lr, std::int64_t step) = 0;
   // Names of the per-parameter buffers, in the order update() keeps them (at most 3).
   virtual std::vector<std::string> buffer_names() const = 0;
-  // Creates every parameter's state buffers (zeros) now: each concrete optimizer calls it at
-  // the end of its constructor, so that the state exists before the first step and the
-  // first step's transient tensors are what later steps reuse (no allocation after it).
+  // Creates every parameter's state buffers (zeros) and reserves its gradient buffer now:
+  // each concrete optimizer calls it at the end of its constructor, so that everything that
+  // lives from step to step exists before the first step's temporaries, which are then what
+  // every later step reuses (no allocation after the first step).
   void create_buffers();
   static void check_hyper(const char* optimizer, const char* what, double value, double low,
                           double high, bool high_inclusive = false);
