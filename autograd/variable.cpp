@@ -198,18 +198,10 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
     accumulate_leaf(*impl_, Tensor<T>(grad_output));
     return;
   }
-  // Reused from the last backward on this thread (no allocation in a steady training loop);
-  // a backward started while another runs on this thread gets its own.
-  static thread_local std::vector<Node<T>*> reusable_order;
-  static thread_local bool order_in_use = false;
-  std::vector<Node<T>*> own_order;
-  std::vector<Node<T>*>& order = order_in_use ? own_order : reusable_order;
-  const bool owns_reusable = !order_in_use;
-  order_in_use = true;
-  struct Release {
-    bool active;
-    ~Release() { if (active) order_in_use = false; }
-  } release_order{owns_reusable};
+  // The order's buffer is kept from one backward to the next on this thread (no allocation in
+  // a steady training loop); a backward started inside another would find it taken and empty.
+  static thread_local std::vector<Node<T>*> spare_order;
+  std::vector<Node<T>*> order = std::move(spare_order);
   topological_order(impl_->grad_fn.get(), order);
   for (Node<T>* node : order) {
     if (node->released) {
@@ -262,6 +254,7 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
       node->released = true;
     }
   }
+  spare_order = std::move(order);
 }
 
 namespace detail {
