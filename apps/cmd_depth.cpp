@@ -1,10 +1,11 @@
 #include <gategrad/apps/architecture.hpp>
 #include <gategrad/apps/commands.hpp>
 #include <gategrad/apps/evaluate.hpp>
+#include <gategrad/apps/finished_configs.hpp>
+#include <gategrad/apps/memory_budget.hpp>
 #include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/history.hpp>
 #include <gategrad/apps/report/plots.hpp>
-#include <gategrad/apps/report/weights_image.hpp>
 #include <gategrad/apps/twolayer.hpp>
 #include <gategrad/apps/report/results_table.hpp>
 #include <gategrad/apps/report/tee_log.hpp>
@@ -16,109 +17,195 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace gg::app {
+namespace {
+
+RunSettings depth_settings(const DepthCommand& command, const std::vector<NamedArchitecture>& archs) {
+  RunSettings settings = data_settings(command.data);
+  std::string specs;
+  for (const NamedArchitecture& a : archs) specs += (specs.empty() ? "" : " | ") + a.spec;
+  settings.insert(settings.end(), {{"--arch", specs}, {"--hidden", std::to_string(command.hidden)},
+                                   {"--epochs", std::to_string(command.epochs)}, {"--batch", std::to_string(command.batch)},
+                                   {"--lr", exact_text(command.lr)}, {"--lr-decay", exact_text(command.lr_decay)},
+                                   {"--weight-decay", exact_text(command.weight_decay)},
+                                   {"--seed", std::to_string(command.seed)}});
+  return settings;
+}
+
+// Trains architecture `a` with the homework's PyTorch recipe; its row says "diverged" with the
+// epoch and iteration when the loss became NaN or infinite (training stops there).
+FinishedConfig train_architecture(const DepthCommand& command, const NamedArchitecture& arch, std::size_t a,
+                                  std::size_t count, const Splits& splits, nn::Sequential& model,
+                                  report::TeeLog& log) {
+  const auto start = std::chrono::steady_clock::now();
+  optim::Adam adam(model.parameters(), optim::AdamOptions(command.lr).weight_decay(command.weight_decay));
+  optim::ExponentialLR schedule(adam, command.lr_decay);
+  data::DataLoader loader(splits.train, data::DataLoaderOptions(command.batch).shuffle(true).seed(command.seed + 2));
+  std::string divergence;
+  FinishedConfig finished;
+  for (int epoch = 1; epoch <= command.epochs && divergence.empty(); ++epoch) {
+    double total = 0;
+    const double lr = adam.lr();
+    for (const data::Batch& batch : loader) {
+      adam.zero_grad();
+      const Var loss = nn::cross_entropy(model(Var(batch.x)), batch.y);
+      if (!std::isfinite(loss.item())) {
+        divergence = "epoch " + std::to_string(epoch) + ", iteration " + std::to_string(finished.losses.size() + 1);
+        break;
+      }
+      loss.backward();
+      adam.step();
+      total += loss.item();
+      finished.losses.push_back(loss.item());
+    }
+    schedule.step();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    finished.epochs.push_back({epoch, static_cast<long>(finished.losses.size()),
+                               finished.losses.empty() ? 0.0 : finished.losses.back(),
+                               evaluate_accuracy(model, splits.train, kTrainAccuracyRows),
+                               evaluate_accuracy(model, splits.validation), lr, seconds});
+    char line[200];
+    std::snprintf(line, sizeof line, "[%zu/%zu] %s epoch %d/%d: mean loss %.4f (%.1f s)", a + 1, count,
+                  arch.name.c_str(), epoch, command.epochs, total / double(loader.num_batches()), seconds);
+    log.line(divergence.empty() ? std::string(line) : std::string(line) + " -- loss became NaN, stopped");
+  }
+  const double ta = evaluate_accuracy(model, splits.train), va = evaluate_accuracy(model, splits.validation);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  finished.row = {{"source", "gategrad depth"}, {"label", arch.spec}, {"architecture", arch.spec},
+                  {"train_accuracy", exact_text(ta)}, {"val_accuracy", exact_text(va)},
+                  {"seconds", exact_text(seconds)}, {"divergence", divergence}};
+  return finished;
+}
+
+}  // namespace
 
 int run_depth(const DepthCommand& command) {
-  const std::filesystem::path dir = make_run_folder(command.out, "depth");
-  report::TeeLog log(dir);
   std::vector<NamedArchitecture> archs;
   if (command.archs.empty()) archs = homework_architectures();
   for (const std::string& spec : command.archs) archs.push_back({display_name(spec), spec});
   // Check every architecture before spending minutes on the first.
+  std::size_t most_linears = 0;
   for (const auto& a : archs) {
     Generator probe(0);
-    build_mlp(a.spec, 2, 2, 2, probe);
+    const auto model = build_mlp(a.spec, 2, 2, 2, probe);
+    std::size_t linears = 0;
+    for (std::size_t i = 0; i < model->size(); ++i) linears += dynamic_cast<nn::Linear*>(&(*model)[i]) != nullptr;
+    most_linears = std::max(most_linears, linears);
   }
+  const std::filesystem::path dir = prepare_run_folder(command.out, "depth", command.folder);
+  report::TeeLog log(dir);
+  record_or_check_settings(dir, "depth", depth_settings(command, archs), command.folder);
   const Splits splits = load_splits(command.data);
   const std::size_t D = splits.train.dim(), C = splits.train.num_classes;
+  check_memory("depth", mlp_memory(D, command.hidden, C, most_linears, command.batch), "lower --hidden or --batch");
   log << "gategrad depth on " << command.data.dataset << ": " << archs.size() << " architectures, hidden "
       << command.hidden << ", Adam lr " << command.lr << " (x" << command.lr_decay << " per epoch), weight decay "
       << command.weight_decay << ", batch " << command.batch << ", " << command.epochs << " epochs; inputs in [-1, 1]\n";
 
   report::MarkdownTable table({"#", "architecture", "TA", "VA", "seconds"});
-  std::vector<std::string> labels;
+  std::vector<std::string> labels, diverged;
   std::vector<double> train_acc, val_acc;
   std::shared_ptr<nn::Sequential> best;
+  FinishedConfig best_finished;
   double best_val = -1;
-  std::size_t best_index = 0;
-  std::vector<double> best_losses;               // per iteration, of the best architecture
-  std::vector<report::EpochRecord> best_history;  // per epoch, of the best architecture
+  std::size_t best_index = 0, resumed = 0;
   for (std::size_t a = 0; a < archs.size(); ++a) {
-    const auto start = std::chrono::steady_clock::now();
     Generator init(command.seed);
     manual_seed(command.seed + 1);  // dropout draws from the default generator
     auto model = build_mlp(archs[a].spec, D, command.hidden, C, init);
-    optim::Adam adam(model->parameters(), optim::AdamOptions(command.lr).weight_decay(command.weight_decay));
-    optim::ExponentialLR schedule(adam, command.lr_decay);
-    data::DataLoader loader(splits.train, data::DataLoaderOptions(command.batch).shuffle(true).seed(command.seed + 2));
-    bool diverged = false;
-    std::vector<double> losses;
-    std::vector<report::EpochRecord> history;
-    for (int epoch = 1; epoch <= command.epochs && !diverged; ++epoch) {
-      double total = 0;
-      const double lr = adam.lr();
-      for (const data::Batch& batch : loader) {
-        adam.zero_grad();
-        const Var loss = nn::cross_entropy((*model)(Var(batch.x)), batch.y);
-        if (!std::isfinite(loss.item())) {
-          diverged = true;
-          break;
-        }
-        loss.backward();
-        adam.step();
-        total += loss.item();
-        losses.push_back(loss.item());
+    std::optional<FinishedConfig> finished;
+    if (command.folder == FolderMode::Resume) finished = load_finished(dir, a, archs[a].spec, *model);
+    if (finished) {
+      ++resumed;
+      log.line("[" + std::to_string(a + 1) + "/" + std::to_string(archs.size()) + "] " + archs[a].name +
+               ": finished before, read back from " + finished_model_path(dir, a).string());
+    } else {
+      finished = train_architecture(command, archs[a], a, archs.size(), splits, *model, log);
+      try {
+        save_finished(dir, a, *model, *finished);
+      } catch (const std::exception& e) {
+        log.warning("cannot save architecture " + std::to_string(a + 1) + ": " + e.what() +
+                    " (a --resume would train it again)");
       }
-      schedule.step();
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      history.push_back({epoch, static_cast<long>(losses.size()), losses.empty() ? 0.0 : losses.back(),
-                         evaluate_accuracy(*model, splits.train, kTrainAccuracyRows),
-                         evaluate_accuracy(*model, splits.validation), lr, seconds});
-      char line[200];
-      std::snprintf(line, sizeof line, "[%zu/%zu] %s epoch %d/%d: mean loss %.4f (%.1f s)", a + 1, archs.size(),
-                    archs[a].name.c_str(), epoch, command.epochs, total / double(loader.num_batches()), seconds);
-      log.line(diverged ? std::string(line) + " -- loss became NaN, stopped" : std::string(line));
     }
-    const double ta = evaluate_accuracy(*model, splits.train), va = evaluate_accuracy(*model, splits.validation);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    table.add_row({std::to_string(a + 1), archs[a].name, report::format_fixed(100 * ta, 2) + "%",
-                   report::format_fixed(100 * va, 2) + "%", report::format_fixed(seconds, 1)});
+    const std::string divergence = row_text(*finished, "divergence");
+    const double ta = row_number(*finished, "train_accuracy"), va = row_number(*finished, "val_accuracy");
+    const double seconds = row_number(*finished, "seconds");
+    const bool ok = divergence.empty();
+    const std::string failed = "diverged (" + divergence + ")";
+    table.add_row({std::to_string(a + 1), archs[a].name, ok ? report::format_fixed(100 * ta, 2) + "%" : failed,
+                   ok ? report::format_fixed(100 * va, 2) + "%" : failed, report::format_fixed(seconds, 1)});
     labels.push_back(std::to_string(a + 1));
-    train_acc.push_back(ta);
-    val_acc.push_back(va);
-    if (va > best_val) {
+    train_acc.push_back(ok ? ta : std::numeric_limits<double>::quiet_NaN());
+    val_acc.push_back(ok ? va : std::numeric_limits<double>::quiet_NaN());
+    if (!ok) diverged.push_back(std::to_string(a + 1) + ". " + archs[a].name + " at " + divergence);
+    // A diverged net is never the best, whatever accuracy its last weights happen to give.
+    if (ok && va > best_val) {
       best_val = va;
       best = model;
       best_index = a;
-      best_losses = std::move(losses);
-      best_history = std::move(history);
+      best_finished = std::move(*finished);
     }
+    try {
+      gg::write_file_atomically(dir / "results.md", "# gategrad depth\n\n" + table.str() + "\n" + std::to_string(a + 1) +
+                                                        " of " + std::to_string(archs.size()) +
+                                                        " architectures finished so far\n");
+    } catch (const std::exception& e) {
+      log.warning(std::string("cannot save the results so far: ") + e.what());
+    }
+  }
+  if (resumed > 0) {
+    log.line(std::to_string(resumed) + " of " + std::to_string(archs.size()) + " architectures were read back from " +
+             (dir / "configs").string() + " (--resume), the others trained now");
+  }
+  std::string legend;
+  for (std::size_t a = 0; a < archs.size(); ++a) legend += std::to_string(a + 1) + ". " + archs[a].name + "\n";
+  std::string summary;
+  for (const std::string& d : diverged) {
+    summary += "diverged: " + d + " (the loss became NaN; lower --lr)\n";
+  }
+  log << "\n" << table.str();
+  OutputSaver saver(log);
+  if (!best) {
+    log.line("error: every architecture diverged; lower --lr");
+    saver.save("results.md", [&] {
+      gg::write_file_atomically(dir / "results.md", "# gategrad depth\n\n" + table.str() + "\n" + summary + "\n" + legend);
+    });
+    return saver.exit_code(3);
   }
   const double tea = evaluate_accuracy(*best, splits.test);
   char line[200];
   std::snprintf(line, sizeof line, "best by VA: %zu. %s, TEA: %.2f%% (the test set was evaluated once, on this model only)",
                 best_index + 1, archs[best_index].name.c_str(), 100 * tea);
-  log << "\n" << table.str();
   log.line(line);
-  nn::save(*best, dir / "model.safetensors", {{"source", "gategrad depth"}, {"architecture", archs[best_index].spec}});
+  // What training produced first, then the figures.
+  saver.save("model.safetensors and history.csv", [&] {
+    save_checkpoint(dir, *best, best_finished.epochs, best_finished.epochs.empty() ? 0 : best_finished.epochs.back().iteration,
+                    {{"source", "gategrad depth"}, {"architecture", archs[best_index].spec}});
+  });
+  saver.save("results.md", [&] {
+    gg::write_file_atomically(dir / "results.md", "# gategrad depth\n\n" + table.str() + "\n" + line + "\n" + summary +
+                                                      "\n" + legend);
+  });
   // The best architecture's curves and first-layer weights, as for the two-layer runs.
-  report::write_history_csv(dir / "history.csv", best_history);
-  report::plot_loss_and_accuracy(dir / "loss_accuracy.png", best_losses, best_history,
-                                 "Best of the depth experiment: " + archs[best_index].name);
-  const TensorF& w1 = dynamic_cast<nn::Linear&>((*best)[0]).weight().data();
-  const Shape& image = splits.train.image_shape;
-  report::save_weight_grid(dir / "weights.png", w1.values(), w1.shape()[0],
-                           std::vector<std::size_t>(image.begin(), image.end()));
-  report::plot_bars(dir / "depth.png", labels, train_acc, val_acc,
-                    "MLP depth on " + command.data.dataset + ": TA and VA after " + std::to_string(command.epochs) + " epochs",
-                    "architecture (numbered as in results.md)");
-  std::string legend;
-  for (std::size_t a = 0; a < archs.size(); ++a) legend += std::to_string(a + 1) + ". " + archs[a].name + "\n";
-  gg::write_file_atomically(dir / "results.md", "# gategrad depth\n\n" + table.str() + "\n" + line + "\n\n" + legend);
+  draw_training_figures(saver, dir, *best, best_finished.losses, best_finished.epochs, splits,
+                        "Best of the depth experiment: " + archs[best_index].name);
+  saver.draw("depth.png", [&] {
+    report::plot_bars(dir / "depth.png", labels, train_acc, val_acc,
+                      "MLP depth on " + command.data.dataset + ": TA and VA after " + std::to_string(command.epochs) +
+                          " epochs",
+                      "architecture (numbered as in results.md)");
+  });
   log.line("outputs in " + dir.string() + " (results.md, depth.png; history.csv, loss_accuracy.png, "
-           "weights.png and model.safetensors of the best)");
-  return 0;
+           "weights.png and model.safetensors of the best; every architecture's model in configs/)");
+  if (!diverged.empty()) {
+    for (const std::string& d : diverged) log.line("error: architecture " + d + ": the loss became NaN; it is marked "
+                                                   "diverged in results.md and was not considered for the best");
+    return saver.exit_code(3);
+  }
+  return saver.exit_code(0);
 }
 
 }  // namespace gg::app

@@ -26,7 +26,7 @@ bool render_png(const std::filesystem::path& dot_file, const std::filesystem::pa
 }  // namespace
 
 int run_graph(const GraphCommand& command) {
-  const std::filesystem::path dir = make_run_folder(command.out, "graph");
+  const std::filesystem::path dir = prepare_run_folder(command.out, "graph", command.folder);
   report::TeeLog log(dir);
   // The homework's J on a batch of N = 4 inputs of D = 3072 values, H = 50, C = 10.
   Generator gen(0);

@@ -23,6 +23,13 @@ Splits load_splits(const DataOptions& options) {
     throw std::invalid_argument("--dataset: got '" + options.dataset +
                                 "', expected fashion-mnist or cifar10");
   }
+  // Checked now, not at the final evaluation after every configuration has trained.
+  if (test.image_shape != full.image_shape || test.num_classes != full.num_classes) {
+    throw std::invalid_argument("--data-dir: the " + test.name + " images are " + to_string(test.image_shape) + " with " +
+                                std::to_string(test.num_classes) + " classes but the " + full.name + " images are " +
+                                to_string(full.image_shape) + " with " + std::to_string(full.num_classes) +
+                                " classes; expected the same (are the files from two different datasets?)");
+  }
   if (test_size > 0 && test.size() > test_size) test = data::take_first(std::move(test), test_size);
   auto [train, validation] = data::split_train_validation(std::move(full), options.validation);
   Splits s{std::move(train), std::move(validation), std::move(test), TensorF::zeros({0})};

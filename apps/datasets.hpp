@@ -26,7 +26,8 @@ struct Splits {
 
 // Loads and splits as the homework does: CIFAR-10 49,000 / 1,000 / the first 1,000 test images;
 // Fashion-MNIST 59,000 / 1,000 / all 10,000 test images. Throws std::invalid_argument for an
-// unknown dataset name, and the data layer's errors (which say how to get the files).
+// unknown dataset name or test images whose size or classes differ from the training images',
+// and the data layer's errors (which say how to get the files).
 Splits load_splits(const DataOptions& options);
 
 }  // namespace gg::app

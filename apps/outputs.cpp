@@ -1,38 +1,67 @@
 #include <gategrad/apps/commands.hpp>
+#include <gategrad/apps/report/history.hpp>
 #include <gategrad/apps/report/plots.hpp>
 #include <gategrad/apps/report/weights_image.hpp>
 #include <gategrad/nn/serialize.hpp>
 #include <gategrad/tensor/safetensors.hpp>
 
-#include <chrono>
-#include <ctime>
-
 namespace gg::app {
 
-std::filesystem::path make_run_folder(const std::filesystem::path& requested, const std::string& subcommand) {
-  std::filesystem::path dir = requested;
-  if (dir.empty()) {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    dir = std::filesystem::path("runs") / (subcommand + "-" + stamp);
+void OutputSaver::save(const std::string& name, const std::function<void()>& write) {
+  try {
+    write();
+  } catch (const std::exception& e) {
+    failed_.push_back(name);
+    log_.line("error: cannot save " + name + ": " + e.what());
   }
-  std::filesystem::create_directories(dir);
-  return dir;
 }
 
-void save_two_layer_outputs(const std::filesystem::path& dir, const TwoLayerResult& result,
-                            const Splits& splits, const std::string& title) {
-  report::write_history_csv(dir / "history.csv", result.epochs);
-  report::plot_loss_and_accuracy(dir / "loss_accuracy.png", result.loss_history, result.epochs, title);
-  // W1 is (H, D): row k is hidden unit k's template over the input image.
-  auto& first = dynamic_cast<nn::Linear&>((*result.model)[0]);
-  const TensorF& w1 = first.weight().data();
-  const Shape& image = splits.train.image_shape;
-  report::save_weight_grid(dir / "weights.png", w1.values(), w1.shape()[0],
-                           std::vector<std::size_t>(image.begin(), image.end()));
-  nn::save(*result.model, dir / "model.safetensors", {{"source", "gategrad twolayer"}});
+void OutputSaver::draw(const std::string& name, const std::function<void()>& draw) {
+  try {
+    draw();
+  } catch (const std::exception& e) {
+    log_.warning("no " + name + ": " + e.what());
+  }
+}
+
+int OutputSaver::exit_code(int code) const {
+  if (failed_.empty()) return code;
+  std::string names;
+  for (const std::string& name : failed_) names += (names.empty() ? "" : ", ") + name;
+  log_.line("error: the run finished but " + names + " could not be saved (see above); what could be saved was");
+  return 4;
+}
+
+RunSettings data_settings(const DataOptions& data) {
+  return {{"--dataset", data.dataset},
+          {"--data-dir", data.dir.empty() ? std::string() : std::filesystem::absolute(data.dir).lexically_normal().string()},
+          {"--val-size", std::to_string(data.validation)}};
+}
+
+void save_mean_image(const std::filesystem::path& dir, const Splits& splits) {
   save_safetensors(dir / "preprocess.safetensors", {{{"mean_image", splits.mean_image}}, {}});
+}
+
+void save_checkpoint(const std::filesystem::path& dir, const nn::Module& model,
+                     const std::vector<report::EpochRecord>& epochs, long steps,
+                     std::map<std::string, std::string> metadata) {
+  metadata["epoch"] = epochs.empty() ? "none" : std::to_string(epochs.back().epoch);
+  metadata["steps"] = std::to_string(steps);
+  nn::save(model, dir / "model.safetensors", metadata);
+  report::write_history_csv(dir / "history.csv", epochs);
+}
+
+void draw_training_figures(OutputSaver& saver, const std::filesystem::path& dir, nn::Sequential& model,
+                           const std::vector<double>& losses, const std::vector<report::EpochRecord>& epochs,
+                           const Splits& splits, const std::string& title) {
+  saver.draw("loss_accuracy.png", [&] { report::plot_loss_and_accuracy(dir / "loss_accuracy.png", losses, epochs, title); });
+  saver.draw("weights.png", [&] {
+    // W1 is (H, D): row k is hidden unit k's template over the input image.
+    const TensorF& w1 = dynamic_cast<nn::Linear&>(model[0]).weight().data();
+    const Shape& image = splits.train.image_shape;
+    report::save_weight_grid(dir / "weights.png", w1.values(), w1.shape()[0],
+                             std::vector<std::size_t>(image.begin(), image.end()));
+  });
 }
 
 }  // namespace gg::app

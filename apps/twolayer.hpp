@@ -30,8 +30,10 @@ struct TwoLayerConfig {
 
 struct TwoLayerResult {
   std::shared_ptr<nn::Sequential> model;
+  std::shared_ptr<Generator> dropout_generator;  // the model's Dropout draws from it
   std::vector<double> loss_history;           // one per iteration
-  std::vector<report::EpochRecord> epochs;    // one per recorded epoch
+  std::vector<report::EpochRecord> epochs;    // one per recorded epoch (on a divergence, up to
+                                              // the last whose model still gave a finite loss)
   double val_accuracy = 0;
   double seconds = 0;
   std::string divergence;                     // non-empty when training stopped on NaN/Inf
@@ -41,9 +43,16 @@ struct TwoLayerResult {
 // cheap and less noisy estimate than the homework's current minibatch).
 inline constexpr std::size_t kTrainAccuracyRows = 1000;
 
-// `log` gets each progress line; `on_epoch` runs after each recorded epoch with the model and
-// the result so far (the command saves its checkpoint and history there). Training stops at the
-// first non-finite loss, before updating, and says so in result.divergence.
+// The untrained net: D -> hidden -> ReLU [-> Dropout(dropout, drawing from `dropout_gen`)] -> C,
+// weights init_std * randn drawn from `init`, zero biases.
+std::shared_ptr<nn::Sequential> make_two_layer_net(const TwoLayerConfig& config, std::size_t D, std::size_t C,
+                                                   Generator& init, Generator* dropout_gen);
+
+// `log` gets each progress line; `on_epoch` gets the result so far for each recorded epoch (the
+// command saves its checkpoint and history there), once the model of that epoch has given a
+// finite loss on the next batch (or training ended): a checkpoint is never a model whose loss
+// was NaN. Training stops at the first non-finite loss, before updating, and says so in
+// result.divergence.
 TwoLayerResult train_two_layer(const TwoLayerConfig& config, const Splits& splits,
                                const std::function<void(const std::string&)>& log,
                                const std::function<void(const TwoLayerResult&)>& on_epoch = {});

@@ -5,13 +5,13 @@
 // per input telling where that input's gradient goes: into the node that produced the input, or
 // into a leaf variable's .grad. Inputs that need no gradient have an empty edge, and gates skip
 // their gradient work (needs_grad(i) is false).
+#include <gategrad/autograd/source_location.hpp>
 #include <gategrad/tensor/tensor.hpp>
 
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,7 +28,7 @@ class AnomalyError : public std::runtime_error {
 };
 
 // Where a node was created in user code.
-std::string to_string(const std::source_location& where);
+std::string to_string(const SourceLocation& where);
 
 template <class T>
 struct Edge {
@@ -61,7 +61,7 @@ struct Node {
   std::array<Edge<T>, kMaxGateInputs> edges{};
   std::size_t num_inputs = 0;
   Shape out_shape;
-  std::source_location where;
+  SourceLocation where;
   bool released = false;
   std::uint64_t visit_mark = 0;  // the last graph walk that reached this node
 

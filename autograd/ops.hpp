@@ -2,18 +2,18 @@
 // Operations on Variables. Each records one gate (autograd/gates/, forward beside backward)
 // when an input requires a gradient and grad mode is on; `where` is filled in by the compiler
 // and names the calling line in anomaly reports and graph dumps.
+#include <gategrad/autograd/source_location.hpp>
 #include <gategrad/autograd/variable.hpp>
 #include <gategrad/tensor/gemm.hpp>
 #include <gategrad/tensor/random.hpp>
 
 #include <cstdint>
-#include <source_location>
 #include <span>
 #include <vector>
 
 namespace gg {
 
-using Where = std::source_location;
+using Where = SourceLocation;
 
 // MulGate: op(a):(M,K) x op(b):(K,N) -> (M,N).
 template <class T>

@@ -6,10 +6,10 @@
 //   auto node = make_cached_shared<ReluGate<T>>(...saved state...);
 //   return make_result<T>(y, node, {&x}, where);
 #include <gategrad/autograd/grad_mode.hpp>
+#include <gategrad/autograd/source_location.hpp>
 #include <gategrad/autograd/variable.hpp>
 
 #include <initializer_list>
-#include <source_location>
 
 namespace gg::detail {
 
@@ -26,7 +26,7 @@ bool should_record(std::initializer_list<const Variable<T>*> inputs) {
 // Throws AnomalyError if `t` holds NaN or Inf; `what` says which tensor of which gate.
 template <class T>
 void check_finite(const Tensor<T>& t, const char* gate, const char* what, const Shape& out_shape,
-                  const std::source_location& where);
+                  const SourceLocation& where);
 
 // Wraps a gate's output. With a node: links one edge per input (to the input's producer, or to
 // the input itself when it is a leaf requiring grad) and makes the node the output's producer.
@@ -35,6 +35,6 @@ template <class T>
 Variable<T> make_result(const char* gate, std::shared_ptr<Tensor<T>> value,
                         std::shared_ptr<Node<T>> node,
                         std::initializer_list<const Variable<T>*> inputs,
-                        const std::source_location& where);
+                        const SourceLocation& where);
 
 }  // namespace gg::detail

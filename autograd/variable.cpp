@@ -10,7 +10,7 @@
 
 namespace gg {
 
-std::string to_string(const std::source_location& where) {
+std::string to_string(const SourceLocation& where) {
   return std::string(where.file_name()) + ":" + std::to_string(where.line()) + " (in " +
          where.function_name() + ")";
 }
@@ -261,7 +261,7 @@ namespace detail {
 
 template <class T>
 void check_finite(const Tensor<T>& t, const char* gate, const char* what, const Shape& out_shape,
-                  const std::source_location& where) {
+                  const SourceLocation& where) {
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (!std::isfinite(t.data()[i])) {
       throw AnomalyError(std::string("anomaly: ") + gate + " (output shape " +
@@ -277,7 +277,7 @@ template <class T>
 Variable<T> make_result(const char* gate, std::shared_ptr<Tensor<T>> value,
                         std::shared_ptr<Node<T>> node,
                         std::initializer_list<const Variable<T>*> inputs,
-                        const std::source_location& where) {
+                        const SourceLocation& where) {
   if (is_anomaly_enabled()) check_finite(*value, gate, "output", value->shape(), where);
   if (node) {
     std::size_t i = 0;
@@ -299,17 +299,17 @@ Variable<T> make_result(const char* gate, std::shared_ptr<Tensor<T>> value,
 }
 
 template void check_finite(const Tensor<float>&, const char*, const char*, const Shape&,
-                           const std::source_location&);
+                           const SourceLocation&);
 template void check_finite(const Tensor<double>&, const char*, const char*, const Shape&,
-                           const std::source_location&);
+                           const SourceLocation&);
 template Variable<float> make_result(const char*, std::shared_ptr<Tensor<float>>,
                                      std::shared_ptr<Node<float>>,
                                      std::initializer_list<const Variable<float>*>,
-                                     const std::source_location&);
+                                     const SourceLocation&);
 template Variable<double> make_result(const char*, std::shared_ptr<Tensor<double>>,
                                       std::shared_ptr<Node<double>>,
                                       std::initializer_list<const Variable<double>*>,
-                                      const std::source_location&);
+                                      const SourceLocation&);
 
 }  // namespace detail
 

@@ -1,8 +1,9 @@
 #include <gategrad/data/cifar10.hpp>
 #include <gategrad/data/error.hpp>
+#include <gategrad/tensor/regular_file.hpp>
 
 #include <algorithm>
-#include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,24 +21,24 @@ std::vector<std::filesystem::path> batch_files(const std::filesystem::path& dir,
   throw DataError("load_cifar10: " + file.string() + ": " + what);
 }
 
-// The number of records in `file`, after checking it exists and holds whole records.
-std::size_t count_records(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) {
+// Opens `file` after checking it is a regular file holding whole records.
+std::unique_ptr<RegularFile> open_batch(const std::filesystem::path& file) {
+  auto in = std::make_unique<RegularFile>(file);
+  if (in->missing()) {
     fail(file, "no such file. Download CIFAR-10's binary version (cifar-10-binary.tar.gz from "
                "https://www.cs.toronto.edu/~kriz/cifar.html), extract it and pass the folder "
                "cifar-10-batches-bin that holds data_batch_1.bin .. data_batch_5.bin and "
                "test_batch.bin");
   }
-  const std::uintmax_t bytes = std::filesystem::file_size(file, ec);
-  if (ec) fail(file, "cannot read its size (" + ec.message() + ")");
+  if (!in->is_open()) fail(file, in->problem() + " (a CIFAR-10 batch file)");
+  const std::uint64_t bytes = in->size();
   if (bytes == 0 || bytes % kCifar10RecordBytes != 0) {
     fail(file, "size " + std::to_string(bytes) + " bytes is not a whole, non-zero number of " +
                    std::to_string(kCifar10RecordBytes) +
                    "-byte records (1 label byte + 3072 pixel bytes): expected the binary "
                    "version, not the Python or MATLAB one");
   }
-  return static_cast<std::size_t>(bytes / kCifar10RecordBytes);
+  return in;
 }
 
 }  // namespace
@@ -46,9 +47,13 @@ Dataset load_cifar10(const std::filesystem::path& dir, Split split) {
   constexpr std::size_t D = kCifar10RecordBytes - 1;
   const std::vector<std::filesystem::path> files = batch_files(dir, split);
   // Check every file before reading any, so a missing fifth batch fails at once.
+  std::vector<std::unique_ptr<RegularFile>> opened;
   std::vector<std::size_t> records;
   std::size_t n = 0;
-  for (const auto& file : files) n += records.emplace_back(count_records(file));
+  for (const auto& file : files) {
+    opened.push_back(open_batch(file));
+    n += records.emplace_back(static_cast<std::size_t>(opened.back()->size() / kCifar10RecordBytes));
+  }
 
   Dataset out;
   out.name = std::string("CIFAR-10 ") + std::string(to_string(split));
@@ -64,11 +69,11 @@ Dataset load_cifar10(const std::filesystem::path& dir, Split split) {
   std::vector<char> buffer(kBlock * kCifar10RecordBytes);
   std::size_t row = 0;
   for (std::size_t f = 0; f < files.size(); ++f) {
-    std::ifstream in(files[f], std::ios::binary);
     for (std::size_t first = 0; first < records[f]; first += kBlock) {
       const std::size_t count = std::min(kBlock, records[f] - first);
-      in.read(buffer.data(), static_cast<std::streamsize>(count * kCifar10RecordBytes));
-      if (!in) fail(files[f], "read error at record " + std::to_string(first));
+      if (!opened[f]->read_at(first * kCifar10RecordBytes, buffer.data(), count * kCifar10RecordBytes)) {
+        fail(files[f], opened[f]->problem() + " at record " + std::to_string(first));
+      }
       for (std::size_t r = 0; r < count; ++r, ++row) {
         const auto* record =
             reinterpret_cast<const unsigned char*>(buffer.data() + r * kCifar10RecordBytes);

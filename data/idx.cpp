@@ -1,5 +1,8 @@
 #include <gategrad/data/error.hpp>
 #include <gategrad/data/idx.hpp>
+#include <gategrad/tensor/regular_file.hpp>
+
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -13,6 +16,9 @@
 
 namespace gg::data {
 namespace {
+
+// deflate cannot expand data by more than about 1032:1 (zlib's technical details).
+constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
 std::string dims_text(const std::vector<std::size_t>& dims) {
   std::string text = "(";
@@ -44,9 +50,13 @@ const char* dtype_name(std::uint8_t dtype) {
 // A gzFile that closes itself. gzread passes plain (uncompressed) files through unchanged.
 class GzReader {
  public:
-  explicit GzReader(const std::filesystem::path& path) : path_(path) {
-    file_ = gzopen(path.c_str(), "rb");
-    if (file_ == nullptr) fail("cannot open (" + std::system_category().message(errno) + ")");
+  // Takes the descriptor of an open regular file.
+  GzReader(const std::filesystem::path& path, int fd) : path_(path) {
+    file_ = gzdopen(fd, "rb");
+    if (file_ == nullptr) {
+      ::close(fd);
+      fail("cannot open (" + std::system_category().message(errno) + ")");
+    }
   }
   GzReader(const GzReader&) = delete;
   GzReader& operator=(const GzReader&) = delete;
@@ -66,6 +76,9 @@ class GzReader {
     if (total < n) fail_with_zlib_error();
     return total;
   }
+
+  // True when the file is not gzip-compressed (known after the first read).
+  bool plain() const { return gzdirect(file_) == 1; }
 
   [[noreturn]] void fail(const std::string& what) const {
     throw DataError("read_idx: " + path_.string() + ": " + what);
@@ -91,17 +104,16 @@ class GzReader {
 
 }  // namespace
 
-IdxArray read_idx(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+IdxArray read_idx(const std::filesystem::path& path, std::size_t max_bytes) {
+  RegularFile file(path);
+  if (file.missing()) {
     throw DataError("read_idx: " + path.string() +
                     ": no such file. Fashion-MNIST's IDX files are installed into "
                     "/usr/share/datasets/fashion-mnist by `apt-get install dataset-fashion-mnist`");
   }
-  if (std::filesystem::is_directory(path, ec)) {
-    throw DataError("read_idx: " + path.string() + ": is a directory, expected an IDX file");
-  }
-  GzReader in(path);
+  if (!file.is_open()) throw DataError("read_idx: " + path.string() + ": " + file.problem() + " (an IDX file)");
+  const std::uint64_t file_bytes = file.size();
+  GzReader in(path, file.release());
 
   std::array<std::uint8_t, 4> magic{};
   const std::size_t header = in.read(magic.data(), magic.size());
@@ -141,6 +153,24 @@ IdxArray read_idx(const std::filesystem::path& path) {
     count *= dim;
   }
 
+  // What the header promises is checked before anything is inflated: within max_bytes, and
+  // within what the file can hold (its own size when plain; deflate expands at most 1032:1, so
+  // a 611 KB gzip promising 3 TB is refused at once instead of inflating a gigabyte first).
+  const std::uint64_t header_bytes = 4 + raw.size();
+  if (count > max_bytes) {
+    in.fail("dims " + dims_text(array.dims) + " promise " + std::to_string(count) +
+            " bytes of values, more than the limit of " + std::to_string(max_bytes) +
+            " (read_idx's max_bytes)");
+  }
+  if (in.plain() && count > file_bytes - header_bytes) {
+    in.fail("truncated: expected " + std::to_string(count) + " bytes of values after the header (dims " +
+            dims_text(array.dims) + "), found " + std::to_string(file_bytes - header_bytes));
+  }
+  if (!in.plain() && count / kMaxDeflateRatio > file_bytes) {
+    in.fail("dims " + dims_text(array.dims) + " promise " + std::to_string(count) +
+            " bytes of values, but a gzip file of " + std::to_string(file_bytes) + " bytes inflates to at most " +
+            std::to_string(file_bytes * kMaxDeflateRatio) + ": truncated, or wrong dims");
+  }
   // Grow the buffer as data arrives, so a header promising more than the file holds fails as
   // "truncated" rather than by allocating the promised size.
   array.bytes.reserve(std::min<std::size_t>(count, std::size_t{64} << 20));
@@ -156,13 +186,12 @@ IdxArray read_idx(const std::filesystem::path& path) {
     }
   }
 
-  std::array<std::uint8_t, 4096> rest{};
-  std::size_t trailing = 0;
-  for (std::size_t n; (n = in.read(rest.data(), rest.size())) > 0;) trailing += n;
-  if (trailing > 0) {
-    in.fail(std::to_string(trailing) + " unexpected bytes after the " + std::to_string(count) +
-            " bytes of values its header promises (dims " + dims_text(array.dims) +
-            "): trailing data, or wrong dims");
+  // One byte past the promised values is enough to know the file is wrong: inflating the rest
+  // of a bomb's trailing data only to count it would take unbounded time.
+  std::uint8_t extra = 0;
+  if (in.read(&extra, 1) > 0) {
+    in.fail("unexpected bytes after the " + std::to_string(count) + " bytes of values its header promises (dims " +
+            dims_text(array.dims) + "): trailing data, or wrong dims");
   }
   return array;
 }

@@ -18,8 +18,13 @@ struct IdxArray {
   std::vector<std::uint8_t> bytes;  // prod(dims) values, row-major
 };
 
-// Reads a whole unsigned-byte IDX file. Throws DataError naming the file when it is missing,
-// is not IDX, holds another dtype, or holds fewer or more payload bytes than its dims promise.
-IdxArray read_idx(const std::filesystem::path& path);
+// The most value bytes read_idx accepts by default: 2 GiB, four times EMNIST's largest file.
+inline constexpr std::size_t kIdxMaxBytes = std::size_t{2} << 30;
+
+// Reads a whole unsigned-byte IDX file. Throws DataError naming the file when it is missing or
+// not a regular file, is not IDX, holds another dtype, promises more than `max_bytes` or more
+// than the file can hold (checked before inflating anything), or holds fewer or more payload
+// bytes than its dims promise.
+IdxArray read_idx(const std::filesystem::path& path, std::size_t max_bytes = kIdxMaxBytes);
 
 }  // namespace gg::data

@@ -1,5 +1,6 @@
 #include <gategrad/optim/adam.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace gg::optim {
@@ -10,38 +11,54 @@ Adam::Adam(std::vector<Var> params, const AdamOptions& options)
 Adam::Adam(std::vector<ParamGroup> groups, const AdamOptions& options)
     : Adam(std::move(groups), options, false, "Adam") {}
 
-Adam::Adam(std::vector<ParamGroup> groups, const AdamOptions& options, bool decoupled,
+Adam::Adam(std::vector<ParamGroup> groups, const AdamSettings& settings, bool decoupled,
            const char* name)
-    : Optimizer(std::move(groups), name), options_(options), decoupled_(decoupled) {
-  check_hyper(name, "beta1", options.beta1, 0, 1);
-  check_hyper(name, "beta2", options.beta2, 0, 1);
-  check_hyper(name, "eps", options.epsilon, 0, INFINITY);
-  check_hyper(name, "weight_decay", options.decay, 0, INFINITY);
+    : Optimizer(std::move(groups), name), settings_(settings), decoupled_(decoupled) {
+  check_hyper(name, "beta1", settings.beta1, 0, 1);
+  check_hyper(name, "beta2", settings.beta2, 0, 1);
+  check_hyper(name, "eps", settings.epsilon, 0, INFINITY);
+  check_hyper(name, "weight_decay", settings.decay, 0, INFINITY);
   create_buffers();
 }
 
-AdamW::AdamW(std::vector<Var> params, const AdamOptions& options)
+AdamW::AdamW(std::vector<Var> params, const AdamWOptions& options)
     : Adam(std::vector<ParamGroup>{{std::move(params), options.lr}}, options, true, "AdamW") {}
 
+AdamW::AdamW(std::vector<ParamGroup> groups, const AdamWOptions& options)
+    : Adam(std::move(groups), options, true, "AdamW") {}
+
+std::vector<std::string> Adam::buffer_names() const {
+  if (settings_.amsgrad_) return {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
+  return {"exp_avg", "exp_avg_sq"};
+}
+
 void Adam::update(const ParamSlice& slice, double lr, std::int64_t step) {
+  // Every coefficient is formed in double and rounded to float once, as torch forms them from
+  // Python floats: 1.0f - 0.9999f is 1.0001e-4, 1e-4 off, and moved every update by 8e-5.
+  const AdamSettings& s = settings_;
   const double t = static_cast<double>(step);
-  const float b1 = static_cast<float>(options_.beta1), b2 = static_cast<float>(options_.beta2);
-  const float step_size = static_cast<float>(lr / (1.0 - std::pow(options_.beta1, t)));
-  const float root_bc2 = static_cast<float>(std::sqrt(1.0 - std::pow(options_.beta2, t)));
-  const float eps = static_cast<float>(options_.epsilon);
-  const float wd = static_cast<float>(options_.decay);
-  const float shrink = static_cast<float>(1.0 - lr * options_.decay);
+  const float beta1 = static_cast<float>(s.beta1), beta2 = static_cast<float>(s.beta2);
+  const float one_minus_beta1 = static_cast<float>(1.0 - s.beta1);
+  const float one_minus_beta2 = static_cast<float>(1.0 - s.beta2);
+  const float step_size = static_cast<float>(lr / (1.0 - std::pow(s.beta1, t)));
+  const float root_bc2 = static_cast<float>(std::sqrt(1.0 - std::pow(s.beta2, t)));
+  const float eps = static_cast<float>(s.epsilon);
+  const float coupled_decay = decoupled_ ? 0.0f : static_cast<float>(s.decay);
+  const float shrink = decoupled_ ? static_cast<float>(1.0 - lr * s.decay) : 1.0f;
+  const float sign = s.maximize_ ? -1.0f : 1.0f;
   float* w = slice.param;
   const float* g = slice.grad;
   float* m = slice.buffers[0];
   float* v = slice.buffers[1];
+  float* v_max = s.amsgrad_ ? slice.buffers[2] : nullptr;
   for (std::size_t i = 0; i < slice.n; ++i) {
-    float d = g[i];
-    if (decoupled_) w[i] *= shrink;
-    else d += wd * w[i];
-    m[i] = b1 * m[i] + (1.0f - b1) * d;
-    v[i] = b2 * v[i] + (1.0f - b2) * d * d;
-    w[i] -= step_size * m[i] / (std::sqrt(v[i]) / root_bc2 + eps);
+    const float d = sign * g[i] + coupled_decay * w[i];
+    w[i] *= shrink;
+    m[i] = beta1 * m[i] + one_minus_beta1 * d;
+    v[i] = beta2 * v[i] + one_minus_beta2 * d * d;
+    float second = v[i];
+    if (v_max != nullptr) second = v_max[i] = std::max(v_max[i], v[i]);
+    w[i] -= step_size * m[i] / (std::sqrt(second) / root_bc2 + eps);
   }
 }
 

@@ -1,18 +1,43 @@
 #pragma once
-// Adam and AdamW, as torch.optim.Adam / AdamW (amsgrad off):
-//   Adam:  g = grad + weight_decay * p           AdamW: p = p * (1 - lr * weight_decay), g = grad
+// Adam and AdamW, as torch.optim.Adam / AdamW in PyTorch 1.13 (step t counted per parameter):
+//   g = -grad if maximize, else grad
+//   Adam:  g = g + weight_decay * p             AdamW: p = p * (1 - lr * weight_decay)
 //   m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
-//   p = p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+//   amsgrad: v_max = max(v_max, v), used for v below
+//   p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+// Buffers (as torch's state names): exp_avg (m), exp_avg_sq (v), max_exp_avg_sq (amsgrad).
+// Defaults as torch: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0 (Adam) or 1e-2
+// (AdamW), amsgrad and maximize off.
 #include <gategrad/optim/optimizer.hpp>
 
 namespace gg::optim {
 
-struct AdamOptions {
-  explicit AdamOptions(double learning_rate = 1e-3) : lr(learning_rate) {}
-  AdamOptions& betas(double b1, double b2) { beta1 = b1; beta2 = b2; return *this; }
-  AdamOptions& eps(double v) { epsilon = v; return *this; }
-  AdamOptions& weight_decay(double v) { decay = v; return *this; }
-  double lr, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, decay = 0;
+// What Adam and AdamW share; AdamOptions and AdamWOptions below differ only in their default
+// weight decay.
+struct AdamSettings {
+  double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, decay = 0;
+  bool amsgrad_ = false, maximize_ = false;
+};
+
+// The chainable setters, returning the derived options type.
+template <class Options>
+struct AdamSetters : AdamSettings {
+  Options& betas(double b1, double b2) { beta1 = b1; beta2 = b2; return self(); }
+  Options& eps(double v) { epsilon = v; return self(); }
+  Options& weight_decay(double v) { decay = v; return self(); }
+  Options& amsgrad(bool v) { amsgrad_ = v; return self(); }
+  Options& maximize(bool v) { maximize_ = v; return self(); }
+
+ private:
+  Options& self() { return static_cast<Options&>(*this); }
+};
+
+struct AdamOptions : AdamSetters<AdamOptions> {
+  explicit AdamOptions(double learning_rate = 1e-3) { lr = learning_rate; }
+};
+
+struct AdamWOptions : AdamSetters<AdamWOptions> {
+  explicit AdamWOptions(double learning_rate = 1e-3) { lr = learning_rate; decay = 1e-2; }
 };
 
 class Adam : public Optimizer {
@@ -21,19 +46,22 @@ class Adam : public Optimizer {
   Adam(std::vector<ParamGroup> groups, const AdamOptions& options);
 
  protected:
-  Adam(std::vector<ParamGroup> groups, const AdamOptions& options, bool decoupled, const char* name);
+  Adam(std::vector<ParamGroup> groups, const AdamSettings& settings, bool decoupled, const char* name);
 
  private:
   void update(const ParamSlice& slice, double lr, std::int64_t step) override;
-  std::vector<std::string> buffer_names() const override { return {"exp_avg", "exp_avg_sq"}; }
-  AdamOptions options_;
+  std::vector<std::string> buffer_names() const override;
+  bool nonnegative_buffer(const std::string& name) const override { return name != "exp_avg"; }
+  AdamSettings settings_;
   bool decoupled_;  // AdamW's weight decay
 };
 
-// Adam with decoupled weight decay (Loshchilov & Hutter); PyTorch's default decay is 1e-2.
+// Adam with decoupled weight decay (Loshchilov & Hutter, "Decoupled Weight Decay
+// Regularization").
 class AdamW : public Adam {
  public:
-  AdamW(std::vector<Var> params, const AdamOptions& options);
+  AdamW(std::vector<Var> params, const AdamWOptions& options);
+  AdamW(std::vector<ParamGroup> groups, const AdamWOptions& options);
 };
 
 }  // namespace gg::optim

@@ -16,8 +16,6 @@ struct ParamGroup {
   double lr;
 };
 
-// Everything an optimizer must save for a resumed run to continue exactly: per-parameter
-// tensors (momentum buffers, moment estimates) named "<param index>.<buffer>", and scalars.
 // The elements [0, n) of one parameter's range that an update() call owns: the parameter,
 // its gradient and its state buffers (as many as buffer_names() has; the rest are null).
 struct ParamSlice {
@@ -27,6 +25,8 @@ struct ParamSlice {
   std::size_t n;
 };
 
+// Everything an optimizer must save for a resumed run to continue exactly: per-parameter
+// tensors (momentum buffers, moment estimates) named "<param index>.<buffer>", and scalars.
 struct OptimizerState {
   std::map<std::string, TensorF> tensors;
   std::map<std::string, double> scalars;
@@ -49,9 +49,15 @@ class Optimizer {
   double lr() const { return groups_.front().lr; }
   void set_lr(double lr);
 
+  // Per parameter i: "i.step" and a tensor "i.<buffer>" per buffer_names(); per group g:
+  // "group<g>.lr".
   OptimizerState state() const;
-  // Restores a saved state; throws std::invalid_argument naming the first missing or
-  // mis-shaped entry.
+  // Restores a saved state, strictly (as nn::load): every entry this optimizer saves must be
+  // there (a parameter never updated, step 0, may lack its buffers: they start at zero) and
+  // nothing else; steps must be whole numbers in [0, 2^63), learning rates finite and >= 0,
+  // buffers finite, of the parameter's shape, and >= 0 where they hold squares. Throws
+  // std::invalid_argument "<name>::load_state: entry '...' ..." naming the first bad entry, its
+  // value and what was expected, having changed nothing (everything is checked first).
   void load_state(const OptimizerState& state);
 
  protected:
@@ -62,6 +68,8 @@ class Optimizer {
   virtual void update(const ParamSlice& slice, double lr, std::int64_t step) = 0;
   // Names of the per-parameter buffers, in the order update() keeps them (at most 3).
   virtual std::vector<std::string> buffer_names() const = 0;
+  // Whether a buffer holds a running mean of squares (which load_state requires to be >= 0).
+  virtual bool nonnegative_buffer(const std::string& /*name*/) const { return false; }
   // Creates every parameter's state buffers (zeros) and reserves its gradient buffer now:
   // each concrete optimizer calls it at the end of its constructor, so that everything that
   // lives from step to step exists before the first step's temporaries, which are then what

@@ -1,8 +1,10 @@
 #pragma once
-// RMSprop, as torch.optim.RMSprop:
-//   g = grad + weight_decay * p;  v = alpha v + (1 - alpha) g^2
+// RMSprop, as torch.optim.RMSprop in PyTorch 1.13:
+//   g = -grad if maximize, else grad;  g = g + weight_decay * p;  v = alpha v + (1 - alpha) g^2
 //   centered: a = alpha a + (1 - alpha) g, denominator sqrt(v - a^2) + eps; else sqrt(v) + eps
 //   momentum > 0: b = momentum b + g / denominator, p = p - lr b;  else p = p - lr g / denominator
+// Buffers (as torch's state names): square_avg (v), momentum_buffer (b), grad_avg (a).
+// Defaults as torch: lr 1e-2, alpha 0.99, eps 1e-8, weight decay 0, momentum 0, not centered.
 #include <gategrad/optim/optimizer.hpp>
 
 namespace gg::optim {
@@ -14,17 +16,20 @@ struct RMSpropOptions {
   RMSpropOptions& weight_decay(double v) { decay = v; return *this; }
   RMSpropOptions& momentum(double v) { mu = v; return *this; }
   RMSpropOptions& centered(bool v) { center = v; return *this; }
+  RMSpropOptions& maximize(bool v) { maximize_ = v; return *this; }
   double lr, smoothing = 0.99, epsilon = 1e-8, decay = 0, mu = 0;
-  bool center = false;
+  bool center = false, maximize_ = false;
 };
 
 class RMSprop : public Optimizer {
  public:
   RMSprop(std::vector<Var> params, const RMSpropOptions& options);
+  RMSprop(std::vector<ParamGroup> groups, const RMSpropOptions& options);
 
  private:
   void update(const ParamSlice& slice, double lr, std::int64_t step) override;
   std::vector<std::string> buffer_names() const override;
+  bool nonnegative_buffer(const std::string& name) const override { return name == "square_avg"; }
   RMSpropOptions options_;
 };
 

@@ -1,6 +1,8 @@
+#include <gategrad/optim/number_text.hpp>
 #include <gategrad/optim/scheduler.hpp>
 #include <gategrad/tensor/elementwise.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -9,74 +11,99 @@
 namespace gg::optim {
 namespace {
 
-std::vector<double> current_lrs(const Optimizer& optimizer) {
-  std::vector<double> lrs;
-  for (const ParamGroup& g : optimizer.param_groups()) lrs.push_back(g.lr);
-  return lrs;
-}
-
-void apply(Optimizer& optimizer, const std::vector<double>& base, double factor) {
-  auto& groups = optimizer.param_groups();
-  for (std::size_t i = 0; i < groups.size(); ++i) groups[i].lr = base[i] * factor;
+void scale(Optimizer& optimizer, double factor) {
+  for (ParamGroup& g : optimizer.param_groups()) g.lr *= factor;
 }
 
 void check_positive(const char* who, const char* what, double value) {
   if (!(value > 0) || !std::isfinite(value)) {
-    throw std::invalid_argument(std::string(who) + ": got " + what + " = " + std::to_string(value) +
+    throw std::invalid_argument(std::string(who) + ": got " + what + " = " + number_text(value) +
                                 ", expected a finite value > 0");
+  }
+}
+
+void check_epoch(const char* who, std::int64_t epoch) {
+  if (epoch < 0) {
+    throw std::invalid_argument(std::string(who) + "::set_last_epoch: got epoch " + std::to_string(epoch) +
+                                ", expected >= 0");
   }
 }
 
 }  // namespace
 
 StepLR::StepLR(Optimizer& optimizer, std::int64_t step_size, double gamma)
-    : optimizer_(optimizer), base_lrs_(current_lrs(optimizer)), step_size_(step_size), gamma_(gamma) {
-  check_positive("StepLR", "step_size", static_cast<double>(step_size));
+    : optimizer_(optimizer), step_size_(step_size), gamma_(gamma) {
+  if (step_size <= 0) {
+    throw std::invalid_argument("StepLR: got step_size = " + std::to_string(step_size) + ", expected > 0");
+  }
   check_positive("StepLR", "gamma", gamma);
 }
 
 void StepLR::set_last_epoch(std::int64_t epoch) {
+  check_epoch("StepLR", epoch);
   epoch_ = epoch;
-  apply(optimizer_, base_lrs_, std::pow(gamma_, static_cast<double>(epoch_ / step_size_)));
 }
 
-void StepLR::step() { set_last_epoch(epoch_ + 1); }
+void StepLR::step() {
+  ++epoch_;
+  if (epoch_ % step_size_ == 0) scale(optimizer_, gamma_);
+}
 
-ExponentialLR::ExponentialLR(Optimizer& optimizer, double gamma)
-    : optimizer_(optimizer), base_lrs_(current_lrs(optimizer)), gamma_(gamma) {
+ExponentialLR::ExponentialLR(Optimizer& optimizer, double gamma) : optimizer_(optimizer), gamma_(gamma) {
   check_positive("ExponentialLR", "gamma", gamma);
 }
 
 void ExponentialLR::set_last_epoch(std::int64_t epoch) {
+  check_epoch("ExponentialLR", epoch);
   epoch_ = epoch;
-  apply(optimizer_, base_lrs_, std::pow(gamma_, static_cast<double>(epoch_)));
 }
 
-void ExponentialLR::step() { set_last_epoch(epoch_ + 1); }
+void ExponentialLR::step() {
+  ++epoch_;
+  scale(optimizer_, gamma_);
+}
 
 ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, Options options)
-    : optimizer_(optimizer), options_(options), best_(std::numeric_limits<double>::infinity()) {
-  if (!(options.factor > 0 && options.factor < 1)) {
-    throw std::invalid_argument("ReduceLROnPlateau: got factor = " + std::to_string(options.factor) +
-                                ", expected 0 < factor < 1");
-  }
-  if (options.patience < 0 || options.cooldown < 0 || options.threshold < 0 || options.min_lr < 0) {
-    throw std::invalid_argument("ReduceLROnPlateau: patience, cooldown, threshold and min_lr "
-                                "must be >= 0");
-  }
+    : optimizer_(optimizer),
+      options_(options),
+      best_(options.mode == Mode::Min ? std::numeric_limits<double>::infinity()
+                                      : -std::numeric_limits<double>::infinity()) {
+  const auto fail = [](const std::string& what, double value, const char* expected) {
+    throw std::invalid_argument("ReduceLROnPlateau: got " + what + " = " + number_text(value) + ", expected " +
+                                expected);
+  };
+  if (!(options.factor > 0 && options.factor < 1)) fail("factor", options.factor, "0 < factor < 1");
+  if (options.patience < 0) fail("patience", double(options.patience), "patience >= 0");
+  if (options.cooldown < 0) fail("cooldown", double(options.cooldown), "cooldown >= 0");
+  const auto finite_nonnegative = [](double v) { return v >= 0 && std::isfinite(v); };
+  if (!finite_nonnegative(options.threshold)) fail("threshold", options.threshold, "a finite threshold >= 0");
+  if (!finite_nonnegative(options.min_lr)) fail("min_lr", options.min_lr, "a finite min_lr >= 0");
+  if (!finite_nonnegative(options.eps)) fail("eps", options.eps, "a finite eps >= 0");
 }
 
 void ReduceLROnPlateau::set_state(const State& s) {
+  if (std::isnan(s.best) || s.bad_epochs < 0 || s.cooldown_left < 0) {
+    throw std::invalid_argument("ReduceLROnPlateau::set_state: got best " + number_text(s.best) +
+                                ", bad_epochs " + std::to_string(s.bad_epochs) + ", cooldown_left " +
+                                std::to_string(s.cooldown_left) + ", expected a best that is not NaN and counters >= 0");
+  }
   best_ = s.best;
   bad_epochs_ = s.bad_epochs;
   cooldown_left_ = s.cooldown_left;
 }
 
+bool ReduceLROnPlateau::is_better(double metric) const {
+  const double t = options_.threshold;
+  const bool rel = options_.threshold_mode == ThresholdMode::Rel;
+  if (options_.mode == Mode::Min) return rel ? metric < best_ * (1.0 - t) : metric < best_ - t;
+  return rel ? metric > best_ * (t + 1.0) : metric > best_ + t;
+}
+
 void ReduceLROnPlateau::step(double metric) {
   if (std::isnan(metric)) {
-    throw std::invalid_argument("ReduceLROnPlateau::step: got a NaN metric");
+    throw std::invalid_argument("ReduceLROnPlateau::step: got a NaN metric, expected a number");
   }
-  if (metric < best_ * (1.0 - options_.threshold)) {
+  if (is_better(metric)) {
     best_ = metric;
     bad_epochs_ = 0;
   } else {
@@ -84,10 +111,13 @@ void ReduceLROnPlateau::step(double metric) {
   }
   if (cooldown_left_ > 0) {
     --cooldown_left_;
-    bad_epochs_ = 0;
+    bad_epochs_ = 0;  // bad epochs in cooldown do not count
   }
   if (bad_epochs_ > options_.patience) {
-    for (ParamGroup& g : optimizer_.param_groups()) g.lr = std::max(g.lr * options_.factor, options_.min_lr);
+    for (ParamGroup& g : optimizer_.param_groups()) {
+      const double reduced = std::max(g.lr * options_.factor, options_.min_lr);
+      if (g.lr - reduced > options_.eps) g.lr = reduced;
+    }
     cooldown_left_ = options_.cooldown;
     bad_epochs_ = 0;
   }

@@ -1,66 +1,82 @@
 #pragma once
 // Learning-rate schedules, stepped once per epoch as in PyTorch (scheduler.step() after the
-// epoch's optimizer steps). Each sets the learning rate of every parameter group.
+// epoch's optimizer steps). Each changes the learning rate of every parameter group, and
+// scales the rate the group has now (torch 1.13's chainable form): a rate set by hand, or by
+// another scheduler, is kept and scaled from, not overwritten from the rate at construction.
+// To resume, restore the optimizer's state (which holds the rates) and the schedule's own
+// counters (set_last_epoch, set_state).
 #include <gategrad/optim/optimizer.hpp>
 
 namespace gg::optim {
 
-// lr = base_lr * gamma^floor(epoch / step_size).
+// torch.optim.lr_scheduler.StepLR: lr = lr * gamma when epoch reaches a multiple of step_size.
 class StepLR {
  public:
   StepLR(Optimizer& optimizer, std::int64_t step_size, double gamma = 0.1);
   void step();
   std::int64_t last_epoch() const { return epoch_; }
-  void set_last_epoch(std::int64_t epoch);  // restores a saved schedule
+  // Restores a saved schedule's epoch count (>= 0); leaves the rates alone.
+  void set_last_epoch(std::int64_t epoch);
 
  private:
   Optimizer& optimizer_;
-  std::vector<double> base_lrs_;
   std::int64_t step_size_;
   double gamma_;
   std::int64_t epoch_ = 0;
 };
 
-// lr = base_lr * gamma^epoch: the homework's "multiply by 0.95 once per epoch".
+// torch.optim.lr_scheduler.ExponentialLR: lr = lr * gamma every epoch (the homework's "multiply
+// by 0.95 once per epoch").
 class ExponentialLR {
  public:
   ExponentialLR(Optimizer& optimizer, double gamma);
   void step();
   std::int64_t last_epoch() const { return epoch_; }
-  void set_last_epoch(std::int64_t epoch);
+  void set_last_epoch(std::int64_t epoch);  // as StepLR's
 
  private:
   Optimizer& optimizer_;
-  std::vector<double> base_lrs_;
   double gamma_;
   std::int64_t epoch_ = 0;
 };
 
-// Multiplies the learning rate by `factor` when the metric has not improved (decreased by
-// more than threshold * best, PyTorch's "rel" mode for "min") for `patience` epochs, then waits
-// `cooldown` epochs; never below min_lr.
+// torch.optim.lr_scheduler.ReduceLROnPlateau: a metric is better than the best so far when
+//   Min, Rel: metric < best * (1 - threshold)     Max, Rel: metric > best * (1 + threshold)
+//   Min, Abs: metric < best - threshold           Max, Abs: metric > best + threshold
+// After more than `patience` epochs in a row that are not, every group's rate becomes
+// max(lr * factor, min_lr), unless that changes it by eps or less; then `cooldown` epochs
+// pass in which bad epochs are not counted.
 class ReduceLROnPlateau {
  public:
+  enum class Mode { Min, Max };
+  enum class ThresholdMode { Rel, Abs };
+  // In torch's order and with its defaults.
   struct Options {
+    Mode mode = Mode::Min;
     double factor = 0.1;
     std::int64_t patience = 10;
     double threshold = 1e-4;
+    ThresholdMode threshold_mode = ThresholdMode::Rel;
     std::int64_t cooldown = 0;
     double min_lr = 0;
+    double eps = 1e-8;
   };
   ReduceLROnPlateau(Optimizer& optimizer, Options options);
   explicit ReduceLROnPlateau(Optimizer& optimizer) : ReduceLROnPlateau(optimizer, Options{}) {}
-  // Call once per epoch with the validation metric to minimise (e.g. the loss).
+  // Call once per epoch with the validation metric (e.g. the loss for Min, an accuracy for
+  // Max); a NaN metric is refused.
   void step(double metric);
 
   struct State {
-    double best;
+    double best;  // +infinity (Min) or -infinity (Max) before the first step
     std::int64_t bad_epochs, cooldown_left;
   };
   State state() const { return {best_, bad_epochs_, cooldown_left_}; }
+  // Throws std::invalid_argument for a NaN best or negative counters, changing nothing.
   void set_state(const State& s);
 
  private:
+  bool is_better(double metric) const;
   Optimizer& optimizer_;
   Options options_;
   double best_;

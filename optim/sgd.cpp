@@ -26,19 +26,21 @@ std::vector<std::string> SGD::buffer_names() const {
 void SGD::update(const ParamSlice& slice, double lr, std::int64_t step) {
   const float wd = static_cast<float>(options_.weight_decay_);
   const float mu = static_cast<float>(options_.momentum_);
-  const float damp = static_cast<float>(options_.dampening_);
+  const float one_minus_damp = static_cast<float>(1.0 - options_.dampening_);  // rounded once, as torch
   const float rate = static_cast<float>(lr);
+  const float sign = options_.maximize_ ? -1.0f : 1.0f;  // maximizing descends along -grad
   float* w = slice.param;
   const float* g = slice.grad;
-  if (mu == 0.0f && wd == 0.0f) {
-    for (std::size_t i = 0; i < slice.n; ++i) w[i] -= rate * g[i];  // the homework's plain SGD
+  if (options_.momentum_ == 0 && wd == 0.0f) {
+    const float signed_rate = sign * rate;
+    for (std::size_t i = 0; i < slice.n; ++i) w[i] -= signed_rate * g[i];  // the homework's plain SGD
     return;
   }
-  float* b = mu > 0.0f ? slice.buffers[0] : nullptr;
+  float* b = options_.momentum_ > 0 ? slice.buffers[0] : nullptr;
   for (std::size_t i = 0; i < slice.n; ++i) {
-    float d = g[i] + wd * w[i];
+    float d = sign * g[i] + wd * w[i];
     if (b != nullptr) {
-      b[i] = step == 1 ? d : mu * b[i] + (1.0f - damp) * d;
+      b[i] = step == 1 ? d : mu * b[i] + one_minus_damp * d;
       d = options_.nesterov_ ? d + mu * b[i] : b[i];
     }
     w[i] -= rate * d;

@@ -1,8 +1,11 @@
+#include <gategrad/optim/number_text.hpp>
 #include <gategrad/optim/training_state.hpp>
 #include <gategrad/tensor/safetensors.hpp>
 
+#include <array>
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -85,10 +88,26 @@ TrainingState load_training_state(const std::filesystem::path& path) {
       for (std::size_t i = 0; i < 4; ++i) g.s[i] = word(name, w[i]);
       g.spare_normal = number(name, w[4]);
       g.has_spare = w[5] == "1";
+      // xoshiro256** never leaves the all-zero state: it would yield 0 for ever.
+      if (g.s == std::array<std::uint64_t, 4>{}) fail(name, "has the all-zero engine state, expected a nonzero word");
+      if (g.has_spare && !std::isfinite(g.spare_normal)) {
+        fail(name, "has a spare normal of " + number_text(g.spare_normal) + ", expected a finite number");
+      }
       state.generators[key] = g;
     }
   }
   return state;
+}
+
+std::int64_t progress_count(const TrainingState& state, const std::string& key) {
+  const auto entry = state.progress.find(key);
+  if (entry == state.progress.end()) throw FormatError("progress_count: entry 'progress." + key + "' is missing");
+  const double v = entry->second;
+  if (!(v >= 0 && v < 0x1p63 && v == std::floor(v))) {
+    throw FormatError("progress_count: entry 'progress." + key + "' is " + number_text(v) +
+                      ", expected a whole number in [0, 2^63)");
+  }
+  return static_cast<std::int64_t>(v);
 }
 
 }  // namespace gg::optim

@@ -20,4 +20,5 @@ need_packages() {
 # What building and testing gategrad needs.
 BUILD_PACKAGES=(cmake make g++ python3 xtensor-dev libxsimd-dev xtl-dev catch2
                 libbenchmark-dev libopenblas-dev zlib1g-dev nlohmann-json3-dev dataset-fashion-mnist
-                python3-torch python3-numpy libcli11-dev libpng-dev gnuplot-nox graphviz)
+                python3-torch python3-numpy libcli11-dev libpng-dev gnuplot-nox graphviz
+                clang-14 libclang-rt-14-dev llvm-14)  # clang 14: its sanitizers, libFuzzer, llvm-symbolizer

@@ -1,11 +1,12 @@
 #include <gategrad/tensor/allocator.hpp>
+#include <gategrad/tensor/detail/asan.hpp>
 
 #include <array>
 #include <bit>
 #include <cstdlib>
 #include <mutex>
 
-#if defined(__SANITIZE_ADDRESS__)
+#if GG_ASAN
 #include <sanitizer/asan_interface.h>
 #endif
 
@@ -44,14 +45,14 @@ struct FreeBlock {
 // free-list link, stays readable: LeakSanitizer does not scan poisoned memory and would report
 // every block behind the head of a list as leaked.
 void poison(void* block, std::size_t bytes) {
-#if defined(__SANITIZE_ADDRESS__)
+#if GG_ASAN
   ASAN_POISON_MEMORY_REGION(static_cast<char*>(block) + sizeof(FreeBlock), bytes - sizeof(FreeBlock));
 #else
   (void)block, (void)bytes;
 #endif
 }
 void unpoison(void* block, std::size_t bytes) {
-#if defined(__SANITIZE_ADDRESS__)
+#if GG_ASAN
   ASAN_UNPOISON_MEMORY_REGION(block, bytes);
 #else
   (void)block, (void)bytes;

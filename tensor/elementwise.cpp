@@ -12,7 +12,7 @@ using detail::Batch;
 // Op functors: each call operator accepts a Batch<T> or a plain T, so one definition serves
 // the vector body and the scalar tail of a loop.
 struct Neg { template <class V> V operator()(const V& x) const { return -x; } };
-struct Exp { template <class V> V operator()(const V& x) const { return xsimd::exp(x); } };
+struct Exp { template <class V> V operator()(const V& x) const { return detail::exp(x); } };
 struct Log { template <class V> V operator()(const V& x) const { return xsimd::log(x); } };
 struct Sqrt { template <class V> V operator()(const V& x) const { return xsimd::sqrt(x); } };
 struct Square { template <class V> V operator()(const V& x) const { return x * x; } };
@@ -210,7 +210,7 @@ Tensor<T> softmax(const Tensor<T>& x) {
     // Subtracting the row maximum keeps exp() finite for logits of any magnitude.
     const T max_value = detail::contiguous_max(xr, n);
     const auto shifted_exp = [max_value](const auto& v) {
-      return xsimd::exp(v - decltype(v)(max_value));
+      return detail::exp(v - decltype(v)(max_value));
     };
     detail::map(xr, yr, n, shifted_exp);
     const T inv = T(1) / detail::contiguous_sum(yr, n);
@@ -231,8 +231,13 @@ Tensor<T> log_softmax(const Tensor<T>& x) {
     const T max_value = detail::contiguous_max(xr, n);
     T sum = 0;
     for (std::size_t i = 0; i < n; ++i) sum += std::exp(xr[i] - max_value);
-    const T shift = max_value + std::log(sum);
-    detail::map(xr, yr, n, [shift](const auto& v) { return v - decltype(v)(shift); });
+    // (z - max) - log(sum), in this order: z - (max + log(sum)) would round the shift to the
+    // spacing of max, losing every digit of log(sum) below it for large logits.
+    const T log_sum = std::log(sum);
+    detail::map(xr, yr, n, [max_value, log_sum](const auto& v) {
+      using V = std::decay_t<decltype(v)>;
+      return (v - V(max_value)) - V(log_sum);
+    });
   }
   return y;
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+#include <string>
 
 namespace gg {
 namespace {
@@ -17,6 +18,18 @@ std::uint64_t splitmix64(std::uint64_t& x) {
 constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 }  // namespace
+
+void Generator::set_state(const State& state) {
+  if (state.s == std::array<std::uint64_t, 4>{}) {
+    throw std::invalid_argument("Generator::set_state: got the all-zero xoshiro256** state, which yields 0 for "
+                                "ever; expected at least one nonzero word (a state saved by state())");
+  }
+  if (state.has_spare && !std::isfinite(state.spare_normal)) {
+    throw std::invalid_argument("Generator::set_state: got the spare normal " + std::to_string(state.spare_normal) +
+                                ", expected a finite number");
+  }
+  state_ = state;
+}
 
 void Generator::reseed(std::uint64_t seed) {
   std::uint64_t x = seed;

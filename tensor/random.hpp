@@ -37,7 +37,9 @@ class Generator {
     friend bool operator==(const State&, const State&) = default;
   };
   State state() const { return state_; }
-  void set_state(const State& state) { state_ = state; }
+  // Throws std::invalid_argument for a state no seed can produce and that breaks the stream:
+  // all four words zero (xoshiro's fixed point: 0 for ever), or a non-finite spare normal.
+  void set_state(const State& state);
 
  private:
   State state_;

@@ -122,10 +122,10 @@ std::size_t argmax(const Tensor<T>& x) {
 }
 
 template <class T>
-xt::xarray<std::int64_t> argmax(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
+IndexArray argmax(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
   const AxisSplit s = split_at("argmax", x.shape(), axis, keepdims);
   require_nonempty("argmax", x.shape(), s.len);
-  xt::xarray<std::int64_t> out = xt::xarray<std::int64_t>::from_shape(s.out_shape);
+  IndexArray out = IndexArray::from_shape(s.out_shape);
   for (std::size_t o = 0; o < s.outer; ++o) {
     for (std::size_t j = 0; j < s.inner; ++j) {
       const T* base = x.data() + o * s.len * s.inner + j;
@@ -211,7 +211,7 @@ template Tensor<float> max(const Tensor<float>&, std::ptrdiff_t, bool);
 template Tensor<double> max(const Tensor<double>&, std::ptrdiff_t, bool);
 template std::size_t argmax(const Tensor<float>&);
 template std::size_t argmax(const Tensor<double>&);
-template xt::xarray<std::int64_t> argmax(const Tensor<float>&, std::ptrdiff_t, bool);
-template xt::xarray<std::int64_t> argmax(const Tensor<double>&, std::ptrdiff_t, bool);
+template IndexArray argmax(const Tensor<float>&, std::ptrdiff_t, bool);
+template IndexArray argmax(const Tensor<double>&, std::ptrdiff_t, bool);
 
 }  // namespace gg

@@ -7,6 +7,13 @@
 
 namespace gg {
 
+// Integer indices (argmax along an axis) in the same cache-allocated storage as a Tensor. Its
+// allocator is spelled out, as every type in a public signature must be: xt::xarray's default,
+// xsimd::aligned_allocator<T, XTENSOR_DEFAULT_ALIGNMENT>, changes with -march, so a program
+// built with other SIMD flags than the library would not link against it.
+using IndexArray = xt::xarray<std::int64_t, xt::layout_type::row_major,
+                              CachingAllocator<std::int64_t>>;
+
 template <class T> Tensor<T> sum(const Tensor<T>& x);   // rank-0 result
 template <class T> Tensor<T> sum(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims = false);
 // The mean of an empty tensor or axis is NaN, as in NumPy and PyTorch.
@@ -17,8 +24,7 @@ template <class T> Tensor<T> max(const Tensor<T>& x);
 template <class T> Tensor<T> max(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims = false);
 // Index of the (first) maximum: of the flattened tensor, or along `axis`.
 template <class T> std::size_t argmax(const Tensor<T>& x);
-template <class T> xt::xarray<std::int64_t> argmax(const Tensor<T>& x, std::ptrdiff_t axis,
-                                                   bool keepdims = false);
+template <class T> IndexArray argmax(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims = false);
 
 // Sums x over the dimensions that broadcasting expanded from `shape`, returning a tensor of
 // `shape`: the gradient of a broadcast operand. Throws ShapeError unless `shape` broadcasts to

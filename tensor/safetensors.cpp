@@ -1,12 +1,12 @@
 #include <gategrad/tensor/atomic_file.hpp>
+#include <gategrad/tensor/regular_file.hpp>
 #include <gategrad/tensor/safetensors.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <bit>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
+#include <optional>
 
 namespace gg {
 
@@ -56,24 +56,94 @@ void save_safetensors(const std::filesystem::path& path, const SafetensorsFile& 
   write_file_atomically(path, out);
 }
 
+namespace {
+
+// A header number that must be a non-negative integer: JSON's floats (3.7, 1e30, 2^64 beyond
+// uint64) and negative numbers are refused, never cast.
+std::optional<std::uint64_t> as_count(const nlohmann::ordered_json& v) {
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(v.get<std::int64_t>());
+  return std::nullopt;
+}
+
+struct Entry {
+  std::string name;
+  std::string dtype;
+  Shape shape;
+  std::uint64_t begin = 0, end = 0;
+};
+
+constexpr std::size_t kMaxRank = 64;
+
+// Checks one tensor's header entry against the format: every fault is named with the value found.
+Entry parse_entry(const std::filesystem::path& path, const std::string& name, const nlohmann::ordered_json& json,
+                  std::uint64_t data_size) {
+  const auto bad = [&](const std::string& what) { fail(path, "tensor '" + name + "': " + what); };
+  if (!json.is_object() || !json.contains("dtype") || !json.contains("shape") || !json.contains("data_offsets")) {
+    bad("expected an object with dtype, shape and data_offsets, found " + json.dump().substr(0, 200));
+  }
+  Entry e{name, json["dtype"].is_string() ? json["dtype"].get<std::string>() : json["dtype"].dump(), {}, 0, 0};
+  if (e.dtype != "F32" && e.dtype != "F64") bad("dtype " + e.dtype + " is not supported, expected F32 or F64");
+  const auto& shape = json["shape"];
+  if (!shape.is_array()) bad("shape is " + shape.dump().substr(0, 200) + ", expected an array of sizes");
+  if (shape.size() > kMaxRank) {
+    bad("shape has " + std::to_string(shape.size()) + " dimensions, expected at most " + std::to_string(kMaxRank));
+  }
+  // The element count, and every partial product of non-zero sizes, must fit 64 bits: a shape
+  // such as (3, 6148914691236517206) would otherwise claim more elements than its bytes hold.
+  std::uint64_t nonzero_product = 1;
+  bool has_zero = false;
+  for (const auto& d : shape) {
+    const auto size = as_count(d);
+    if (!size) bad("shape " + shape.dump().substr(0, 200) + " holds " + d.dump() + ", expected non-negative integers");
+    e.shape.push_back(static_cast<std::size_t>(*size));
+    has_zero = has_zero || *size == 0;
+    if (*size != 0 && __builtin_mul_overflow(nonzero_product, *size, &nonzero_product)) {
+      bad("shape " + shape.dump().substr(0, 200) + " holds more elements than 64 bits can count");
+    }
+  }
+  const std::uint64_t item = e.dtype == "F32" ? 4 : 8;
+  std::uint64_t bytes = 0;
+  if (__builtin_mul_overflow(has_zero ? 0 : nonzero_product, item, &bytes)) {
+    bad("shape " + to_string(e.shape) + " of " + e.dtype + " holds more bytes than 64 bits can count");
+  }
+  const auto& offsets = json["data_offsets"];
+  const auto begin = offsets.is_array() && offsets.size() == 2 ? as_count(offsets[0]) : std::nullopt;
+  const auto end = offsets.is_array() && offsets.size() == 2 ? as_count(offsets[1]) : std::nullopt;
+  if (!begin || !end) {
+    bad("data_offsets is " + offsets.dump().substr(0, 200) + ", expected [begin, end] of non-negative integers");
+  }
+  e.begin = *begin;
+  e.end = *end;
+  if (e.begin > e.end || e.end > data_size) {
+    bad("data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) + "] fall outside the " +
+        std::to_string(data_size) + " data bytes");
+  }
+  if (e.end - e.begin != bytes) {
+    bad("data_offsets span " + std::to_string(e.end - e.begin) + " bytes, expected " + std::to_string(bytes) +
+        " for " + e.dtype + " of shape " + to_string(e.shape));
+  }
+  return e;
+}
+
+}  // namespace
+
 SafetensorsFile load_safetensors(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open the file (" + std::string(std::strerror(errno)) + ")");
-  in.seekg(0, std::ios::end);
-  const auto file_size = static_cast<std::uint64_t>(in.tellg());
-  in.seekg(0);
+  RegularFile in(path);
+  if (!in.is_open()) fail(path, in.problem());
+  const std::uint64_t file_size = in.size();
   if (file_size < 8) {
     fail(path, "the file has " + std::to_string(file_size) + " bytes, expected at least the 8-byte header length");
   }
   std::uint64_t n = 0;
-  in.read(reinterpret_cast<char*>(&n), 8);
+  if (!in.read_at(0, &n, 8)) fail(path, in.problem());
   if (n > kMaxHeader || n > file_size - 8) {
     fail(path, "header length " + std::to_string(n) + " does not fit the file of " +
                    std::to_string(file_size) + " bytes (expected at most " +
                    std::to_string(std::min<std::uint64_t>(kMaxHeader, file_size - 8)) + ")");
   }
   std::string json(n, '\0');
-  in.read(json.data(), static_cast<std::streamsize>(n));
+  if (!in.read_at(8, json.data(), n)) fail(path, in.problem());
   nlohmann::ordered_json header;
   try {
     header = nlohmann::ordered_json::parse(json);
@@ -83,53 +153,46 @@ SafetensorsFile load_safetensors(const std::filesystem::path& path) {
   if (!header.is_object()) fail(path, "the header is " + std::string(header.type_name()) + ", expected a JSON object");
   const std::uint64_t data_size = file_size - 8 - n;
   SafetensorsFile file;
-  std::uint64_t covered = 0;
-  for (const auto& [name, entry] : header.items()) {
-    if (name == "__metadata__") {
-      try {
-        file.metadata = entry.get<std::map<std::string, std::string>>();
-      } catch (const nlohmann::json::exception&) {
-        fail(path, "__metadata__ is not an object of strings");
-      }
+  std::vector<Entry> entries;
+  for (const auto& item : header.items()) {
+    if (item.key() != "__metadata__") {
+      entries.push_back(parse_entry(path, item.key(), item.value(), data_size));
       continue;
     }
-    const auto bad = [&](const std::string& what) { fail(path, "tensor '" + name + "': " + what); };
-    if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets")) {
-      bad("expected an object with dtype, shape and data_offsets");
-    }
-    const std::string dtype = entry["dtype"].is_string() ? entry["dtype"].get<std::string>() : "?";
-    if (dtype != "F32" && dtype != "F64") bad("dtype " + dtype + " is not supported, expected F32 or F64");
-    Shape shape;
-    std::uint64_t begin = 0, end = 0;
     try {
-      for (const auto& d : entry["shape"]) shape.push_back(d.get<std::size_t>());
-      begin = entry["data_offsets"].at(0).get<std::uint64_t>();
-      end = entry["data_offsets"].at(1).get<std::uint64_t>();
+      file.metadata = item.value().get<std::map<std::string, std::string>>();
     } catch (const nlohmann::json::exception&) {
-      bad("shape and data_offsets must hold non-negative integers");
+      fail(path, "__metadata__ is not an object of strings");
     }
-    const std::uint64_t item = dtype == "F32" ? 4 : 8;
-    if (begin > end || end > data_size) {
-      bad("data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) + "] fall outside the " +
-          std::to_string(data_size) + " data bytes");
+  }
+  // As the format's reference implementation: the tensors tile the data exactly, in some order,
+  // with neither gaps nor overlaps.
+  std::vector<const Entry*> by_offset;
+  for (const auto& e : entries) by_offset.push_back(&e);
+  std::sort(by_offset.begin(), by_offset.end(), [](const Entry* a, const Entry* b) {
+    return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
+  });
+  std::uint64_t covered = 0;
+  for (const Entry* e : by_offset) {
+    if (e->begin != covered) {
+      fail(path, "tensor '" + e->name + "' starts at data byte " + std::to_string(e->begin) + ", expected " +
+                     std::to_string(covered) + " (tensors must cover the data without gaps or overlaps)");
     }
-    if (end - begin != numel(shape) * item) {
-      bad("data_offsets span " + std::to_string(end - begin) + " bytes, expected " +
-          std::to_string(numel(shape) * item) + " for " + dtype + " of shape " + to_string(shape));
-    }
-    covered += end - begin;
-    in.seekg(static_cast<std::streamoff>(8 + n + begin));
-    const auto read_into = [&](auto tensor) {
-      if (end > begin) in.read(reinterpret_cast<char*>(tensor.data()), static_cast<std::streamsize>(end - begin));
-      if (!in) bad("the data could not be read");
-      file.tensors.emplace_back(name, std::move(tensor));
-    };
-    if (dtype == "F32") read_into(TensorF::empty(shape));
-    else read_into(TensorD::empty(shape));
+    covered = e->end;
   }
   if (covered != data_size) {
     fail(path, "the tensors cover " + std::to_string(covered) + " of the " + std::to_string(data_size) +
-                   " data bytes, expected all of them (truncated, padded or overlapping data)");
+                   " data bytes, expected all of them (truncated or padded data)");
+  }
+  for (const auto& e : entries) {
+    const auto read_into = [&](auto tensor) {
+      if (e.end > e.begin && !in.read_at(8 + n + e.begin, tensor.data(), e.end - e.begin)) {
+        fail(path, "tensor '" + e.name + "': " + in.problem());
+      }
+      file.tensors.emplace_back(e.name, std::move(tensor));
+    };
+    if (e.dtype == "F32") read_into(TensorF::empty(e.shape));
+    else read_into(TensorD::empty(e.shape));
   }
   return file;
 }

@@ -1,5 +1,7 @@
 #include "alloc_counter.hpp"
 
+#include <gategrad/tensor/detail/asan.hpp>
+
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -29,7 +31,7 @@ std::size_t stop_counting_allocations() {
 }
 }  // namespace gg::test
 
-#if defined(__SANITIZE_ADDRESS__)
+#if GG_ASAN
 
 // operator new forwards to malloc, which AddressSanitizer intercepts.
 namespace gg::test {

@@ -1,6 +1,7 @@
 # Installs the build tree to a scratch prefix, builds examples/consumer against it with
 # find_package(gategrad), runs it and checks its output. Run with cmake -P; variables:
-# SOURCE_DIR, BUILD_DIR, WORK_DIR, CONSUMER_FLAGS (compile/link flags, e.g. sanitizers).
+# SOURCE_DIR, BUILD_DIR, WORK_DIR, CXX_COMPILER (the library's: a sanitizer runtime must match),
+# CONSUMER_FLAGS (compile/link flags, e.g. sanitizers).
 file(REMOVE_RECURSE ${WORK_DIR})
 
 function(run_step what)
@@ -14,10 +15,18 @@ endfunction()
 run_step("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix)
 run_step("configuring the consumer" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/consumer
   -B ${WORK_DIR}/consumer -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release
+  -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
   "-DCMAKE_CXX_FLAGS=${CONSUMER_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${CONSUMER_FLAGS}")
+# The library is built with -march=native (GG_NATIVE) or x86-64-v2; a consumer must get none
+# of it, and must link although its xsimd/xtensor defaults (alignment, SIMD width) then differ
+# from the library's: no public signature may depend on them.
+file(READ ${WORK_DIR}/consumer/CMakeFiles/consumer.dir/flags.make flags)
+if(flags MATCHES "-march|-mavx|-msse")
+  message(FATAL_ERROR "install check: the installed package forces SIMD flags on its consumer:\n${flags}")
+endif()
 run_step("building the consumer" ${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
 run_step("running the consumer" ${WORK_DIR}/consumer/consumer)
-if(NOT step_output MATCHES "^row sums: 1 1 1 1\n$")
+if(NOT step_output MATCHES "^row sums: 1 1 1 1\nargmax: ok\ntraining: ok\n$")
   message(FATAL_ERROR "install check: unexpected consumer output: '${step_output}'")
 endif()
 message(STATUS "install check: consumer built with find_package(gategrad) printed: ${step_output}")

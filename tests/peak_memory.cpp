@@ -8,6 +8,7 @@
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/optim/sgd.hpp>
+#include <gategrad/tensor/detail/asan.hpp>
 #include <gategrad/tensor/parallel.hpp>
 
 #include <cstdint>
@@ -18,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#if !defined(__SANITIZE_ADDRESS__)
+#if !GG_ASAN
 namespace {
 
 // A "VmRSS:" or "VmHWM:" line of /proc/self/status, in bytes.
@@ -37,7 +38,7 @@ double mib(std::size_t bytes) { return static_cast<double>(bytes) / (1 << 20); }
 #endif
 
 int main() {
-#if defined(__SANITIZE_ADDRESS__)
+#if GG_ASAN
   std::cout << "peak_memory: skipped under AddressSanitizer (it measures ASan's own memory)\n";
   return 77;
 #else

@@ -1,108 +1,15 @@
 // The gategrad program end to end, on tiny datasets the test writes in both official formats
 // (gzip IDX as Fashion-MNIST ships, CIFAR-10 binary batches): every subcommand, its outputs,
 // and its handling of bad input.
-#include "temp_dir.hpp"
-#include <catch2/catch.hpp>
-
-#include <zlib.h>
-
-#include <array>
-#include <cstdint>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <string>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <vector>
+#include "test_app_fixtures.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Contains;
-
-namespace {
-
+using gg::test::Outcome;
+using gg::test::run;
 using gg::test::TempDir;
-
-struct Outcome {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-// Runs the program with `args` (a shell-quoted string), capturing its output.
-Outcome run(const std::string& args) {
-  const std::string command = std::string("'") + GATEGRAD_EXE + "' " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer;
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-
-// Image i of class c: a bright band in a class-dependent place plus noise, so a net can learn it.
-std::vector<std::uint8_t> pixel_values(std::size_t n, std::size_t dim, std::vector<std::uint8_t>& labels,
-                                       std::uint32_t seed) {
-  std::vector<std::uint8_t> pixels(n * dim);
-  labels.resize(n);
-  std::uint32_t state = seed;
-  const auto next = [&] { return state = state * 1664525u + 1013904223u; };
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t c = next() % 10;
-    labels[i] = static_cast<std::uint8_t>(c);
-    for (std::size_t d = 0; d < dim; ++d) {
-      const bool band = (d * 10 / dim) == c;
-      pixels[i * dim + d] = static_cast<std::uint8_t>((band ? 180 : 20) + next() % 60);
-    }
-  }
-  return pixels;
-}
-
-void write_idx_gz(const fs::path& path, std::uint8_t ndim, const std::vector<std::uint32_t>& dims,
-                  const std::vector<std::uint8_t>& payload) {
-  gzFile f = gzopen(path.c_str(), "wb");
-  REQUIRE(f != nullptr);
-  const std::uint8_t magic[4] = {0, 0, 0x08, ndim};
-  gzwrite(f, magic, 4);
-  for (std::uint32_t d : dims) {
-    const std::uint8_t be[4] = {std::uint8_t(d >> 24), std::uint8_t(d >> 16), std::uint8_t(d >> 8), std::uint8_t(d)};
-    gzwrite(f, be, 4);
-  }
-  gzwrite(f, payload.data(), static_cast<unsigned>(payload.size()));
-  gzclose(f);
-}
-
-fs::path write_fashion_mnist(const fs::path& root) {
-  const fs::path dir = root / "fashion";
-  fs::create_directories(dir);
-  for (auto [prefix, n] : {std::pair<std::string, std::size_t>{"train", 400}, {"t10k", 100}}) {
-    std::vector<std::uint8_t> labels;
-    const auto pixels = pixel_values(n, 784, labels, prefix == "train" ? 1 : 2);
-    write_idx_gz(dir / (prefix + "-images-idx3-ubyte.gz"), 3, {std::uint32_t(n), 28, 28}, pixels);
-    write_idx_gz(dir / (prefix + "-labels-idx1-ubyte.gz"), 1, {std::uint32_t(n)}, labels);
-  }
-  return dir;
-}
-
-fs::path write_cifar10(const fs::path& root) {
-  const fs::path dir = root / "cifar";
-  fs::create_directories(dir);
-  const auto write_batch = [&](const std::string& name, std::size_t n, std::uint32_t seed) {
-    std::vector<std::uint8_t> labels;
-    const auto pixels = pixel_values(n, 3072, labels, seed);
-    std::ofstream out(dir / name, std::ios::binary);
-    for (std::size_t i = 0; i < n; ++i) {
-      out.put(static_cast<char>(labels[i]));
-      out.write(reinterpret_cast<const char*>(pixels.data() + i * 3072), 3072);
-    }
-  };
-  for (int b = 1; b <= 5; ++b) write_batch("data_batch_" + std::to_string(b) + ".bin", 80, std::uint32_t(b));
-  write_batch("test_batch.bin", 60, 9);
-  return dir;
-}
-
-}  // namespace
+using gg::test::write_cifar10;
+using gg::test::write_fashion_mnist;
 
 TEST_CASE("every subcommand runs end to end on both dataset formats", "[app]") {
   TempDir tmp;
@@ -173,7 +80,7 @@ TEST_CASE("bad command lines get a clear message and a non-zero exit", "[app][er
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"twolayer --bogus", "The following argument was not expected: --bogus"},
       {"twolayer --lr abc", "--lr: got 'abc', expected a number > 0"},
-      {"twolayer --hidden 0", "--hidden: got '0', expected a number > 0"},
+      {"twolayer --hidden 0", "--hidden: got '0', expected a whole number from 1 to 65536"},
       {"twolayer --batch -5", "--batch"},
       {"grid --lr 1e-3,,2", "--lr: in list '1e-3,,2': empty item"},
       {"grid --reg 0.1,x", "--reg: in list '0.1,x': got 'x'"},

@@ -86,7 +86,7 @@ TEST_CASE("corrupt safetensors files name the file, what was found and what was 
   TempDir dir;
   const fs::path p = dir.path() / "bad.safetensors";
   CHECK_THROWS_WITH(gg::load_safetensors(dir.path() / "missing.safetensors"),
-                    Contains("missing.safetensors: cannot open the file"));
+                    Contains("missing.safetensors: no such file"));
   write_file(p, "abc");
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("bad.safetensors: the file has 3 bytes, expected at least"));
   write_file(p, handmade("{}", "").substr(0, 8) + "{");

@@ -141,7 +141,7 @@ TEST_CASE("read_idx rejects bytes after the payload", "[data][idx]") {
   bytes.insert(bytes.end(), {1, 2, 3, 4, 5});
   write_gzip(dir / "long.gz", bytes);
   const std::string message = data_error([&] { gg::data::read_idx(dir / "long.gz"); });
-  CHECK_THAT(message, Contains("long.gz") && Contains("5 unexpected bytes after the 24 bytes") &&
+  CHECK_THAT(message, Contains("long.gz") && Contains("unexpected bytes after the 24 bytes") &&
                           Contains("(2, 3, 4)"));
 }
 

@@ -72,11 +72,16 @@ TEMPLATE_TEST_CASE("binary ops broadcast exactly as NumPy does", "[elementwise]"
       {{3, 1, 5, 1}, {4, 1, 6}}, {{}, {5, 3}},       {{5, 3}, {}},
       {{1}, {1}},             {{0, 3}, {3}},         {{2, 3, 17}, {2, 3, 17}},
   };
-  for (const auto& [sa, sb] : cases) {
+  // Named references, not structured bindings: the lambda below uses them, and clang 14 cannot
+  // capture a structured binding (C++20 allows it; clang 16 implements it).
+  for (const auto& shapes : cases) {
+    const Shape& sa = shapes.first;
+    const Shape& sb = shapes.second;
     const auto a = random_tensor<T>(sa, 1, T(0.5), T(2));
     const auto b = random_tensor<T>(sb, 2, T(0.5), T(2));
     const Shape out = gg::broadcast_shapes("test", sa, sb);
-    for (const auto& [fast, ref] : ops) {
+    for (const auto& [fast, ref_op] : ops) {
+      const Ref& ref = ref_op;
       const auto c = fast(a, b);
       REQUIRE(c.shape() == out);
       gg::test::for_each_index(out, [&](const std::vector<std::size_t>& idx) {

@@ -89,9 +89,8 @@ TEST_CASE("Adam and AdamW follow torch.optim.Adam and AdamW", "[optim]") {
   for (bool decoupled : {false, true}) {
     const double lr = 0.1, b1 = 0.8, b2 = 0.95, eps = 1e-6, wd = 0.05;
     const auto got = three_steps([&](std::vector<Var> p) -> std::unique_ptr<optim::Optimizer> {
-      const auto options = optim::AdamOptions(lr).betas(b1, b2).eps(eps).weight_decay(wd);
-      if (decoupled) return std::make_unique<optim::AdamW>(p, options);
-      return std::make_unique<optim::Adam>(p, options);
+      if (decoupled) return std::make_unique<optim::AdamW>(p, optim::AdamWOptions(lr).betas(b1, b2).eps(eps).weight_decay(wd));
+      return std::make_unique<optim::Adam>(p, optim::AdamOptions(lr).betas(b1, b2).eps(eps).weight_decay(wd));
     });
     std::vector<double> p = kStart, m(3), v(3);
     std::vector<std::vector<double>> want;
@@ -114,7 +113,10 @@ TEST_CASE("Adam and AdamW follow torch.optim.Adam and AdamW", "[optim]") {
 }
 
 TEST_CASE("RMSprop, plain, centered and with momentum, follows torch.optim.RMSprop", "[optim]") {
-  for (auto [centered, mu] : {std::pair{false, 0.0}, {true, 0.0}, {false, 0.5}, {true, 0.5}}) {
+  for (const auto& row : {std::pair{false, 0.0}, {true, 0.0}, {false, 0.5}, {true, 0.5}}) {
+    // Named copies, not a structured binding: clang 14 cannot capture one in a lambda.
+    const bool centered = row.first;
+    const double mu = row.second;
     const double lr = 0.01, alpha = 0.9, eps = 1e-8, wd = 0.1;
     const auto got = three_steps([&](std::vector<Var> p) {
       return std::make_unique<optim::RMSprop>(

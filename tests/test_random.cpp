@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 TEST_CASE("the generator's stream is fixed by its definition", "[random]") {
@@ -33,6 +34,17 @@ TEST_CASE("saving and restoring the state continues the stream exactly", "[rando
   for (int i = 0; i < 5; ++i) first.push_back(gen.normal());
   gen.set_state(saved);
   for (int i = 0; i < 5; ++i) CHECK(gen.normal() == first[static_cast<std::size_t>(i)]);
+}
+
+TEST_CASE("a state that breaks the stream is refused and changes nothing", "[random]") {
+  gg::Generator gen(7);
+  const auto before = gen.state();
+  CHECK_THROWS_WITH(gen.set_state(gg::Generator::State{}), Catch::Matchers::Contains("all-zero xoshiro256** state"));
+  gg::Generator::State nan_spare = before;
+  nan_spare.has_spare = true;
+  nan_spare.spare_normal = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH(gen.set_state(nan_spare), Catch::Matchers::Contains("spare normal nan, expected a finite number"));
+  CHECK(gen.state() == before);
 }
 
 TEST_CASE("normal draws have mean 0 and variance 1 and uniform draws stay in range", "[random]") {

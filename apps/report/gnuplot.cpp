@@ -79,9 +79,14 @@ bool gnuplot_available() {
   return result.spawn_error == 0 && WIFEXITED(result.status) && WEXITSTATUS(result.status) == 0;
 }
 
-void run_gnuplot(const std::filesystem::path& script) {
+void run_gnuplot(const std::filesystem::path& script) { run_gnuplot(script, ""); }
+
+void run_gnuplot(const std::filesystem::path& script, const std::string& commands) {
   const std::string program = gnuplot_program();
-  const ChildResult result = run_child(program, {script.string()});
+  std::vector<std::string> args;
+  if (!commands.empty()) args = {"-e", commands};
+  args.push_back(script.string());
+  const ChildResult result = run_child(program, args);
   if (result.spawn_error != 0) {
     throw std::runtime_error("run_gnuplot: cannot start '" + program + "' (" +
                              std::strerror(result.spawn_error) +

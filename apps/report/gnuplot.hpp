@@ -20,6 +20,10 @@ bool gnuplot_available();
 // and what it printed on stderr).
 void run_gnuplot(const std::filesystem::path& script);
 
+// The same, running `commands` first (`gnuplot -e commands script`): the plots set the variable
+// their script writes its PNG to (gategrad_output) this way.
+void run_gnuplot(const std::filesystem::path& script, const std::string& commands);
+
 // `text` as a gnuplot single-quoted string, in which nothing is special except the quote itself
 // (written twice): safe for paths with spaces, backslashes or dollar signs.
 std::string gnuplot_quote(std::string_view text);

@@ -1,8 +1,14 @@
 #include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/plots.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -35,11 +41,14 @@ std::string quoted_path(const std::filesystem::path& path) {
 }
 
 // Terminal and output, shared by every figure. noenhanced: an underscore in a title or label
-// ("hidden_size") is printed, not read as a subscript.
+// ("hidden_size") is printed, not read as a subscript. The output is the PNG itself when the
+// script is run by hand; the program sets gategrad_output to a temporary file instead
+// (write_and_draw).
 std::string preamble(const std::filesystem::path& png, int width, int height) {
   return "set terminal pngcairo noenhanced size " + std::to_string(width) + "," +
          std::to_string(height) + " font 'Sans,11' linewidth 1.2\n" +
-         "set output " + quoted_path(png) + "\n" +
+         "if (!exists('gategrad_output')) gategrad_output = " + quoted_path(png) + "\n" +
+         "set output gategrad_output\n" +
          "set grid linecolor rgb '#d0d0d0' linetype 1\n"
          "set border linecolor rgb '#404040'\n";
 }
@@ -51,10 +60,50 @@ void check_png_path(const char* op, const std::filesystem::path& png) {
   }
 }
 
+// gnuplot opens its output with O_TRUNC and fills it as it draws: drawn straight into the PNG, a
+// kill midway would leave a truncated file where the previous good one was. It draws into a
+// temporary in the same folder instead (named as write_file_atomically names its own, so a
+// killed run's leftover is recognised and removed), which is flushed and renamed over the PNG.
 void write_and_draw(const std::filesystem::path& png, const std::string& script) {
   const std::filesystem::path script_path = sibling(png, ".gp");
   gg::write_file_atomically(script_path, script);
-  run_gnuplot(script_path);
+  static std::atomic<unsigned> counter{0};
+  const std::filesystem::path folder = png.has_parent_path() ? png.parent_path() : ".";
+  std::filesystem::path tmp;
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    tmp = folder / ("." + png.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
+                    std::to_string(counter++));
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) {
+    throw std::runtime_error("plot: cannot create a temporary file for '" + png.string() +
+                             "': " + std::strerror(errno));
+  }
+  ::close(fd);
+  try {
+    run_gnuplot(script_path, "gategrad_output = " + quoted_path(tmp));
+    fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool flushed = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!flushed) {
+      throw std::runtime_error("plot: cannot flush '" + tmp.string() + "': " + std::strerror(errno));
+    }
+    if (std::filesystem::file_size(tmp) == 0) {
+      throw std::runtime_error("plot: gnuplot wrote nothing for '" + png.string() + "'");
+    }
+    std::filesystem::rename(tmp, png);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw;
+  }
+  fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
 }
 
 }  // namespace

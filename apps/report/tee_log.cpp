@@ -30,6 +30,22 @@ void TeeLog::line(const std::string& text) {
   write_both(text + '\n');
 }
 
+void TeeLog::warning(const std::string& text) {
+  write_complete_lines();
+  std::cerr << "warning: " << text << '\n';
+  std::cerr.flush();
+  if (file_failed_) return;
+  file_ << "warning: " << text << '\n';
+  file_.flush();
+  if (!file_) report_file_failure();
+}
+
+void TeeLog::report_file_failure() {
+  file_failed_ = true;
+  std::cerr << "warning: cannot write to '" << path_.string() << "' (" << std::strerror(errno)
+            << "); the log goes on on the console only\n";
+}
+
 void TeeLog::write_complete_lines() {
   std::string text = pending_.str();
   const std::size_t last_newline = text.rfind('\n');
@@ -42,12 +58,10 @@ void TeeLog::write_complete_lines() {
 void TeeLog::write_both(const std::string& text) {
   console_ << text;
   console_.flush();
+  if (file_failed_) return;
   file_ << text;
   file_.flush();
-  if (!file_) {
-    throw std::runtime_error("TeeLog: cannot write to '" + path_.string() +
-                             "': " + std::strerror(errno));
-  }
+  if (!file_) report_file_failure();
 }
 
 }  // namespace gg::report

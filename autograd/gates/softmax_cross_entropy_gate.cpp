@@ -1,7 +1,7 @@
 // SoftmaxCrossEntropyGate: J = (1/N) sum_i -log softmax(z_i)[y_i].   z:(N,C), y:(N,) -> J:()
 //
-// Forward through log-softmax, log(sum_j exp(z_ij - m_i)) + m_i - z_iy with m_i the row maximum,
-// so logits of any magnitude give a finite loss. The homework's derivation gives
+// Forward through log-softmax, (z_iy - m_i) - log(sum_j exp(z_ij - m_i)) with m_i the row maximum
+// (subtracted first, so logits of any magnitude give a finite, precise loss). The homework's derivation gives
 //   dJ/dz_i = (softmax(z_i) - Delta_i) / N,   Delta_i the one-hot vector of y_i,
 // so the gate saves the probabilities and the labels, and nothing else.
 #include <gategrad/autograd/ops.hpp>

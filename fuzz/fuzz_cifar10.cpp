@@ -1,0 +1,39 @@
+// The CIFAR-10 binary reader on arbitrary bytes as test_batch.bin: a success must be a valid
+// dataset of (N, 3072) images with N labels in 0..9.
+#include "strict.hpp"
+
+#include <gategrad/data/cifar10.hpp>
+#include <gategrad/data/error.hpp>
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  gg::fuzz::setup();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static gg::fuzz::InputFile file("test_batch.bin");
+  file.write(data, size);
+  gg::data::Dataset ds;
+  try {
+    ds = gg::data::load_cifar10(file.dir(), gg::data::Split::Test);
+  } catch (const gg::data::DataError&) {
+    return 0;
+  } catch (const std::exception& e) {
+    gg::fuzz::undocumented("load_cifar10", e);
+  }
+  gg::fuzz::check_tensor(ds.images, "load_cifar10 images");
+  if (ds.images.dim() != 2 || ds.images.shape()[1] != gg::data::kCifar10RecordBytes - 1 ||
+      ds.images.shape()[0] != ds.labels.size() || ds.labels.size() * gg::data::kCifar10RecordBytes != size) {
+    gg::fuzz::fail("load_cifar10: images " + gg::to_string(ds.images.shape()) + " and " +
+                   std::to_string(ds.labels.size()) + " labels from " + std::to_string(size) + " bytes");
+  }
+  for (std::int64_t label : ds.labels) {
+    if (label < 0 || label > 9) gg::fuzz::fail("load_cifar10: label " + std::to_string(label));
+  }
+  try {
+    gg::data::check_dataset("fuzz_cifar10", ds);
+  } catch (const std::exception& e) {
+    gg::fuzz::fail(std::string("load_cifar10 returned an invalid dataset: ") + e.what());
+  }
+  return 0;
+}

@@ -1,0 +1,279 @@
+// PyTorch as the oracle of the optimizers and schedulers, gategrad's half: every row of kCases
+// runs 20 steps on pseudo-random gradients, and is written with those gradients and what
+// gategrad made of them (every parameter and learning rate after every step) to a JSON file,
+// which optim_oracle.py replays in torch.optim and compares. Adding a row adds a case.
+// usage: optim_oracle OUT.json
+#include <gategrad/autograd/autograd.hpp>
+#include <gategrad/optim/adam.hpp>
+#include <gategrad/optim/rmsprop.hpp>
+#include <gategrad/optim/scheduler.hpp>
+#include <gategrad/optim/sgd.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <stdexcept>
+
+using gg::TensorF;
+using gg::Var;
+using nlohmann::json;
+namespace optim = gg::optim;
+
+namespace {
+
+constexpr int kSteps = 20;
+
+struct Case {
+  std::string name;
+  std::string optimizer;     // the torch.optim class
+  json options;              // its keyword arguments, by torch's names (the rates come from lrs)
+  std::vector<double> lrs;   // one parameter group per rate
+  json scheduler = nullptr;  // {"type": the torch.optim.lr_scheduler class, its keyword arguments}
+  std::vector<double> metrics = {};  // ReduceLROnPlateau's, one per step
+  json set_lr = nullptr;     // {"step": t, "lr": x}: every group's rate set by hand before step t
+};
+
+// Metrics that improve, stall and improve again, to be minimised and maximised; one that
+// mostly stalls, for the cooldown and the floor.
+const std::vector<double> kFalling = {1.0, 0.95, 0.93, 0.92, 0.91, 0.7, 0.69, 0.69, 0.68, 0.5,
+                                      0.5, 0.5, 0.5,  0.5,  0.5,  0.45, 0.44, 0.44, 0.3, 0.3};
+const std::vector<double> kStalling = {1.0, 1.0, 1.0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.8, 0.8,
+                                       0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8};
+const std::vector<double> kRising = {0.1,  0.2,  0.21, 0.22, 0.22, 0.4,  0.41, 0.41, 0.41, 0.6,
+                                     0.62, 0.63, 0.63, 0.63, 0.7,  0.71, 0.71, 0.72, 0.72, 0.9};
+
+json plateau(const std::string& mode, const std::string& threshold_mode, double threshold, json extra = json::object()) {
+  json s = {{"type", "ReduceLROnPlateau"}, {"mode", mode}, {"threshold_mode", threshold_mode},
+            {"threshold", threshold}, {"factor", 0.5}, {"patience", 1}};
+  s.update(extra);
+  return s;
+}
+
+const std::vector<Case> kCases = {
+    {"SGD", "SGD", {}, {0.1}},
+    {"SGD momentum", "SGD", {{"momentum", 0.9}}, {0.05}},
+    {"SGD momentum dampening", "SGD", {{"momentum", 0.9}, {"dampening", 0.3}}, {0.05}},
+    {"SGD nesterov", "SGD", {{"momentum", 0.9}, {"nesterov", true}}, {0.05}},
+    {"SGD weight_decay", "SGD", {{"weight_decay", 0.1}}, {0.1}},
+    {"SGD momentum weight_decay", "SGD", {{"momentum", 0.8}, {"weight_decay", 0.05}}, {0.05}},
+    {"SGD maximize", "SGD", {{"maximize", true}}, {0.1}},
+    {"SGD nesterov weight_decay maximize", "SGD", {{"momentum", 0.9}, {"nesterov", true}, {"weight_decay", 0.1}, {"maximize", true}}, {0.05}},
+    {"SGD two groups", "SGD", {{"momentum", 0.9}}, {0.1, 0.01}},
+
+    {"Adam", "Adam", {}, {0.05}},
+    {"Adam weight_decay", "Adam", {{"weight_decay", 0.1}}, {0.05}},
+    {"Adam amsgrad", "Adam", {{"amsgrad", true}}, {0.05}},
+    {"Adam maximize", "Adam", {{"maximize", true}}, {0.05}},
+    {"Adam beta2 0.9999", "Adam", {{"betas", {0.9, 0.9999}}}, {0.05}},
+    {"Adam betas eps", "Adam", {{"betas", {0.8, 0.99}}, {"eps", 1e-6}}, {0.05}},
+    {"Adam amsgrad maximize weight_decay", "Adam", {{"amsgrad", true}, {"maximize", true}, {"weight_decay", 0.1}}, {0.05}},
+    {"Adam two groups", "Adam", {}, {0.05, 0.005}},
+
+    {"AdamW (default weight_decay)", "AdamW", {}, {0.05}},
+    {"AdamW weight_decay", "AdamW", {{"weight_decay", 0.1}}, {0.05}},
+    {"AdamW amsgrad", "AdamW", {{"amsgrad", true}}, {0.05}},
+    {"AdamW maximize", "AdamW", {{"maximize", true}}, {0.05}},
+    {"AdamW beta2 0.9999", "AdamW", {{"betas", {0.9, 0.9999}}}, {0.05}},
+    {"AdamW two groups", "AdamW", {{"weight_decay", 0.1}}, {0.05, 0.005}},
+
+    {"RMSprop", "RMSprop", {}, {0.01}},
+    {"RMSprop alpha eps", "RMSprop", {{"alpha", 0.9}, {"eps", 1e-6}}, {0.01}},
+    {"RMSprop momentum", "RMSprop", {{"momentum", 0.9}}, {0.01}},
+    {"RMSprop centered", "RMSprop", {{"centered", true}}, {0.01}},
+    {"RMSprop centered momentum", "RMSprop", {{"centered", true}, {"momentum", 0.5}}, {0.01}},
+    {"RMSprop weight_decay", "RMSprop", {{"weight_decay", 0.1}}, {0.01}},
+    {"RMSprop maximize", "RMSprop", {{"maximize", true}}, {0.01}},
+    {"RMSprop two groups", "RMSprop", {{"momentum", 0.9}}, {0.01, 0.001}},
+
+    {"StepLR", "SGD", {{"momentum", 0.9}}, {0.1}, {{"type", "StepLR"}, {"step_size", 3}, {"gamma", 0.5}}},
+    {"StepLR two groups, rate set by hand", "SGD", {{"momentum", 0.9}}, {0.1, 0.05},
+     {{"type", "StepLR"}, {"step_size", 4}, {"gamma", 0.5}}, {}, {{"step", 6}, {"lr", 0.03}}},
+    {"ExponentialLR", "Adam", {}, {0.05}, {{"type", "ExponentialLR"}, {"gamma", 0.9}}},
+    {"ExponentialLR two groups, rate set by hand", "SGD", {}, {0.1, 0.02},
+     {{"type", "ExponentialLR"}, {"gamma", 0.95}}, {}, {{"step", 7}, {"lr", 0.03}}},
+    {"ReduceLROnPlateau min rel", "SGD", {{"momentum", 0.9}}, {0.1}, plateau("min", "rel", 0.1), kFalling},
+    {"ReduceLROnPlateau min abs", "SGD", {{"momentum", 0.9}}, {0.1}, plateau("min", "abs", 0.05), kFalling},
+    {"ReduceLROnPlateau max rel", "SGD", {{"momentum", 0.9}}, {0.1}, plateau("max", "rel", 0.1), kRising},
+    {"ReduceLROnPlateau max abs", "SGD", {{"momentum", 0.9}}, {0.1}, plateau("max", "abs", 0.05), kRising},
+    {"ReduceLROnPlateau cooldown min_lr", "SGD", {{"momentum", 0.9}}, {0.1, 0.2},
+     plateau("min", "rel", 0.0, {{"cooldown", 2}, {"min_lr", 0.02}}), kStalling},
+    {"ReduceLROnPlateau eps", "SGD", {{"momentum", 0.9}}, {0.01},
+     plateau("max", "abs", 0.5, {{"patience", 0}, {"eps", 1e-3}}), kRising},
+};
+
+// Reads a row's keyword arguments, and insists that each was used: a misspelt option must not
+// pass as the default.
+class Keywords {
+ public:
+  explicit Keywords(const json& j) : j_(j.is_null() ? json::object() : j) {}
+  template <class T, class Set>
+  void maybe(const std::string& key, Set set) {
+    if (!j_.contains(key)) return;
+    used_.insert(key);
+    set(j_.at(key).get<T>());
+  }
+  void check_all_used(const std::string& what) const {
+    for (const auto& item : j_.items()) {
+      if (used_.count(item.key()) == 0) throw std::invalid_argument(what + ": unknown keyword '" + item.key() + "'");
+    }
+  }
+
+ private:
+  json j_;
+  std::set<std::string> used_;
+};
+
+std::unique_ptr<optim::Optimizer> make_optimizer(const Case& c, std::vector<optim::ParamGroup> groups) {
+  Keywords k(c.options);
+  std::unique_ptr<optim::Optimizer> made;
+  if (c.optimizer == "SGD") {
+    optim::SGDOptions o(c.lrs[0]);
+    k.maybe<double>("momentum", [&](double v) { o.momentum(v); });
+    k.maybe<double>("dampening", [&](double v) { o.dampening(v); });
+    k.maybe<bool>("nesterov", [&](bool v) { o.nesterov(v); });
+    k.maybe<double>("weight_decay", [&](double v) { o.weight_decay(v); });
+    k.maybe<bool>("maximize", [&](bool v) { o.maximize(v); });
+    made = std::make_unique<optim::SGD>(std::move(groups), o);
+  } else if (c.optimizer == "Adam" || c.optimizer == "AdamW") {
+    const auto configure = [&](auto o) {
+      k.maybe<std::vector<double>>("betas", [&](const std::vector<double>& v) { o.betas(v.at(0), v.at(1)); });
+      k.maybe<double>("eps", [&](double v) { o.eps(v); });
+      k.maybe<double>("weight_decay", [&](double v) { o.weight_decay(v); });
+      k.maybe<bool>("amsgrad", [&](bool v) { o.amsgrad(v); });
+      k.maybe<bool>("maximize", [&](bool v) { o.maximize(v); });
+      return o;
+    };
+    if (c.optimizer == "Adam") made = std::make_unique<optim::Adam>(std::move(groups), configure(optim::AdamOptions(c.lrs[0])));
+    else made = std::make_unique<optim::AdamW>(std::move(groups), configure(optim::AdamWOptions(c.lrs[0])));
+  } else if (c.optimizer == "RMSprop") {
+    optim::RMSpropOptions o(c.lrs[0]);
+    k.maybe<double>("alpha", [&](double v) { o.alpha(v); });
+    k.maybe<double>("eps", [&](double v) { o.eps(v); });
+    k.maybe<double>("weight_decay", [&](double v) { o.weight_decay(v); });
+    k.maybe<double>("momentum", [&](double v) { o.momentum(v); });
+    k.maybe<bool>("centered", [&](bool v) { o.centered(v); });
+    k.maybe<bool>("maximize", [&](bool v) { o.maximize(v); });
+    made = std::make_unique<optim::RMSprop>(std::move(groups), o);
+  } else {
+    throw std::invalid_argument(c.name + ": unknown optimizer '" + c.optimizer + "'");
+  }
+  k.check_all_used(c.name);
+  return made;
+}
+
+// One epoch's scheduler step (a no-op for a row without a scheduler).
+std::function<void(std::size_t step)> make_scheduler(const Case& c, optim::Optimizer& opt,
+                                                     std::shared_ptr<void>& keep) {
+  if (c.scheduler.is_null()) return [](std::size_t) {};
+  json kwargs = c.scheduler;
+  const std::string type = kwargs.at("type").get<std::string>();
+  kwargs.erase("type");
+  Keywords k(kwargs);
+  std::function<void(std::size_t)> step;
+  if (type == "StepLR") {
+    std::int64_t step_size = 0;
+    double gamma = 0.1;
+    k.maybe<std::int64_t>("step_size", [&](std::int64_t v) { step_size = v; });
+    k.maybe<double>("gamma", [&](double v) { gamma = v; });
+    auto s = std::make_shared<optim::StepLR>(opt, step_size, gamma);
+    keep = s;
+    step = [s](std::size_t) { s->step(); };
+  } else if (type == "ExponentialLR") {
+    double gamma = 0;
+    k.maybe<double>("gamma", [&](double v) { gamma = v; });
+    auto s = std::make_shared<optim::ExponentialLR>(opt, gamma);
+    keep = s;
+    step = [s](std::size_t) { s->step(); };
+  } else if (type == "ReduceLROnPlateau") {
+    using P = optim::ReduceLROnPlateau;
+    P::Options o;
+    k.maybe<std::string>("mode", [&](const std::string& v) { o.mode = v == "max" ? P::Mode::Max : P::Mode::Min; });
+    k.maybe<std::string>("threshold_mode", [&](const std::string& v) {
+      o.threshold_mode = v == "abs" ? P::ThresholdMode::Abs : P::ThresholdMode::Rel;
+    });
+    k.maybe<double>("factor", [&](double v) { o.factor = v; });
+    k.maybe<std::int64_t>("patience", [&](std::int64_t v) { o.patience = v; });
+    k.maybe<double>("threshold", [&](double v) { o.threshold = v; });
+    k.maybe<std::int64_t>("cooldown", [&](std::int64_t v) { o.cooldown = v; });
+    k.maybe<double>("min_lr", [&](double v) { o.min_lr = v; });
+    k.maybe<double>("eps", [&](double v) { o.eps = v; });
+    if (c.metrics.size() != kSteps) throw std::invalid_argument(c.name + ": needs one metric per step");
+    auto s = std::make_shared<P>(opt, o);
+    keep = s;
+    step = [s, &c](std::size_t t) { s->step(c.metrics.at(t)); };
+  } else {
+    throw std::invalid_argument(c.name + ": unknown scheduler '" + type + "'");
+  }
+  k.check_all_used(c.name + " scheduler");
+  return step;
+}
+
+std::vector<float> values(const TensorF& t) { return {t.data(), t.data() + t.size()}; }
+
+// Runs one row: two parameters per group, of shapes (4, 3) and (5,), uniform in [-1, 1]; each
+// step's gradients normal, shrinking over the steps (so that amsgrad's maximum matters).
+json run(const Case& c, std::uint64_t seed) {
+  gg::Generator gen(seed);
+  std::vector<Var> params;
+  std::vector<optim::ParamGroup> groups;
+  json record = {{"name", c.name},         {"optimizer", c.optimizer}, {"options", c.options.is_null() ? json::object() : c.options},
+                 {"lrs", c.lrs},           {"scheduler", c.scheduler}, {"metrics", c.metrics},
+                 {"set_lr", c.set_lr},     {"shapes", json::array()},  {"group_of", json::array()},
+                 {"initial", json::array()}, {"steps", json::array()}};
+  for (std::size_t g = 0; g < c.lrs.size(); ++g) {
+    groups.push_back({{}, c.lrs[g]});
+    for (const gg::Shape& shape : {gg::Shape{4, 3}, gg::Shape{5}}) {
+      Var p(TensorF::uniform(shape, gen, -1.0f, 1.0f), true);
+      params.push_back(p);
+      groups.back().params.push_back(p);
+      record["shapes"].push_back(std::vector<std::size_t>(shape.begin(), shape.end()));
+      record["group_of"].push_back(g);
+      record["initial"].push_back(values(p.data()));
+    }
+  }
+  auto opt = make_optimizer(c, std::move(groups));
+  std::shared_ptr<void> keep;
+  const auto schedule = make_scheduler(c, *opt, keep);
+  for (std::size_t t = 0; t < kSteps; ++t) {
+    json step = {{"grads", json::array()}, {"params", json::array()}, {"lrs", json::array()}};
+    if (!c.set_lr.is_null() && c.set_lr.at("step").get<std::size_t>() == t + 1) opt->set_lr(c.set_lr.at("lr").get<double>());
+    opt->zero_grad();
+    const float scale = 2.0f / (1.0f + 0.25f * static_cast<float>(t));
+    for (const Var& p : params) {
+      const TensorF grad = TensorF::randn(p.shape(), gen, 0.0f, scale);
+      gg::sum(p * Var(grad)).backward();  // d/dp sum(p * grad) = grad, exactly
+      step["grads"].push_back(values(grad));
+    }
+    opt->step();
+    schedule(t);
+    for (const Var& p : params) step["params"].push_back(values(p.data()));
+    for (const optim::ParamGroup& g : opt->param_groups()) step["lrs"].push_back(g.lr);
+    record["steps"].push_back(step);
+  }
+  return record;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: optim_oracle OUT.json\n";
+    return 2;
+  }
+  try {
+    json cases = json::array();
+    for (std::size_t i = 0; i < kCases.size(); ++i) cases.push_back(run(kCases[i], 1000 + i));
+    std::ofstream out(argv[1]);
+    out << cases.dump();
+    if (!out.flush()) throw std::runtime_error(std::string("cannot write ") + argv[1]);
+    std::cout << "optim_oracle: wrote " << kCases.size() << " cases of " << kSteps << " steps to " << argv[1] << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "optim_oracle: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
