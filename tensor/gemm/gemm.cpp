@@ -158,10 +158,35 @@ Range part_of(std::size_t count, std::size_t unit, int parts, int index) {
   return {std::min(count, units * i / p * unit), std::min(count, units * (i + 1) / p * unit)};
 }
 
-// The five loops on a rectangle of C (rows x cols) on the calling thread, with its own
-// packing buffers. K > 0.
+// Elements of packing scratch one gemm_packed call on at most M x N of C needs: B's
+// KC x NC block, then A's MC x KC block, each a whole number of cache lines.
 template <class T>
-void gemm_packed(const Operands<T>& op, Range rows, Range cols, std::size_t K) {
+std::size_t pack_scratch_size(std::size_t M, std::size_t N, std::size_t K) {
+  using B = Blocking<T>;
+  constexpr std::size_t line = 64 / sizeof(T);
+  return round_up(std::min(B::KC, K) * round_up(std::min(B::NC, N), B::NR), line) +
+         round_up(round_up(std::min(B::MC, M), B::MR) * std::min(B::KC, K), line);
+}
+
+// Packing scratch for `threads` workers, taken by the calling thread before the workers start:
+// which thread runs which chunk depends on scheduling, and blocks taken inside the workers
+// would make a steady-state call allocate whenever two chunks first ran at once.
+template <class T>
+class PackScratch {
+ public:
+  PackScratch(int threads, std::size_t M, std::size_t N, std::size_t K)
+      : per_thread_(pack_scratch_size<T>(M, N, K)), block_(static_cast<std::size_t>(threads) * per_thread_) {}
+  T* of(int thread) const { return block_.data() + static_cast<std::size_t>(thread) * per_thread_; }
+
+ private:
+  std::size_t per_thread_;
+  Workspace<T> block_;
+};
+
+// The five loops on a rectangle of C (rows x cols) on the calling thread, packing into
+// `scratch` (pack_scratch_size(rows, cols, K) elements or more, 64-byte aligned). K > 0.
+template <class T>
+void gemm_packed(const Operands<T>& op, Range rows, Range cols, std::size_t K, T* scratch) {
   constexpr std::size_t MR = Blocking<T>::MR;
   constexpr std::size_t NR = Blocking<T>::NR;
   constexpr std::size_t MC = Blocking<T>::MC;
@@ -173,10 +198,8 @@ void gemm_packed(const Operands<T>& op, Range rows, Range cols, std::size_t K) {
   // (784,200,100) +12% going from two to four panels).
   const std::size_t M = rows.end - rows.begin;
   const std::size_t N = cols.end - cols.begin;
-  const Workspace<T> packed_b_block(std::min(KC, K) * round_up(std::min(NC, N), NR));
-  const Workspace<T> packed_a_block(round_up(std::min(MC, M), MR) * std::min(KC, K));
-  T* packed_b = packed_b_block.data();
-  T* packed_a = packed_a_block.data();
+  T* packed_b = scratch;
+  T* packed_a = scratch + round_up(std::min(KC, K) * round_up(std::min(NC, N), NR), 64 / sizeof(T));
   const bool pack_a_block = N > a_in_place_max_panels * NR;
   // Likewise B with few row panels (a weight gradient dW = dY^T X of a narrow layer, M = 50):
   // packing B wrote a K x N copy as large as X (2.4 MB for 200 x 3072, beyond L2) that was
@@ -301,6 +324,7 @@ void gemm_split_k(const Operands<T>& op, std::size_t M, std::size_t N, std::size
                   int threads) {
   const std::size_t parts = static_cast<std::size_t>(threads);
   const Workspace<T> partial((parts - 1) * M * N);
+  const PackScratch<T> scratch(threads, M, N, K);
   run_threads(threads, [&](int t) {
     const Range ks = part_of(K, Blocking<T>::KC, threads, t);
     if (ks.begin >= ks.end) {
@@ -316,7 +340,7 @@ void gemm_split_k(const Operands<T>& op, std::size_t M, std::size_t N, std::size
       slice.ldc = N;
       slice.beta = T(0);
     }
-    gemm_packed(slice, Range{0, M}, Range{0, N}, ks.end - ks.begin);
+    gemm_packed(slice, Range{0, M}, Range{0, N}, ks.end - ks.begin, scratch.of(t));
   });
   // Sum the partial products into C, rows shared between the threads.
   run_threads(threads, [&](int t) {
@@ -410,13 +434,15 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, std::size_
   // 24 barriers, 4-12 ms with one join).
   const Split split = threads == 1 ? Split{} : choose_split<T>(threads, M, N);
   std::atomic<int> next_chunk{0};
-  run_threads(std::min(threads, split.chunks), [&](int) {
+  const int workers = std::min(threads, split.chunks);
+  const PackScratch<T> scratch(workers, M, N, K);
+  run_threads(workers, [&](int t) {
     for (int chunk = next_chunk++; chunk < split.chunks; chunk = next_chunk++) {
       const Range band = split.by_rows ? part_of(M, Blocking<T>::MR, split.chunks, chunk)
                                        : part_of(N, Blocking<T>::NR, split.chunks, chunk);
       const Range rows = split.by_rows ? band : Range{0, M};
       const Range cols = split.by_rows ? Range{0, N} : band;
-      if (rows.begin < rows.end && cols.begin < cols.end) gemm_packed(op, rows, cols, K);
+      if (rows.begin < rows.end && cols.begin < cols.end) gemm_packed(op, rows, cols, K, scratch.of(t));
     }
   });
 }
