@@ -2,9 +2,9 @@
 // How a gate function records itself. Included by the gate files only.
 //
 //   auto y = make_cached_shared<Tensor<T>>(forward math);
-//   if (!should_record<T>({&x})) return make_result<T>(y, nullptr, {&x}, where);
+//   if (!should_record<T>({&x})) return make_result<T>("ReluGate", y, nullptr, {&x}, where);
 //   auto node = make_cached_shared<ReluGate<T>>(...saved state...);
-//   return make_result<T>(y, node, {&x}, where);
+//   return make_result<T>("ReluGate", y, node, {&x}, where);
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/source_location.hpp>
 #include <gategrad/autograd/variable.hpp>

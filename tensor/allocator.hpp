@@ -6,7 +6,7 @@
 // in again on the next step, page by page: on this machine's VM that cost more than the
 // arithmetic of a batch-1 step. So freed blocks go into per-size-class free lists instead, and
 // the next request of that class takes one back: after the first step, a step does no heap
-// allocation at all (tests/alloc_test.cpp counts them).
+// allocation at all (tests/test_allocation.cpp counts them).
 //
 // Size classes: multiples of 64 bytes up to 1 KiB, then four classes per power of two (at most
 // 25% rounding). Every block is 64-byte aligned (a cache line, a full AVX-512 register).

@@ -17,8 +17,8 @@ namespace gg {
 
 enum class Trans : bool { No = false, Yes = true };
 
-// Fast GEMM: packed panels, a register-blocked xsimd micro-kernel, cache blocking and OpenMP
-// threads (gg::num_threads()). Throws std::invalid_argument on a leading dimension too small
+// Fast GEMM: packed panels, a register-blocked xsimd micro-kernel, cache blocking and the
+// threads of gategrad's own pool (gg::num_threads()). Throws std::invalid_argument on a leading dimension too small
 // for the shape.
 template <class T>
 void gemm(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, std::size_t K, T alpha,

@@ -1,5 +1,5 @@
 #pragma once
-// Thread count used by gategrad's own kernels (GEMM, large elementwise ops).
+// Thread count used by gategrad's own kernels (GEMM, optimizer updates).
 //
 // One pool (thread_pool.hpp), one setting: every parallel call uses at most this many threads,
 // the caller included, so gategrad never runs more threads than asked for. The default comes from the environment

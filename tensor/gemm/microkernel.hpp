@@ -5,7 +5,8 @@
 //   b: kc steps of NR values of op(B), through a BReader (packed, or in place)
 //   c:(MR, NR) row-major, stride ldc
 //   c := alpha * a b + beta * c       (beta == 0: c is written, never read)
-// It always computes the full tile; partial tiles at the edges are handled by the caller.
+// It computes the full tile; an edge tile (partial = true, below) stores only its first m rows
+// and n columns, with masked stores.
 #include <gategrad/tensor/gemm/blocking.hpp>
 #include <gategrad/tensor/gemm/simd.hpp>
 #include <gategrad/tensor/gemm/store.hpp>
