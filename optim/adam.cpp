@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 namespace gg::optim {
 
@@ -50,16 +51,21 @@ void Adam::update(const ParamSlice& slice, double lr, std::int64_t step) {
   const float* g = slice.grad;
   float* m = slice.buffers[0];
   float* v = slice.buffers[1];
-  float* v_max = s.amsgrad_ ? slice.buffers[2] : nullptr;
-  for (std::size_t i = 0; i < slice.n; ++i) {
-    const float d = sign * g[i] + coupled_decay * w[i];
-    w[i] *= shrink;
-    m[i] = beta1 * m[i] + one_minus_beta1 * d;
-    v[i] = beta2 * v[i] + one_minus_beta2 * d * d;
-    float second = v[i];
-    if (v_max != nullptr) second = v_max[i] = std::max(v_max[i], v[i]);
-    w[i] -= step_size * m[i] / (std::sqrt(second) / root_bc2 + eps);
-  }
+  float* v_max = slice.buffers[2];  // amsgrad's running maximum of v, else null
+  // The amsgrad choice is made once, outside the loop, so that each loop vectorizes plainly.
+  const auto run = [&](auto amsgrad) {
+    for (std::size_t i = 0; i < slice.n; ++i) {
+      const float d = sign * g[i] + coupled_decay * w[i];
+      w[i] *= shrink;
+      m[i] = beta1 * m[i] + one_minus_beta1 * d;
+      v[i] = beta2 * v[i] + one_minus_beta2 * d * d;
+      float second = v[i];
+      if constexpr (decltype(amsgrad)::value) second = v_max[i] = std::max(v_max[i], v[i]);
+      w[i] -= step_size * m[i] / (std::sqrt(second) / root_bc2 + eps);
+    }
+  };
+  if (s.amsgrad_) run(std::true_type{});
+  else run(std::false_type{});
 }
 
 }  // namespace gg::optim

@@ -3,6 +3,7 @@
 // everything in it at the end of the test, and whole-file reads and writes.
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -39,6 +40,12 @@ inline std::string read_file(const std::filesystem::path& path) {
 }
 
 // Writes `bytes` as the whole content of `path`.
+// A safetensors file built by hand, for corrupting: the 8-byte header length, the header, the data.
+inline std::string safetensors_bytes(const std::string& json, const std::string& data) {
+  const std::uint64_t n = json.size();
+  return std::string(reinterpret_cast<const char*>(&n), 8) + json + data;
+}
+
 inline void write_file(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }

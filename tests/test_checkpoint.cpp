@@ -34,14 +34,9 @@ namespace optim = gg::optim;
 namespace {
 
 using gg::test::read_file;
+using gg::test::safetensors_bytes;
 using gg::test::TempDir;
 using gg::test::write_file;
-
-// A header + data file built by hand, for corrupting.
-std::string handmade(const std::string& json, const std::string& data) {
-  const std::uint64_t n = json.size();
-  return std::string(reinterpret_cast<const char*>(&n), 8) + json + data;
-}
 
 std::shared_ptr<nn::Sequential> small_mlp(gg::Generator& gen) {
   return std::make_shared<nn::Sequential>(std::initializer_list<std::shared_ptr<nn::Module>>{
@@ -89,19 +84,19 @@ TEST_CASE("corrupt safetensors files name the file, what was found and what was 
                     Contains("missing.safetensors: no such file"));
   write_file(p, "abc");
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("bad.safetensors: the file has 3 bytes, expected at least"));
-  write_file(p, handmade("{}", "").substr(0, 8) + "{");
+  write_file(p, safetensors_bytes("{}", "").substr(0, 8) + "{");
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("header length 2 does not fit the file of 9 bytes"));
-  write_file(p, handmade("{\"a\": ", ""));
+  write_file(p, safetensors_bytes("{\"a\": ", ""));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("the header is not valid JSON"));
-  write_file(p, handmade(R"({"a": {"dtype": "I8", "shape": [1], "data_offsets": [0, 1]}})", "x"));
+  write_file(p, safetensors_bytes(R"({"a": {"dtype": "I8", "shape": [1], "data_offsets": [0, 1]}})", "x"));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("tensor 'a': dtype I8 is not supported, expected F32 or F64"));
-  write_file(p, handmade(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}})", "abcd"));
+  write_file(p, safetensors_bytes(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}})", "abcd"));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("tensor 'a': data_offsets span 4 bytes, expected 8 for F32 of shape (2,)"));
-  write_file(p, handmade(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})", "abcd"));
+  write_file(p, safetensors_bytes(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})", "abcd"));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("data_offsets [0, 8] fall outside the 4 data bytes"));
-  write_file(p, handmade(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})", "abcdEXTRA"));
+  write_file(p, safetensors_bytes(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})", "abcdEXTRA"));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("the tensors cover 4 of the 9 data bytes"));
-  write_file(p, handmade(R"({"a": 3})", ""));
+  write_file(p, safetensors_bytes(R"({"a": 3})", ""));
   CHECK_THROWS_WITH(gg::load_safetensors(p), Contains("tensor 'a': expected an object with dtype, shape and data_offsets"));
 }
 

@@ -21,14 +21,9 @@ using Catch::Matchers::Contains;
 
 namespace {
 
+using gg::test::safetensors_bytes;
 using gg::test::TempDir;
 using gg::test::write_file;
-
-// A safetensors file built by hand: the 8-byte header length, the header, the data.
-std::string safetensors_bytes(const std::string& json, const std::string& data) {
-  const std::uint64_t n = json.size();
-  return std::string(reinterpret_cast<const char*>(&n), 8) + json + data;
-}
 
 std::string one_tensor(const std::string& shape, const std::string& offsets, const std::string& dtype = "F32") {
   return R"({"t": {"dtype": ")" + dtype + R"(", "shape": )" + shape + R"(, "data_offsets": )" + offsets + "}}";
