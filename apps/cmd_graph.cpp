@@ -30,11 +30,11 @@ int run_graph(const GraphCommand& command) {
   report::TeeLog log(dir);
   // The homework's J on a batch of N = 4 inputs of D = 3072 values, H = 50, C = 10.
   Generator gen(0);
-  const Var X = Var(TensorF::randn({4, 3072}, gen)).set_name("X");
-  const Var W1 = Var(TensorF::randn({3072, 50}, gen, 0.0f, 1e-4f), true).set_name("W1");
-  const Var b1 = Var(TensorF::zeros({50}), true).set_name("b1");
-  const Var W2 = Var(TensorF::randn({50, 10}, gen, 0.0f, 1e-4f), true).set_name("W2");
-  const Var b2 = Var(TensorF::zeros({10}), true).set_name("b2");
+  const Var X = Var(ArrayF::randn({4, 3072}, gen)).set_name("X");
+  const Var W1 = Var(ArrayF::randn({3072, 50}, gen, 0.0f, 1e-4f), true).set_name("W1");
+  const Var b1 = Var(ArrayF::zeros({50}), true).set_name("b1");
+  const Var W2 = Var(ArrayF::randn({50, 10}, gen, 0.0f, 1e-4f), true).set_name("W2");
+  const Var b2 = Var(ArrayF::zeros({10}), true).set_name("b2");
   const std::vector<std::int64_t> y = {0, 3, 5, 9};
   const Var z2 = matmul(X, W1) + b1;
   const Var z3 = matmul(relu(z2), W2) + b2;

@@ -17,9 +17,9 @@ double evaluate_accuracy(nn::Module& model, const data::Dataset& data, std::size
   std::size_t correct = 0;
   for (std::size_t first = 0; first < n; first += kBatch) {
     const std::size_t rows = std::min(kBatch, n - first);
-    TensorF x = TensorF::empty({rows, D});
+    ArrayF x = ArrayF::empty({rows, D});
     std::copy_n(data.images.data() + first * D, rows * D, x.data());
-    const TensorF logits = model(Var(std::move(x))).data();
+    const ArrayF logits = model(Var(std::move(x))).data();
     const auto predicted = argmax(logits, 1);
     for (std::size_t i = 0; i < rows; ++i) correct += predicted(i) == data.labels[first + i];
   }

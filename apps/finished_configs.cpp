@@ -27,9 +27,9 @@ fs::path finished_model_path(const fs::path& dir, std::size_t index) {
 
 void save_finished(const fs::path& dir, std::size_t index, const nn::Module& model, const FinishedConfig& finished) {
   fs::create_directories(dir / "configs");
-  TensorD losses = TensorD::zeros({finished.losses.size()});
+  ArrayD losses = ArrayD::zeros({finished.losses.size()});
   std::copy(finished.losses.begin(), finished.losses.end(), losses.data());
-  TensorD epochs = TensorD::zeros({finished.epochs.size(), kEpochColumns});
+  ArrayD epochs = ArrayD::zeros({finished.epochs.size(), kEpochColumns});
   double* e = epochs.data();
   for (const report::EpochRecord& r : finished.epochs) {
     for (double value : {double(r.epoch), double(r.iteration), r.loss, r.train_accuracy, r.val_accuracy, r.lr,
@@ -62,8 +62,8 @@ std::optional<FinishedConfig> load_finished(const fs::path& dir, std::size_t ind
     if (curves.tensors.size() != 2 || curves.tensors[0].first != "loss" || curves.tensors[1].first != "epochs") {
       throw fail(curves_file, "expected the tensors 'loss' and 'epochs'");
     }
-    const TensorD* losses = std::get_if<TensorD>(&curves.tensors[0].second);
-    const TensorD* epochs = std::get_if<TensorD>(&curves.tensors[1].second);
+    const ArrayD* losses = std::get_if<ArrayD>(&curves.tensors[0].second);
+    const ArrayD* epochs = std::get_if<ArrayD>(&curves.tensors[1].second);
     if (losses == nullptr || epochs == nullptr || losses->shape().size() != 1 || epochs->shape().size() != 2 ||
         epochs->shape()[1] != kEpochColumns) {
       throw fail(curves_file, "expected 'loss' F64 (iterations,) and 'epochs' F64 (epochs, 7)");

@@ -57,7 +57,7 @@ void draw_training_figures(OutputSaver& saver, const std::filesystem::path& dir,
   saver.draw("loss_accuracy.png", [&] { report::plot_loss_and_accuracy(dir / "loss_accuracy.png", losses, epochs, title); });
   saver.draw("weights.png", [&] {
     // W1 is (H, D): row k is hidden unit k's template over the input image.
-    const TensorF& w1 = dynamic_cast<nn::Linear&>(model[0]).weight().data();
+    const ArrayF& w1 = dynamic_cast<nn::Linear&>(model[0]).weight().data();
     const Shape& image = splits.train.image_shape;
     report::save_weight_grid(dir / "weights.png", w1.values(), w1.shape()[0],
                              std::vector<std::size_t>(image.begin(), image.end()));

@@ -17,23 +17,23 @@ std::string GradcheckReport::to_string() const {
   return os.str();
 }
 
-GradcheckReport gradcheck(const GradcheckFunction& f, const std::vector<TensorD>& inputs,
+GradcheckReport gradcheck(const GradcheckFunction& f, const std::vector<ArrayD>& inputs,
                           const GradcheckOptions& options) {
   // Analytic Jacobian, one backward per output element: jac[k][o * n_k + j].
   std::vector<VarD> leaves;
-  for (const TensorD& x : inputs) leaves.emplace_back(x, true);
+  for (const ArrayD& x : inputs) leaves.emplace_back(x, true);
   const VarD out = f(leaves);
   const std::size_t n_out = out.size();
   std::vector<std::vector<double>> analytic(inputs.size());
   for (std::size_t k = 0; k < inputs.size(); ++k) analytic[k].assign(n_out * inputs[k].size(), 0.0);
   for (std::size_t o = 0; o < n_out; ++o) {
     for (VarD& leaf : leaves) leaf.zero_grad();
-    TensorD seed = TensorD::zeros(out.shape());
+    ArrayD seed = ArrayD::zeros(out.shape());
     seed.data()[o] = 1.0;
     if (out.requires_grad()) out.backward(seed, /*retain_graph=*/true);
     for (std::size_t k = 0; k < inputs.size(); ++k) {
       if (!leaves[k].has_grad()) continue;  // the output does not depend on this input
-      const TensorD& g = leaves[k].grad();
+      const ArrayD& g = leaves[k].grad();
       std::copy_n(g.data(), g.size(), analytic[k].begin() + static_cast<std::ptrdiff_t>(o * g.size()));
     }
   }
@@ -43,15 +43,15 @@ GradcheckReport gradcheck(const GradcheckFunction& f, const std::vector<TensorD>
   GradcheckReport report;
   double worst_ratio = -1.0;
   std::vector<VarD> probe;
-  for (const TensorD& x : inputs) probe.emplace_back(x, false);
+  for (const ArrayD& x : inputs) probe.emplace_back(x, false);
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     for (std::size_t j = 0; j < inputs[k].size(); ++j) {
       double& xj = probe[k].mutable_data().data()[j];
       const double saved = xj;
       xj = saved + options.eps;
-      const TensorD plus = f(probe).data();
+      const ArrayD plus = f(probe).data();
       xj = saved - options.eps;
-      const TensorD minus = f(probe).data();
+      const ArrayD minus = f(probe).data();
       xj = saved;
       for (std::size_t o = 0; o < n_out; ++o) {
         const double n = (plus.data()[o] - minus.data()[o]) / (2 * options.eps);

@@ -32,7 +32,7 @@ using GradcheckFunction = std::function<VarD(const std::vector<VarD>&)>;
 // Calls f on leaves holding `inputs` (each requiring grad) and checks d f(x)_o / d x_k for
 // every output element o and input element k. f must be deterministic (reseed any generator it
 // uses on each call) and differentiable at the inputs (keep away from kinks such as ReLU at 0).
-GradcheckReport gradcheck(const GradcheckFunction& f, const std::vector<TensorD>& inputs,
+GradcheckReport gradcheck(const GradcheckFunction& f, const std::vector<ArrayD>& inputs,
                           const GradcheckOptions& options = {});
 
 }  // namespace gg

@@ -6,7 +6,7 @@
 // into a leaf variable's .grad. Inputs that need no gradient have an empty edge, and gates skip
 // their gradient work (needs_grad(i) is false).
 #include <gategrad/autograd/source_location.hpp>
-#include <gategrad/tensor/tensor.hpp>
+#include <gategrad/tensor/array.hpp>
 
 #include <array>
 #include <cstdint>
@@ -52,7 +52,7 @@ struct Node {
   virtual const char* name() const = 0;
   // Fills din[i] with the gradient of input i for each i where needs_grad(i), given dout, the
   // gradient of this node's output.
-  virtual void backward(const Tensor<T>& dout, std::array<Tensor<T>, kMaxGateInputs>& din) = 0;
+  virtual void backward(const Array<T>& dout, std::array<Array<T>, kMaxGateInputs>& din) = 0;
   // Frees the saved state after a backward that did not retain the graph.
   virtual void release() = 0;
 
@@ -66,7 +66,7 @@ struct Node {
   std::uint64_t visit_mark = 0;  // the last graph walk that reached this node
 
   // Gradient of this node's output accumulated during one backward pass.
-  std::optional<Tensor<T>> grad;
+  std::optional<Array<T>> grad;
 };
 
 // The nodes reachable from `root`, each after every node that consumes its output (the order

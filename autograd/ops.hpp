@@ -65,13 +65,13 @@ template <class T> Variable<T> operator-(const Variable<T>& a, const Variable<T>
 template <class T> Variable<T> operator*(const Variable<T>& a, const Variable<T>& b) { return mul(a, b); }
 template <class T> Variable<T> operator/(const Variable<T>& a, const Variable<T>& b) { return div(a, b); }
 template <class T> Variable<T> operator-(const Variable<T>& x) { return neg(x); }
-template <class T> Variable<T> operator+(const Variable<T>& a, std::type_identity_t<T> b) { return add(a, Variable<T>(Tensor<T>::scalar(b))); }
-template <class T> Variable<T> operator+(std::type_identity_t<T> a, const Variable<T>& b) { return add(Variable<T>(Tensor<T>::scalar(a)), b); }
-template <class T> Variable<T> operator-(const Variable<T>& a, std::type_identity_t<T> b) { return sub(a, Variable<T>(Tensor<T>::scalar(b))); }
-template <class T> Variable<T> operator-(std::type_identity_t<T> a, const Variable<T>& b) { return sub(Variable<T>(Tensor<T>::scalar(a)), b); }
-template <class T> Variable<T> operator*(const Variable<T>& a, std::type_identity_t<T> b) { return mul(a, Variable<T>(Tensor<T>::scalar(b))); }
-template <class T> Variable<T> operator*(std::type_identity_t<T> a, const Variable<T>& b) { return mul(Variable<T>(Tensor<T>::scalar(a)), b); }
-template <class T> Variable<T> operator/(const Variable<T>& a, std::type_identity_t<T> b) { return div(a, Variable<T>(Tensor<T>::scalar(b))); }
-template <class T> Variable<T> operator/(std::type_identity_t<T> a, const Variable<T>& b) { return div(Variable<T>(Tensor<T>::scalar(a)), b); }
+template <class T> Variable<T> operator+(const Variable<T>& a, std::type_identity_t<T> b) { return add(a, Variable<T>(Array<T>::scalar(b))); }
+template <class T> Variable<T> operator+(std::type_identity_t<T> a, const Variable<T>& b) { return add(Variable<T>(Array<T>::scalar(a)), b); }
+template <class T> Variable<T> operator-(const Variable<T>& a, std::type_identity_t<T> b) { return sub(a, Variable<T>(Array<T>::scalar(b))); }
+template <class T> Variable<T> operator-(std::type_identity_t<T> a, const Variable<T>& b) { return sub(Variable<T>(Array<T>::scalar(a)), b); }
+template <class T> Variable<T> operator*(const Variable<T>& a, std::type_identity_t<T> b) { return mul(a, Variable<T>(Array<T>::scalar(b))); }
+template <class T> Variable<T> operator*(std::type_identity_t<T> a, const Variable<T>& b) { return mul(Variable<T>(Array<T>::scalar(a)), b); }
+template <class T> Variable<T> operator/(const Variable<T>& a, std::type_identity_t<T> b) { return div(a, Variable<T>(Array<T>::scalar(b))); }
+template <class T> Variable<T> operator/(std::type_identity_t<T> a, const Variable<T>& b) { return div(Variable<T>(Array<T>::scalar(a)), b); }
 
 }  // namespace gg

@@ -46,17 +46,17 @@ Node<T>::~Node() {
 }
 
 template <class T>
-Variable<T>::Variable() : Variable(Tensor<T>()) {}
+Variable<T>::Variable() : Variable(Array<T>()) {}
 
 template <class T>
-Variable<T>::Variable(Tensor<T> value, bool requires_grad)
+Variable<T>::Variable(Array<T> value, bool requires_grad)
     : impl_(make_cached_shared<VariableImpl<T>>()) {
-  impl_->data = make_cached_shared<Tensor<T>>(std::move(value));
+  impl_->data = make_cached_shared<Array<T>>(std::move(value));
   impl_->requires_grad = requires_grad;
 }
 
 template <class T>
-Variable<T> Variable<T>::from_node(std::shared_ptr<Tensor<T>> value,
+Variable<T> Variable<T>::from_node(std::shared_ptr<Array<T>> value,
                                    std::shared_ptr<Node<T>> node) {
   auto impl = make_cached_shared<VariableImpl<T>>();
   impl->data = std::move(value);
@@ -77,7 +77,7 @@ Variable<T>& Variable<T>::set_requires_grad(bool requires_grad) {
 }
 
 template <class T>
-const Tensor<T>& Variable<T>::grad() const {
+const Array<T>& Variable<T>::grad() const {
   if (!impl_->grad || impl_->grad_reserved) {
     throw std::logic_error("grad: this variable of shape " + to_string(shape()) +
                            " has no gradient yet (expected a leaf with requires_grad that a "
@@ -98,7 +98,7 @@ void Variable<T>::zero_grad() {
 template <class T>
 void Variable<T>::reserve_grad() {
   if (impl_->grad) return;  // a buffer exists already
-  impl_->grad = Tensor<T>::empty(shape());
+  impl_->grad = Array<T>::empty(shape());
   impl_->grad_reserved = true;
 }
 
@@ -122,14 +122,14 @@ void Variable<T>::backward(bool retain_graph) const {
                            ", expected a single element; pass the output's gradient "
                            "explicitly with backward(grad_output)");
   }
-  backward(Tensor<T>::ones(shape()), retain_graph);
+  backward(Array<T>::ones(shape()), retain_graph);
 }
 
 namespace {
 
 // Adds g into `into`: the first gradient is moved in, later ones are summed.
 template <class T>
-void accumulate(std::optional<Tensor<T>>& into, Tensor<T>&& g) {
+void accumulate(std::optional<Array<T>>& into, Array<T>&& g) {
   if (into) add_(*into, g);
   else into = std::move(g);
 }
@@ -137,7 +137,7 @@ void accumulate(std::optional<Tensor<T>>& into, Tensor<T>&& g) {
 // The same for a leaf, whose zeroed gradient is overwritten (its buffer was possibly lent to
 // the gate, which wrote g into it).
 template <class T>
-void accumulate_leaf(VariableImpl<T>& leaf, Tensor<T>&& g) {
+void accumulate_leaf(VariableImpl<T>& leaf, Array<T>&& g) {
   if (leaf.grad_zeroed || leaf.grad_reserved || !leaf.grad) {
     leaf.grad = std::move(g);
     leaf.grad_zeroed = false;
@@ -184,7 +184,7 @@ std::vector<Node<T>*> topological_order(Node<T>* root) {
 }
 
 template <class T>
-void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) const {
+void Variable<T>::backward(const Array<T>& grad_output, bool retain_graph) const {
   if (grad_output.shape() != shape()) {
     throw ShapeError("backward: got a gradient of shape " + to_string(grad_output.shape()) +
                      " for an output of shape " + to_string(shape()) + ", expected equal shapes");
@@ -195,7 +195,7 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
                            "requires_grad set (or it was computed under NoGradGuard)");
   }
   if (is_leaf()) {
-    accumulate_leaf(*impl_, Tensor<T>(grad_output));
+    accumulate_leaf(*impl_, Array<T>(grad_output));
     return;
   }
   // The order's buffer is kept from one backward to the next on this thread (no allocation in
@@ -213,8 +213,8 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
   }
   impl_->grad_fn->grad = grad_output;
   // Empty (0-element) slots: no allocation; a gate fills each slot it has a gradient for.
-  const Tensor<T> no_gradient = Tensor<T>::empty(Shape{0});
-  std::array<Tensor<T>, kMaxGateInputs> din{no_gradient, no_gradient, no_gradient};
+  const Array<T> no_gradient = Array<T>::empty(Shape{0});
+  std::array<Array<T>, kMaxGateInputs> din{no_gradient, no_gradient, no_gradient};
   for (Node<T>* node : order) {
     if (!node->grad) continue;  // no path from the output reaches this node's output
     for (std::size_t i = 0; i < node->num_inputs; ++i) {
@@ -260,7 +260,7 @@ void Variable<T>::backward(const Tensor<T>& grad_output, bool retain_graph) cons
 namespace detail {
 
 template <class T>
-void check_finite(const Tensor<T>& t, const char* gate, const char* what, const Shape& out_shape,
+void check_finite(const Array<T>& t, const char* gate, const char* what, const Shape& out_shape,
                   const SourceLocation& where) {
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (!std::isfinite(t.data()[i])) {
@@ -274,7 +274,7 @@ void check_finite(const Tensor<T>& t, const char* gate, const char* what, const 
 }
 
 template <class T>
-Variable<T> make_result(const char* gate, std::shared_ptr<Tensor<T>> value,
+Variable<T> make_result(const char* gate, std::shared_ptr<Array<T>> value,
                         std::shared_ptr<Node<T>> node,
                         std::initializer_list<const Variable<T>*> inputs,
                         const SourceLocation& where) {
@@ -298,15 +298,15 @@ Variable<T> make_result(const char* gate, std::shared_ptr<Tensor<T>> value,
   return Variable<T>::from_node(std::move(value), std::move(node));
 }
 
-template void check_finite(const Tensor<float>&, const char*, const char*, const Shape&,
+template void check_finite(const Array<float>&, const char*, const char*, const Shape&,
                            const SourceLocation&);
-template void check_finite(const Tensor<double>&, const char*, const char*, const Shape&,
+template void check_finite(const Array<double>&, const char*, const char*, const Shape&,
                            const SourceLocation&);
-template Variable<float> make_result(const char*, std::shared_ptr<Tensor<float>>,
+template Variable<float> make_result(const char*, std::shared_ptr<Array<float>>,
                                      std::shared_ptr<Node<float>>,
                                      std::initializer_list<const Variable<float>*>,
                                      const SourceLocation&);
-template Variable<double> make_result(const char*, std::shared_ptr<Tensor<double>>,
+template Variable<double> make_result(const char*, std::shared_ptr<Array<double>>,
                                       std::shared_ptr<Node<double>>,
                                       std::initializer_list<const Variable<double>*>,
                                       const SourceLocation&);

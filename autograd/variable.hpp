@@ -5,7 +5,7 @@
 // Every operation on Variables (autograd/ops.hpp) that involves an input requiring a gradient
 // records a node; backward() walks those nodes in reverse and accumulates .grad() on the leaves.
 #include <gategrad/autograd/node.hpp>
-#include <gategrad/tensor/tensor.hpp>
+#include <gategrad/tensor/array.hpp>
 
 #include <memory>
 #include <optional>
@@ -16,11 +16,11 @@ namespace gg {
 
 template <class T>
 struct VariableImpl {
-  std::shared_ptr<Tensor<T>> data;  // shared with the nodes that saved it, never copied
+  std::shared_ptr<Array<T>> data;  // shared with the nodes that saved it, never copied
   // The gradient buffer. After zero_grad() it is kept (for reuse) but stale: grad_zeroed says
   // the gradient is logically zero, and the next backward writes over the buffer instead of
   // adding to it (no pass to fill zeros, no second buffer).
-  std::optional<Tensor<T>> grad;
+  std::optional<Array<T>> grad;
   bool grad_zeroed = false;
   // The buffer exists (reserve_grad) but no backward has written a gradient yet: has_grad() is
   // false, and the first backward writes into the buffer.
@@ -36,12 +36,12 @@ class Variable {
   // A rank-0 zero that needs no gradient.
   Variable();
   // A leaf holding `value`.
-  explicit Variable(Tensor<T> value, bool requires_grad = false);
+  explicit Variable(Array<T> value, bool requires_grad = false);
 
-  const Tensor<T>& data() const { return *impl_->data; }
+  const Array<T>& data() const { return *impl_->data; }
   // For in-place updates outside the graph (optimizers). Changing a value that a recorded node
   // saved, before its backward, changes the gradients that backward computes.
-  Tensor<T>& mutable_data() { return *impl_->data; }
+  Array<T>& mutable_data() { return *impl_->data; }
   const Shape& shape() const { return data().shape(); }
   std::size_t dim() const { return data().dim(); }
   std::size_t size() const { return data().size(); }
@@ -53,10 +53,10 @@ class Variable {
   bool is_leaf() const { return impl_->grad_fn == nullptr; }
 
   // The accumulated gradient; throws std::logic_error naming the shape when there is none yet.
-  const Tensor<T>& grad() const;
+  const Array<T>& grad() const;
   bool has_grad() const { return impl_->grad.has_value() && !impl_->grad_reserved; }
   // For in-place changes of the gradient (clipping); same precondition as grad().
-  Tensor<T>& mutable_grad() { return const_cast<Tensor<T>&>(std::as_const(*this).grad()); }
+  Array<T>& mutable_grad() { return const_cast<Array<T>&>(std::as_const(*this).grad()); }
   // Sets the gradient to zeros as optimizer.zero_grad() does: in O(1), keeping the buffer for
   // the next backward to write into.
   void zero_grad();
@@ -69,7 +69,7 @@ class Variable {
   // than one element, needs no gradient, or its graph was freed by an earlier backward.
   void backward(bool retain_graph = false) const;
   // Backpropagates an explicit gradient of this value (same shape).
-  void backward(const Tensor<T>& grad_output, bool retain_graph = false) const;
+  void backward(const Array<T>& grad_output, bool retain_graph = false) const;
 
   // A label for graph dumps (e.g. "W1"); returns *this.
   Variable& set_name(std::string name);
@@ -83,7 +83,7 @@ class Variable {
   const std::shared_ptr<VariableImpl<T>>& impl() const { return impl_; }
 
   // A gate's result: shares `value`; `node` (may be null) becomes its producer.
-  static Variable from_node(std::shared_ptr<Tensor<T>> value, std::shared_ptr<Node<T>> node);
+  static Variable from_node(std::shared_ptr<Array<T>> value, std::shared_ptr<Node<T>> node);
 
  private:
   explicit Variable(std::shared_ptr<VariableImpl<T>> impl) : impl_(std::move(impl)) {}

@@ -11,7 +11,7 @@
 
 namespace {
 
-using gg::TensorF;
+using gg::ArrayF;
 using gg::Trans;
 using gg::Var;
 
@@ -24,8 +24,8 @@ void report_per_op(benchmark::State& state) {
 }
 
 void chain_autograd(benchmark::State& state) {
-  Var x(TensorF::from({1}, {1.0f}), true);
-  const Var one(TensorF::from({1}, {1.0f}));
+  Var x(ArrayF::from({1}, {1.0f}), true);
+  const Var one(ArrayF::from({1}, {1.0f}));
   for (auto _ : state) {
     Var y = x;
     for (int i = 0; i < kChain; ++i) y = y + one;
@@ -38,8 +38,8 @@ void chain_autograd(benchmark::State& state) {
 
 // Recording only: the graph is built and dropped, never run backward.
 void chain_record(benchmark::State& state) {
-  Var x(TensorF::from({1}, {1.0f}), true);
-  const Var one(TensorF::from({1}, {1.0f}));
+  Var x(ArrayF::from({1}, {1.0f}), true);
+  const Var one(ArrayF::from({1}, {1.0f}));
   for (auto _ : state) {
     Var y = x;
     for (int i = 0; i < kChain; ++i) y = y + one;
@@ -49,10 +49,10 @@ void chain_record(benchmark::State& state) {
 }
 
 void chain_tensor(benchmark::State& state) {
-  const TensorF x = TensorF::from({1}, {1.0f});
-  const TensorF one = TensorF::from({1}, {1.0f});
+  const ArrayF x = ArrayF::from({1}, {1.0f});
+  const ArrayF one = ArrayF::from({1}, {1.0f});
   for (auto _ : state) {
-    TensorF y = x;
+    ArrayF y = x;
     for (int i = 0; i < kChain; ++i) y = y + one;
     benchmark::DoNotOptimize(y.data());
   }
@@ -61,12 +61,12 @@ void chain_tensor(benchmark::State& state) {
 
 struct TwoLayer {
   gg::Generator gen{0};
-  TensorF X = TensorF::randn({1, 3072}, gen);
+  ArrayF X = ArrayF::randn({1, 3072}, gen);
   std::vector<std::int64_t> y = {3};
-  Var W1{TensorF::randn({3072, 50}, gen, 0.0f, 1e-4f), true};
-  Var b1{TensorF::zeros({50}), true};
-  Var W2{TensorF::randn({50, 10}, gen, 0.0f, 1e-4f), true};
-  Var b2{TensorF::zeros({10}), true};
+  Var W1{ArrayF::randn({3072, 50}, gen, 0.0f, 1e-4f), true};
+  Var b1{ArrayF::zeros({50}), true};
+  Var W2{ArrayF::randn({50, 10}, gen, 0.0f, 1e-4f), true};
+  Var b2{ArrayF::zeros({10}), true};
 };
 
 void twolayer_b1_autograd(benchmark::State& state) {
@@ -85,21 +85,21 @@ void twolayer_b1_autograd(benchmark::State& state) {
 // The same step as the homework's numpy code computes it: explicit forward, closed-form backward.
 void twolayer_b1_by_hand(benchmark::State& state) {
   TwoLayer net;
-  const TensorF& W1 = net.W1.data();
-  const TensorF& W2 = net.W2.data();
+  const ArrayF& W1 = net.W1.data();
+  const ArrayF& W2 = net.W2.data();
   const float reg = 0.25f;
   for (auto _ : state) {
-    const TensorF a2 = gg::relu(gg::matmul(net.X, W1) + net.b1.data());
-    const TensorF z3 = gg::matmul(a2, W2) + net.b2.data();
-    TensorF G = gg::softmax(z3);
+    const ArrayF a2 = gg::relu(gg::matmul(net.X, W1) + net.b1.data());
+    const ArrayF z3 = gg::matmul(a2, W2) + net.b2.data();
+    ArrayF G = gg::softmax(z3);
     float loss = -std::log(G.at({0, 3}));
     G.at({0, 3}) -= 1.0f;  // (softmax - onehot) / N with N = 1
     loss += reg * (gg::sum(gg::square(W1)).item() + gg::sum(gg::square(W2)).item());
-    TensorF dW2 = gg::matmul(a2, G, Trans::Yes) + 2 * reg * W2;
-    TensorF db2 = gg::sum(G, 0);
-    const TensorF dh = gg::relu_backward(a2, gg::matmul(G, W2, Trans::No, Trans::Yes));
-    TensorF dW1 = gg::matmul(net.X, dh, Trans::Yes) + 2 * reg * W1;
-    TensorF db1 = gg::sum(dh, 0);
+    ArrayF dW2 = gg::matmul(a2, G, Trans::Yes) + 2 * reg * W2;
+    ArrayF db2 = gg::sum(G, 0);
+    const ArrayF dh = gg::relu_backward(a2, gg::matmul(G, W2, Trans::No, Trans::Yes));
+    ArrayF dW1 = gg::matmul(net.X, dh, Trans::Yes) + 2 * reg * W1;
+    ArrayF db1 = gg::sum(dh, 0);
     benchmark::DoNotOptimize(loss);
     benchmark::DoNotOptimize(dW1.data());
     benchmark::DoNotOptimize(dW2.data());

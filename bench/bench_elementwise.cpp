@@ -18,13 +18,13 @@
 namespace {
 
 using gg::Shape;
-using gg::TensorF;
+using gg::ArrayF;
 using Batch = xsimd::batch<float>;
 constexpr std::size_t L = Batch::size;
 
-TensorF input(const Shape& shape, std::uint64_t seed) {
+ArrayF input(const Shape& shape, std::uint64_t seed) {
   gg::Generator gen(seed);
-  return TensorF::uniform(shape, gen, -1.0f, 1.0f);
+  return ArrayF::uniform(shape, gen, -1.0f, 1.0f);
 }
 
 // Traffic of one call in bytes (reads + writes), for the GB/s counter.
@@ -46,7 +46,7 @@ void register_bias_add(std::size_t B, std::size_t N) {
   });
   benchmark::RegisterBenchmark(label("bias_add", B, N, "xsimd_loop").c_str(), [=](benchmark::State& s) {
     const auto x = input({B, N}, 1), b = input({N}, 2);
-    auto out = TensorF::empty({B, N});
+    auto out = ArrayF::empty({B, N});
     for (auto _ : s) {
       for (std::size_t r = 0; r < B; ++r) {
         const float* xr = x.data() + r * N;
@@ -80,7 +80,7 @@ void register_relu(std::size_t B, std::size_t N) {
   });
   benchmark::RegisterBenchmark(label("relu", B, N, "xsimd_loop").c_str(), [=](benchmark::State& s) {
     const auto x = input({B, N}, 3);
-    auto out = TensorF::empty({B, N});
+    auto out = ArrayF::empty({B, N});
     const std::size_t n = B * N;
     for (auto _ : s) {
       std::size_t i = 0;
@@ -108,7 +108,7 @@ void register_relu(std::size_t B, std::size_t N) {
   });
   benchmark::RegisterBenchmark(label("relu_mask", B, N, "xsimd_loop").c_str(), [=](benchmark::State& s) {
     const auto y = gg::relu(input({B, N}, 4)), dy = input({B, N}, 5);
-    auto out = TensorF::empty({B, N});
+    auto out = ArrayF::empty({B, N});
     const std::size_t n = B * N;
     for (auto _ : s) {
       std::size_t i = 0;
@@ -142,7 +142,7 @@ void register_softmax(std::size_t B, std::size_t N) {
   });
   benchmark::RegisterBenchmark(label("softmax", B, N, "xsimd_loop").c_str(), [=](benchmark::State& s) {
     const auto x = input({B, N}, 6);
-    auto out = TensorF::empty({B, N});
+    auto out = ArrayF::empty({B, N});
     for (auto _ : s) {
       for (std::size_t r = 0; r < B; ++r) {
         const float* xr = x.data() + r * N;
@@ -195,7 +195,7 @@ void register_column_sum(std::size_t B, std::size_t N) {
   });
   benchmark::RegisterBenchmark(label("column_sum", B, N, "xsimd_loop").c_str(), [=](benchmark::State& s) {
     const auto x = input({B, N}, 7);
-    auto out = TensorF::empty({N});
+    auto out = ArrayF::empty({N});
     for (auto _ : s) {
       std::copy_n(x.data(), N, out.data());
       for (std::size_t r = 1; r < B; ++r) {

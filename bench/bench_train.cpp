@@ -48,13 +48,13 @@ std::shared_ptr<gg::nn::Sequential> make_model(const Net& net) {
 }
 
 struct Data {
-  gg::TensorF x;
+  gg::ArrayF x;
   std::vector<std::int64_t> y;
 };
 
 Data make_data(const Net& net) {
   gg::Generator gen(7);
-  Data data{gg::TensorF::randn({net.batch, net.widths.front()}, gen), {}};
+  Data data{gg::ArrayF::randn({net.batch, net.widths.front()}, gen), {}};
   for (std::size_t i = 0; i < net.batch; ++i)
     data.y.push_back(static_cast<std::int64_t>(gen.next_u64() % 10));
   return data;

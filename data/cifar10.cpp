@@ -58,7 +58,7 @@ Dataset load_cifar10(const std::filesystem::path& dir, Split split) {
   Dataset out;
   out.name = std::string("CIFAR-10 ") + std::string(to_string(split));
   out.image_shape = {3, 32, 32};
-  out.images = TensorF::empty({n, D});
+  out.images = ArrayF::empty({n, D});
   out.labels.resize(n);
   out.num_classes = 10;
   out.class_names = {"airplane", "automobile", "bird",  "cat",  "deer",

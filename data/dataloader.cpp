@@ -9,7 +9,7 @@ namespace gg::data {
 
 void gather_rows(const Dataset& data, const std::vector<std::size_t>& indices, Batch& out) {
   const std::size_t N = data.size(), D = data.dim(), B = indices.size();
-  if (out.x.shape() != Shape{B, D}) out.x = TensorF::empty({B, D});
+  if (out.x.shape() != Shape{B, D}) out.x = ArrayF::empty({B, D});
   out.y.resize(B);
   const float* src = data.images.data();
   float* dst = out.x.data();

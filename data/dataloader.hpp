@@ -38,7 +38,7 @@ struct DataLoaderOptions {
 };
 
 struct Batch {
-  TensorF x;                         // (B, D): the selected rows of the dataset's images
+  ArrayF x;                         // (B, D): the selected rows of the dataset's images
   std::vector<std::int64_t> y;       // (B,): their labels
   std::vector<std::size_t> indices;  // (B,): which rows of the dataset they are
   std::size_t size() const { return indices.size(); }

@@ -40,7 +40,7 @@ Dataset slice_rows(const Dataset& data, std::size_t first, std::size_t count, st
   const std::size_t D = data.dim();
   Dataset out;
   out.name = std::move(name);
-  out.images = TensorF::empty({count, D});
+  out.images = ArrayF::empty({count, D});
   std::copy_n(data.images.data() + first * D, count * D, out.images.data());
   out.labels.assign(data.labels.begin() + static_cast<std::ptrdiff_t>(first),
                     data.labels.begin() + static_cast<std::ptrdiff_t>(first + count));

@@ -1,7 +1,7 @@
 #pragma once
 // Dataset: labelled images as one (N, D) float matrix, and the splits the homework makes of it.
 #include <gategrad/tensor/shape.hpp>
-#include <gategrad/tensor/tensor.hpp>
+#include <gategrad/tensor/array.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -16,7 +16,7 @@ std::string_view to_string(Split split);  // "train", "test"
 
 struct Dataset {
   std::string name;                  // e.g. "Fashion-MNIST train", used in error messages
-  TensorF images;                    // (N, D): row i is image i flattened in image_shape order
+  ArrayF images;                    // (N, D): row i is image i flattened in image_shape order
   std::vector<std::int64_t> labels;  // (N,): each in [0, num_classes)
   Shape image_shape;                 // (28, 28) or CHW (3, 32, 32); numel(image_shape) == D
   std::size_t num_classes = 0;

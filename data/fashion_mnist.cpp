@@ -58,7 +58,7 @@ Dataset load_fashion_mnist(const std::filesystem::path& dir, Split split) {
   Dataset out;
   out.name = std::string("Fashion-MNIST ") + std::string(to_string(split));
   out.image_shape = {images.dims[1], images.dims[2]};
-  out.images = TensorF::empty({n, out.dim()});
+  out.images = ArrayF::empty({n, out.dim()});
   std::copy(images.bytes.begin(), images.bytes.end(), out.images.data());
   out.labels.assign(labels.bytes.begin(), labels.bytes.end());
   out.num_classes = 10;

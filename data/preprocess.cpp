@@ -25,7 +25,7 @@ void scale_to_unit(Dataset& data) { affine_transform(data, 1.0f / 255.0f, 0.0f);
 
 void scale_to_symmetric(Dataset& data) { affine_transform(data, 2.0f / 255.0f, -1.0f); }
 
-TensorF mean_image(const Dataset& train) {
+ArrayF mean_image(const Dataset& train) {
   require_rows("mean_image", train);
   const std::size_t N = train.size(), D = train.dim();
   std::vector<double> sum(D, 0.0);
@@ -33,12 +33,12 @@ TensorF mean_image(const Dataset& train) {
   for (std::size_t i = 0; i < N; ++i) {
     for (std::size_t j = 0; j < D; ++j) sum[j] += x[i * D + j];
   }
-  TensorF mean = TensorF::empty({D});
+  ArrayF mean = ArrayF::empty({D});
   for (std::size_t j = 0; j < D; ++j) mean.data()[j] = static_cast<float>(sum[j] / double(N));
   return mean;
 }
 
-void subtract_mean_image(Dataset& data, const TensorF& mean) {
+void subtract_mean_image(Dataset& data, const ArrayF& mean) {
   check_dataset("subtract_mean_image", data);
   const std::size_t N = data.size(), D = data.dim();
   if (mean.shape() != Shape{D}) {

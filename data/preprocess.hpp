@@ -3,7 +3,7 @@
 // split and then applied, unchanged, to train, validation and test:
 //
 //   the homework (raw 0..255 minus the mean image):
-//     TensorF mean = mean_image(train);
+//     ArrayF mean = mean_image(train);
 //     for (Dataset* d : {&train, &val, &test}) subtract_mean_image(*d, mean);
 //   scaled, then centred:            scale_to_unit(d) on each split, then as above
 //   PyTorch's ToTensor + Normalize(0.5, 0.5):   scale_to_symmetric(d) on each split
@@ -25,9 +25,9 @@ void scale_to_symmetric(Dataset& data);
 
 // The mean of the rows, (N, D) -> (D,), summed in double. Save it with the model: inputs at
 // inference time need the same subtraction. Throws std::invalid_argument for an empty dataset.
-TensorF mean_image(const Dataset& train);
+ArrayF mean_image(const Dataset& train);
 // x_i <- x_i - mean for every row i. Throws std::invalid_argument unless mean is (D,).
-void subtract_mean_image(Dataset& data, const TensorF& mean);
+void subtract_mean_image(Dataset& data, const ArrayF& mean);
 
 // Mean and population standard deviation of each channel over all rows and pixels. A channel
 // is a contiguous block of D / C columns (CHW images: C = image_shape[0]; (H, W) images: C = 1).

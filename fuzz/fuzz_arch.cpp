@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   gg::fuzz::check_module(*model, "build_mlp");
   for (const bool training : {true, false}) {
     model->train(training);
-    const gg::Var y = (*model)(gg::Var(gg::TensorF::ones({1, 4})));
+    const gg::Var y = (*model)(gg::Var(gg::ArrayF::ones({1, 4})));
     if (y.shape() != gg::Shape{1, 2}) gg::fuzz::fail("build_mlp: '" + spec + "' gives " + gg::to_string(y.shape()));
     gg::fuzz::check_tensor(y.data(), "build_mlp forward");
   }

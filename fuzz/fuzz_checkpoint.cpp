@@ -18,13 +18,13 @@
 
 namespace {
 
-std::vector<gg::TensorF> snapshot(const gg::nn::Module& model) {
-  std::vector<gg::TensorF> out;
+std::vector<gg::ArrayF> snapshot(const gg::nn::Module& model) {
+  std::vector<gg::ArrayF> out;
   for (const auto& [name, p] : model.named_parameters()) out.push_back(p.data());
   return out;
 }
 
-bool same(const std::vector<gg::TensorF>& a, const std::vector<gg::TensorF>& b) {
+bool same(const std::vector<gg::ArrayF>& a, const std::vector<gg::ArrayF>& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i].shape() != b[i].shape()) return false;
@@ -39,7 +39,7 @@ bool same(const std::vector<gg::TensorF>& a, const std::vector<gg::TensorF>& b) 
 // A step of the small model on a fixed batch, so Adam reads every buffer load_state restored.
 void train_step(gg::nn::Module& model, gg::optim::Optimizer& optimizer) {
   optimizer.zero_grad();
-  const gg::Var x(gg::TensorF::ones({2, 4}));
+  const gg::Var x(gg::ArrayF::ones({2, 4}));
   const std::vector<std::int64_t> labels = {0, 1};
   gg::Var loss = gg::nn::cross_entropy(model(x), labels);
   loss.backward();
@@ -73,7 +73,7 @@ void fuzz_model_load(const std::filesystem::path& path) {
     gg::fuzz::undocumented("nn::load", e);
   }
   gg::fuzz::check_module(*model, "nn::load");
-  const gg::Var y = (*model)(gg::Var(gg::TensorF::ones({1, 4})));
+  const gg::Var y = (*model)(gg::Var(gg::ArrayF::ones({1, 4})));
   if (y.shape() != gg::Shape{1, 2}) gg::fuzz::fail("nn::load: the model's output is " + gg::to_string(y.shape()));
   gg::fuzz::check_tensor(y.data(), "nn::load forward");
 }
@@ -91,7 +91,7 @@ void fuzz_training_state(const std::filesystem::path& path) {
   for (const auto& [name, s] : state.generators) {
     gg::Generator g(0);
     g.set_state(s);
-    gg::fuzz::check_tensor(gg::TensorF::randn({4}, g), "generator '" + name + "'");
+    gg::fuzz::check_tensor(gg::ArrayF::randn({4}, g), "generator '" + name + "'");
   }
 
   const auto model = gg::fuzz::small_model();

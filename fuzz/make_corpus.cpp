@@ -118,7 +118,7 @@ void checkpoint_corpus(const fs::path& dir) {
   const std::vector<std::int64_t> labels = {0, 1};
   for (int step = 0; step < 2; ++step) {
     optimizer.zero_grad();
-    gg::Var loss = gg::nn::cross_entropy((*model)(gg::Var(gg::TensorF::ones({2, 4}))), labels);
+    gg::Var loss = gg::nn::cross_entropy((*model)(gg::Var(gg::ArrayF::ones({2, 4}))), labels);
     loss.backward();
     optimizer.step();
   }
@@ -132,10 +132,10 @@ void checkpoint_corpus(const fs::path& dir) {
   gg::optim::save_training_state(dir / "training_state.safetensors", state);
 
   gg::SafetensorsFile mixed;
-  mixed.tensors.emplace_back("f32", gg::TensorF::from({2, 2}, {1, 2, 3, 4}));
-  mixed.tensors.emplace_back("f64", gg::TensorD::from({3}, {0.5, -1, 2}));
-  mixed.tensors.emplace_back("scalar", gg::TensorF::scalar(3));
-  mixed.tensors.emplace_back("empty", gg::TensorF::zeros({0, 3}));
+  mixed.tensors.emplace_back("f32", gg::ArrayF::from({2, 2}, {1, 2, 3, 4}));
+  mixed.tensors.emplace_back("f64", gg::ArrayD::from({3}, {0.5, -1, 2}));
+  mixed.tensors.emplace_back("scalar", gg::ArrayF::scalar(3));
+  mixed.tensors.emplace_back("empty", gg::ArrayF::zeros({0, 3}));
   mixed.metadata["note"] = "seed";
   gg::save_safetensors(dir / "mixed.safetensors", mixed);
   gg::save_safetensors(dir / "nothing.safetensors", {});

@@ -10,7 +10,7 @@
 #include <gategrad/nn/module.hpp>
 #include <gategrad/tensor/allocator.hpp>
 #include <gategrad/tensor/parallel.hpp>
-#include <gategrad/tensor/tensor.hpp>
+#include <gategrad/tensor/array.hpp>
 
 #include <unistd.h>
 
@@ -61,7 +61,7 @@ std::size_t checked_numel(const Dims& dims, const std::string& what) {
 }
 
 template <class T>
-void check_tensor(const Tensor<T>& t, const std::string& what) {
+void check_tensor(const Array<T>& t, const std::string& what) {
   const std::size_t n = checked_numel(t.shape(), what + " " + to_string(t.shape()));
   const std::size_t stored = t.xarray().storage().size();
   if (n != stored) {

@@ -25,22 +25,22 @@ Linear::Linear(const LinearOptions& options) : options_(options) {
                                 ", expected both >= 1");
   }
   Generator& gen = options.gen_ != nullptr ? *options.gen_ : default_generator();
-  TensorF w, b = TensorF::zeros({out});
+  ArrayF w, b = ArrayF::zeros({out});
   switch (options.initialization) {
     case Init::KaimingUniform: {
       // PyTorch: kaiming_uniform_(a = sqrt(5)) gives bound 1/sqrt(in), and so does the bias.
       const float bound = 1.0f / std::sqrt(static_cast<float>(in));
-      w = TensorF::uniform({out, in}, gen, -bound, bound);
-      b = TensorF::uniform({out}, gen, -bound, bound);
+      w = ArrayF::uniform({out, in}, gen, -bound, bound);
+      b = ArrayF::uniform({out}, gen, -bound, bound);
       break;
     }
     case Init::XavierUniform: {
       const float a = std::sqrt(6.0f / static_cast<float>(in + out));
-      w = TensorF::uniform({out, in}, gen, -a, a);
+      w = ArrayF::uniform({out, in}, gen, -a, a);
       break;
     }
     case Init::Normal:
-      w = TensorF::randn({out, in}, gen, 0.0f, static_cast<float>(options.normal_std));
+      w = ArrayF::randn({out, in}, gen, 0.0f, static_cast<float>(options.normal_std));
       break;
   }
   weight_ = register_parameter("weight", std::move(w));

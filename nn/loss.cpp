@@ -20,7 +20,7 @@ Var mse_loss(const Var& prediction, const Var& target) {
 }
 
 Var l2_penalty(const Module& model, double lambda, bool include_biases) {
-  Var total(TensorF::scalar(0.0f));
+  Var total(ArrayF::scalar(0.0f));
   for (const auto& [name, param] : model.named_parameters()) {
     const bool is_weight = name.size() >= 6 && name.compare(name.size() - 6, 6, "weight") == 0;
     if (is_weight || include_biases) total = total + gg::l2_penalty(param, lambda);

@@ -5,7 +5,7 @@
 
 namespace gg::nn {
 
-double accuracy(const TensorF& logits, std::span<const std::int64_t> labels) {
+double accuracy(const ArrayF& logits, std::span<const std::int64_t> labels) {
   if (logits.dim() != 2 || logits.shape()[0] != labels.size() || labels.empty()) {
     throw ShapeError("accuracy: got logits of shape " + to_string(logits.shape()) + " and " +
                      std::to_string(labels.size()) + " labels, expected (N, C) with N = the "

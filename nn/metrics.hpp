@@ -1,6 +1,6 @@
 #pragma once
 // Classification metrics.
-#include <gategrad/tensor/tensor.hpp>
+#include <gategrad/tensor/array.hpp>
 
 #include <cstdint>
 #include <span>
@@ -9,6 +9,6 @@ namespace gg::nn {
 
 // The fraction of rows of logits (N, C) whose largest entry is at the row's label.
 // Throws ShapeError unless logits is (N, C) with N == labels.size() > 0.
-double accuracy(const TensorF& logits, std::span<const std::int64_t> labels);
+double accuracy(const ArrayF& logits, std::span<const std::int64_t> labels);
 
 }  // namespace gg::nn

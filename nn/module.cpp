@@ -64,14 +64,14 @@ void Module::check_new_name(const std::string& name) const {
   }
 }
 
-Var Module::register_parameter(std::string name, TensorF value) {
+Var Module::register_parameter(std::string name, ArrayF value) {
   check_new_name(name);
   parameters_.emplace_back(std::move(name), Var(std::move(value), true));
   parameters_.back().second.set_name(parameters_.back().first);
   return parameters_.back().second;
 }
 
-Var Module::register_buffer(std::string name, TensorF value) {
+Var Module::register_buffer(std::string name, ArrayF value) {
   check_new_name(name);
   buffers_.emplace_back(std::move(name), Var(std::move(value), false));
   return buffers_.back().second;
@@ -124,7 +124,7 @@ std::string Module::summary(const Shape& input_shape) {
     trace = &entries;
     trace_depth = 0;
     try {
-      (*this)(Var(TensorF::zeros(input_shape)));
+      (*this)(Var(ArrayF::zeros(input_shape)));
     } catch (...) {
       trace = nullptr;
       train(was_training);

@@ -52,9 +52,9 @@ class Module {
 
  protected:
   // Registers a trainable parameter (requires_grad) and returns a handle to it.
-  Var register_parameter(std::string name, TensorF value);
+  Var register_parameter(std::string name, ArrayF value);
   // Registers a tensor saved with the model but not trained (e.g. a normalisation mean).
-  Var register_buffer(std::string name, TensorF value);
+  Var register_buffer(std::string name, ArrayF value);
   template <class M>
   std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> module) {
     check_new_name(name);

@@ -28,13 +28,13 @@ void load(Module& model, const std::filesystem::path& path) {
   };
   std::map<std::string, AnyTensor*> by_name;
   for (auto& [name, tensor] : file.tensors) by_name[name] = &tensor;
-  std::vector<std::pair<Var, TensorF*>> assignments;
+  std::vector<std::pair<Var, ArrayF*>> assignments;
   for (const auto& [name, var] : state_of(model)) {
     auto found = by_name.find(name);
     if (found == by_name.end()) {
       fail("missing tensor '" + name + "' (the model expects F32 of shape " + to_string(var.shape()) + ")");
     }
-    auto* tensor = std::get_if<TensorF>(found->second);
+    auto* tensor = std::get_if<ArrayF>(found->second);
     if (tensor == nullptr) fail("tensor '" + name + "' has dtype F64, expected F32");
     if (tensor->shape() != var.shape()) {
       fail("tensor '" + name + "' has shape " + to_string(tensor->shape()) + ", expected " +

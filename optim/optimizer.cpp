@@ -46,8 +46,8 @@ void Optimizer::create_buffers() {
   for (ParamGroup& g : groups_) {
     for (Var& p : g.params) {
       p.reserve_grad();
-      std::vector<TensorF>& buffers = buffers_[index++];
-      while (buffers.size() < count) buffers.push_back(TensorF::zeros(p.shape()));
+      std::vector<ArrayF>& buffers = buffers_[index++];
+      while (buffers.size() < count) buffers.push_back(ArrayF::zeros(p.shape()));
     }
   }
 }
@@ -64,13 +64,13 @@ void Optimizer::step() {
     for (Var& p : g.params) {
       const std::size_t i = index++;
       if (!p.has_grad()) continue;
-      std::vector<TensorF>& buffers = buffers_[i];
+      std::vector<ArrayF>& buffers = buffers_[i];
       if (buffers.empty()) {
         const std::size_t count = buffer_names().size();
-        for (std::size_t b = 0; b < count; ++b) buffers.push_back(TensorF::zeros(p.shape()));
+        for (std::size_t b = 0; b < count; ++b) buffers.push_back(ArrayF::zeros(p.shape()));
       }
-      const TensorF& grad = p.grad();
-      TensorF& param = p.mutable_data();
+      const ArrayF& grad = p.grad();
+      ArrayF& param = p.mutable_data();
       ParamSlice whole{param.data(), grad.data(), {}, param.size()};
       for (std::size_t b = 0; b < buffers.size(); ++b) whole.buffers[b] = buffers[b].data();
       const std::int64_t step = ++steps_[i];

@@ -28,7 +28,7 @@ struct ParamSlice {
 // Everything an optimizer must save for a resumed run to continue exactly: per-parameter
 // tensors (momentum buffers, moment estimates) named "<param index>.<buffer>", and scalars.
 struct OptimizerState {
-  std::map<std::string, TensorF> tensors;
+  std::map<std::string, ArrayF> tensors;
   std::map<std::string, double> scalars;
 };
 
@@ -81,7 +81,7 @@ class Optimizer {
  private:
   std::vector<ParamGroup> groups_;
   const char* name_;
-  std::vector<std::vector<TensorF>> buffers_;  // per parameter, in index order
+  std::vector<std::vector<ArrayF>> buffers_;  // per parameter, in index order
   std::vector<std::int64_t> steps_;            // per parameter
 };
 

@@ -64,7 +64,7 @@ void Optimizer::load_state(const OptimizerState& s) {
 
   // Everything is checked into these before anything of this optimizer changes.
   std::vector<std::int64_t> steps(params.size());
-  std::vector<std::vector<TensorF>> buffers(params.size());
+  std::vector<std::vector<ArrayF>> buffers(params.size());
   std::vector<double> lrs(groups_.size());
   for (std::size_t i = 0; i < params.size(); ++i) {
     const std::string key = step_key(i);
@@ -84,10 +84,10 @@ void Optimizer::load_state(const OptimizerState& s) {
         if (steps[i] != 0) {
           fail(name, "is missing (parameter " + std::to_string(i) + " has taken " + number_text(v) + " steps)");
         }
-        buffers[i].push_back(TensorF::zeros(shape));  // never updated: its buffers start at zero
+        buffers[i].push_back(ArrayF::zeros(shape));  // never updated: its buffers start at zero
         continue;
       }
-      const TensorF& tensor = t->second;
+      const ArrayF& tensor = t->second;
       if (tensor.shape() != shape) {
         fail(name, "has shape " + to_string(tensor.shape()) + ", expected the parameter's shape " +
                        to_string(shape));

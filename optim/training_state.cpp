@@ -69,7 +69,7 @@ TrainingState load_training_state(const std::filesystem::path& path) {
   for (auto& [name, tensor] : file.tensors) {
     std::string key;
     if (!starts_with(name, kOptimizerTensor, key)) fail(name, "is not an optimizer tensor");
-    auto* f = std::get_if<TensorF>(&tensor);
+    auto* f = std::get_if<ArrayF>(&tensor);
     if (f == nullptr) fail(name, "has dtype F64, expected F32");
     state.optimizer.tensors[key] = std::move(*f);
   }

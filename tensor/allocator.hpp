@@ -1,5 +1,5 @@
 #pragma once
-// The caching allocator behind every Tensor's storage and every autograd node.
+// The caching allocator behind every tensor's storage and every autograd node.
 //
 // A training step of a fixed-shape model frees and requests the same sizes every step. glibc
 // hands large blocks back to the kernel on free (mmap/munmap, or a heap trim) and faults them

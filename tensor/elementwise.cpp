@@ -40,8 +40,8 @@ struct PassWherePositive {
 };
 
 template <class T, class Op>
-Tensor<T> unary(const Tensor<T>& x, Op op) {
-  Tensor<T> y = Tensor<T>::empty(x.shape());
+Array<T> unary(const Array<T>& x, Op op) {
+  Array<T> y = Array<T>::empty(x.shape());
   detail::map(x.data(), y.data(), x.size(), op);
   return y;
 }
@@ -111,28 +111,28 @@ void broadcast_into(const T* a, const Shape& a_shape, const T* b, const Shape& b
 }
 
 template <class T, class Op>
-Tensor<T> binary(std::string_view name, const Tensor<T>& a, const Tensor<T>& b, Op op) {
-  Tensor<T> out = Tensor<T>::empty(broadcast_shapes(name, a.shape(), b.shape()));
+Array<T> binary(std::string_view name, const Array<T>& a, const Array<T>& b, Op op) {
+  Array<T> out = Array<T>::empty(broadcast_shapes(name, a.shape(), b.shape()));
   broadcast_into(a.data(), a.shape(), b.data(), b.shape(), out.data(), out.shape(), op);
   return out;
 }
 
 template <class T, class Op>
-Tensor<T> with_scalar_right(const Tensor<T>& a, T b, Op op) {
-  Tensor<T> out = Tensor<T>::empty(a.shape());
+Array<T> with_scalar_right(const Array<T>& a, T b, Op op) {
+  Array<T> out = Array<T>::empty(a.shape());
   detail::zip(a.data(), 1, &b, 0, out.data(), a.size(), op);
   return out;
 }
 
 template <class T, class Op>
-Tensor<T> with_scalar_left(T a, const Tensor<T>& b, Op op) {
-  Tensor<T> out = Tensor<T>::empty(b.shape());
+Array<T> with_scalar_left(T a, const Array<T>& b, Op op) {
+  Array<T> out = Array<T>::empty(b.shape());
   detail::zip(&a, 0, b.data(), 1, out.data(), b.size(), op);
   return out;
 }
 
 template <class T, class Op>
-Tensor<T>& in_place(std::string_view name, Tensor<T>& a, const Tensor<T>& b, Op op) {
+Array<T>& in_place(std::string_view name, Array<T>& a, const Array<T>& b, Op op) {
   if (broadcast_shapes(name, a.shape(), b.shape()) != a.shape()) {
     throw ShapeError(std::string(name) + ": cannot update a tensor of shape " +
                      to_string(a.shape()) + " in place with shape " + to_string(b.shape()) +
@@ -157,40 +157,40 @@ void require_rank_at_least_one(std::string_view name, const Shape& s) {
 
 }  // namespace
 
-template <class T> Tensor<T> neg(const Tensor<T>& x) { return unary(x, Neg{}); }
-template <class T> Tensor<T> exp(const Tensor<T>& x) { return unary(x, Exp{}); }
-template <class T> Tensor<T> log(const Tensor<T>& x) { return unary(x, Log{}); }
-template <class T> Tensor<T> sqrt(const Tensor<T>& x) { return unary(x, Sqrt{}); }
-template <class T> Tensor<T> square(const Tensor<T>& x) { return unary(x, Square{}); }
-template <class T> Tensor<T> relu(const Tensor<T>& x) { return unary(x, Relu{}); }
-template <class T> Tensor<T> sigmoid(const Tensor<T>& x) { return unary(x, Sigmoid{}); }
-template <class T> Tensor<T> tanh(const Tensor<T>& x) { return unary(x, Tanh{}); }
+template <class T> Array<T> neg(const Array<T>& x) { return unary(x, Neg{}); }
+template <class T> Array<T> exp(const Array<T>& x) { return unary(x, Exp{}); }
+template <class T> Array<T> log(const Array<T>& x) { return unary(x, Log{}); }
+template <class T> Array<T> sqrt(const Array<T>& x) { return unary(x, Sqrt{}); }
+template <class T> Array<T> square(const Array<T>& x) { return unary(x, Square{}); }
+template <class T> Array<T> relu(const Array<T>& x) { return unary(x, Relu{}); }
+template <class T> Array<T> sigmoid(const Array<T>& x) { return unary(x, Sigmoid{}); }
+template <class T> Array<T> tanh(const Array<T>& x) { return unary(x, Tanh{}); }
 
-template <class T> Tensor<T> add(const Tensor<T>& a, const Tensor<T>& b) { return binary("add", a, b, Add{}); }
-template <class T> Tensor<T> sub(const Tensor<T>& a, const Tensor<T>& b) { return binary("sub", a, b, Sub{}); }
-template <class T> Tensor<T> mul(const Tensor<T>& a, const Tensor<T>& b) { return binary("mul", a, b, Mul{}); }
-template <class T> Tensor<T> div(const Tensor<T>& a, const Tensor<T>& b) { return binary("div", a, b, Div{}); }
-template <class T> Tensor<T> maximum(const Tensor<T>& a, const Tensor<T>& b) { return binary("maximum", a, b, Max{}); }
+template <class T> Array<T> add(const Array<T>& a, const Array<T>& b) { return binary("add", a, b, Add{}); }
+template <class T> Array<T> sub(const Array<T>& a, const Array<T>& b) { return binary("sub", a, b, Sub{}); }
+template <class T> Array<T> mul(const Array<T>& a, const Array<T>& b) { return binary("mul", a, b, Mul{}); }
+template <class T> Array<T> div(const Array<T>& a, const Array<T>& b) { return binary("div", a, b, Div{}); }
+template <class T> Array<T> maximum(const Array<T>& a, const Array<T>& b) { return binary("maximum", a, b, Max{}); }
 
-template <class T> Tensor<T> add(const Tensor<T>& a, T b) { return with_scalar_right(a, b, Add{}); }
-template <class T> Tensor<T> sub(const Tensor<T>& a, T b) { return with_scalar_right(a, b, Sub{}); }
-template <class T> Tensor<T> sub(T a, const Tensor<T>& b) { return with_scalar_left(a, b, Sub{}); }
-template <class T> Tensor<T> mul(const Tensor<T>& a, T b) { return with_scalar_right(a, b, Mul{}); }
-template <class T> Tensor<T> div(const Tensor<T>& a, T b) { return with_scalar_right(a, b, Div{}); }
-template <class T> Tensor<T> div(T a, const Tensor<T>& b) { return with_scalar_left(a, b, Div{}); }
-template <class T> Tensor<T> maximum(const Tensor<T>& a, T b) { return with_scalar_right(a, b, Max{}); }
+template <class T> Array<T> add(const Array<T>& a, T b) { return with_scalar_right(a, b, Add{}); }
+template <class T> Array<T> sub(const Array<T>& a, T b) { return with_scalar_right(a, b, Sub{}); }
+template <class T> Array<T> sub(T a, const Array<T>& b) { return with_scalar_left(a, b, Sub{}); }
+template <class T> Array<T> mul(const Array<T>& a, T b) { return with_scalar_right(a, b, Mul{}); }
+template <class T> Array<T> div(const Array<T>& a, T b) { return with_scalar_right(a, b, Div{}); }
+template <class T> Array<T> div(T a, const Array<T>& b) { return with_scalar_left(a, b, Div{}); }
+template <class T> Array<T> maximum(const Array<T>& a, T b) { return with_scalar_right(a, b, Max{}); }
 
-template <class T> Tensor<T>& add_(Tensor<T>& a, const Tensor<T>& b) { return in_place("add_", a, b, Add{}); }
-template <class T> Tensor<T>& sub_(Tensor<T>& a, const Tensor<T>& b) { return in_place("sub_", a, b, Sub{}); }
-template <class T> Tensor<T>& mul_(Tensor<T>& a, const Tensor<T>& b) { return in_place("mul_", a, b, Mul{}); }
-template <class T> Tensor<T>& div_(Tensor<T>& a, const Tensor<T>& b) { return in_place("div_", a, b, Div{}); }
-template <class T> Tensor<T>& mul_(Tensor<T>& a, T b) {
+template <class T> Array<T>& add_(Array<T>& a, const Array<T>& b) { return in_place("add_", a, b, Add{}); }
+template <class T> Array<T>& sub_(Array<T>& a, const Array<T>& b) { return in_place("sub_", a, b, Sub{}); }
+template <class T> Array<T>& mul_(Array<T>& a, const Array<T>& b) { return in_place("mul_", a, b, Mul{}); }
+template <class T> Array<T>& div_(Array<T>& a, const Array<T>& b) { return in_place("div_", a, b, Div{}); }
+template <class T> Array<T>& mul_(Array<T>& a, T b) {
   detail::zip(a.data(), 1, &b, 0, a.data(), a.size(), Mul{});
   return a;
 }
 
 template <class T>
-void axpy_(T alpha, const Tensor<T>& x, Tensor<T>& y) {
+void axpy_(T alpha, const Array<T>& x, Array<T>& y) {
   require_same_shape("axpy_", x.shape(), y.shape());
   const auto scaled_add = [alpha](const auto& xi, const auto& yi) {
     return xsimd::fma(decltype(xi)(alpha), xi, yi);
@@ -199,9 +199,9 @@ void axpy_(T alpha, const Tensor<T>& x, Tensor<T>& y) {
 }
 
 template <class T>
-Tensor<T> softmax(const Tensor<T>& x) {
+Array<T> softmax(const Array<T>& x) {
   require_rank_at_least_one("softmax", x.shape());
-  Tensor<T> y = Tensor<T>::empty(x.shape());
+  Array<T> y = Array<T>::empty(x.shape());
   const std::size_t n = x.shape().back();
   const std::size_t rows = n == 0 ? 0 : x.size() / n;
   for (std::size_t r = 0; r < rows; ++r) {
@@ -220,9 +220,9 @@ Tensor<T> softmax(const Tensor<T>& x) {
 }
 
 template <class T>
-Tensor<T> log_softmax(const Tensor<T>& x) {
+Array<T> log_softmax(const Array<T>& x) {
   require_rank_at_least_one("log_softmax", x.shape());
-  Tensor<T> y = Tensor<T>::empty(x.shape());
+  Array<T> y = Array<T>::empty(x.shape());
   const std::size_t n = x.shape().back();
   const std::size_t rows = n == 0 ? 0 : x.size() / n;
   for (std::size_t r = 0; r < rows; ++r) {
@@ -243,71 +243,71 @@ Tensor<T> log_softmax(const Tensor<T>& x) {
 }
 
 template <class T>
-Tensor<T> relu_backward(const Tensor<T>& y, const Tensor<T>& dy) {
+Array<T> relu_backward(const Array<T>& y, const Array<T>& dy) {
   require_same_shape("relu_backward", y.shape(), dy.shape());
-  Tensor<T> dx = Tensor<T>::empty(y.shape());
+  Array<T> dx = Array<T>::empty(y.shape());
   detail::zip(y.data(), 1, dy.data(), 1, dx.data(), y.size(), PassWherePositive{});
   return dx;
 }
 
 // Explicit instantiations: the library is compiled once for float and for double.
-template Tensor<float> neg(const Tensor<float>&);
-template Tensor<float> exp(const Tensor<float>&);
-template Tensor<float> log(const Tensor<float>&);
-template Tensor<float> sqrt(const Tensor<float>&);
-template Tensor<float> square(const Tensor<float>&);
-template Tensor<float> relu(const Tensor<float>&);
-template Tensor<float> sigmoid(const Tensor<float>&);
-template Tensor<float> tanh(const Tensor<float>&);
-template Tensor<float> add(const Tensor<float>&, const Tensor<float>&);
-template Tensor<float> sub(const Tensor<float>&, const Tensor<float>&);
-template Tensor<float> mul(const Tensor<float>&, const Tensor<float>&);
-template Tensor<float> div(const Tensor<float>&, const Tensor<float>&);
-template Tensor<float> maximum(const Tensor<float>&, const Tensor<float>&);
-template Tensor<float> add(const Tensor<float>&, float);
-template Tensor<float> sub(const Tensor<float>&, float);
-template Tensor<float> sub(float, const Tensor<float>&);
-template Tensor<float> mul(const Tensor<float>&, float);
-template Tensor<float> div(const Tensor<float>&, float);
-template Tensor<float> div(float, const Tensor<float>&);
-template Tensor<float> maximum(const Tensor<float>&, float);
-template Tensor<float>& add_(Tensor<float>&, const Tensor<float>&);
-template Tensor<float>& sub_(Tensor<float>&, const Tensor<float>&);
-template Tensor<float>& mul_(Tensor<float>&, const Tensor<float>&);
-template Tensor<float>& div_(Tensor<float>&, const Tensor<float>&);
-template Tensor<float>& mul_(Tensor<float>&, float);
-template void axpy_(float, const Tensor<float>&, Tensor<float>&);
-template Tensor<float> softmax(const Tensor<float>&);
-template Tensor<float> log_softmax(const Tensor<float>&);
-template Tensor<float> relu_backward(const Tensor<float>&, const Tensor<float>&);
-template Tensor<double> neg(const Tensor<double>&);
-template Tensor<double> exp(const Tensor<double>&);
-template Tensor<double> log(const Tensor<double>&);
-template Tensor<double> sqrt(const Tensor<double>&);
-template Tensor<double> square(const Tensor<double>&);
-template Tensor<double> relu(const Tensor<double>&);
-template Tensor<double> sigmoid(const Tensor<double>&);
-template Tensor<double> tanh(const Tensor<double>&);
-template Tensor<double> add(const Tensor<double>&, const Tensor<double>&);
-template Tensor<double> sub(const Tensor<double>&, const Tensor<double>&);
-template Tensor<double> mul(const Tensor<double>&, const Tensor<double>&);
-template Tensor<double> div(const Tensor<double>&, const Tensor<double>&);
-template Tensor<double> maximum(const Tensor<double>&, const Tensor<double>&);
-template Tensor<double> add(const Tensor<double>&, double);
-template Tensor<double> sub(const Tensor<double>&, double);
-template Tensor<double> sub(double, const Tensor<double>&);
-template Tensor<double> mul(const Tensor<double>&, double);
-template Tensor<double> div(const Tensor<double>&, double);
-template Tensor<double> div(double, const Tensor<double>&);
-template Tensor<double> maximum(const Tensor<double>&, double);
-template Tensor<double>& add_(Tensor<double>&, const Tensor<double>&);
-template Tensor<double>& sub_(Tensor<double>&, const Tensor<double>&);
-template Tensor<double>& mul_(Tensor<double>&, const Tensor<double>&);
-template Tensor<double>& div_(Tensor<double>&, const Tensor<double>&);
-template Tensor<double>& mul_(Tensor<double>&, double);
-template void axpy_(double, const Tensor<double>&, Tensor<double>&);
-template Tensor<double> softmax(const Tensor<double>&);
-template Tensor<double> log_softmax(const Tensor<double>&);
-template Tensor<double> relu_backward(const Tensor<double>&, const Tensor<double>&);
+template Array<float> neg(const Array<float>&);
+template Array<float> exp(const Array<float>&);
+template Array<float> log(const Array<float>&);
+template Array<float> sqrt(const Array<float>&);
+template Array<float> square(const Array<float>&);
+template Array<float> relu(const Array<float>&);
+template Array<float> sigmoid(const Array<float>&);
+template Array<float> tanh(const Array<float>&);
+template Array<float> add(const Array<float>&, const Array<float>&);
+template Array<float> sub(const Array<float>&, const Array<float>&);
+template Array<float> mul(const Array<float>&, const Array<float>&);
+template Array<float> div(const Array<float>&, const Array<float>&);
+template Array<float> maximum(const Array<float>&, const Array<float>&);
+template Array<float> add(const Array<float>&, float);
+template Array<float> sub(const Array<float>&, float);
+template Array<float> sub(float, const Array<float>&);
+template Array<float> mul(const Array<float>&, float);
+template Array<float> div(const Array<float>&, float);
+template Array<float> div(float, const Array<float>&);
+template Array<float> maximum(const Array<float>&, float);
+template Array<float>& add_(Array<float>&, const Array<float>&);
+template Array<float>& sub_(Array<float>&, const Array<float>&);
+template Array<float>& mul_(Array<float>&, const Array<float>&);
+template Array<float>& div_(Array<float>&, const Array<float>&);
+template Array<float>& mul_(Array<float>&, float);
+template void axpy_(float, const Array<float>&, Array<float>&);
+template Array<float> softmax(const Array<float>&);
+template Array<float> log_softmax(const Array<float>&);
+template Array<float> relu_backward(const Array<float>&, const Array<float>&);
+template Array<double> neg(const Array<double>&);
+template Array<double> exp(const Array<double>&);
+template Array<double> log(const Array<double>&);
+template Array<double> sqrt(const Array<double>&);
+template Array<double> square(const Array<double>&);
+template Array<double> relu(const Array<double>&);
+template Array<double> sigmoid(const Array<double>&);
+template Array<double> tanh(const Array<double>&);
+template Array<double> add(const Array<double>&, const Array<double>&);
+template Array<double> sub(const Array<double>&, const Array<double>&);
+template Array<double> mul(const Array<double>&, const Array<double>&);
+template Array<double> div(const Array<double>&, const Array<double>&);
+template Array<double> maximum(const Array<double>&, const Array<double>&);
+template Array<double> add(const Array<double>&, double);
+template Array<double> sub(const Array<double>&, double);
+template Array<double> sub(double, const Array<double>&);
+template Array<double> mul(const Array<double>&, double);
+template Array<double> div(const Array<double>&, double);
+template Array<double> div(double, const Array<double>&);
+template Array<double> maximum(const Array<double>&, double);
+template Array<double>& add_(Array<double>&, const Array<double>&);
+template Array<double>& sub_(Array<double>&, const Array<double>&);
+template Array<double>& mul_(Array<double>&, const Array<double>&);
+template Array<double>& div_(Array<double>&, const Array<double>&);
+template Array<double>& mul_(Array<double>&, double);
+template void axpy_(double, const Array<double>&, Array<double>&);
+template Array<double> softmax(const Array<double>&);
+template Array<double> log_softmax(const Array<double>&);
+template Array<double> relu_backward(const Array<double>&, const Array<double>&);
 
 }  // namespace gg

@@ -20,28 +20,28 @@ void check_reshape(const Shape& from, const Shape& to) {
 }  // namespace
 
 template <class T>
-Tensor<T> reshape(const Tensor<T>& x, const Shape& shape) {
+Array<T> reshape(const Array<T>& x, const Shape& shape) {
   check_reshape(x.shape(), shape);
-  Tensor<T> y = Tensor<T>::empty(shape);
+  Array<T> y = Array<T>::empty(shape);
   std::copy_n(x.data(), x.size(), y.data());
   return y;
 }
 
 template <class T>
-Tensor<T> reshape(Tensor<T>&& x, const Shape& shape) {
+Array<T> reshape(Array<T>&& x, const Shape& shape) {
   check_reshape(x.shape(), shape);
   x.xarray().reshape(shape);
   return std::move(x);
 }
 
 template <class T>
-Tensor<T> transpose(const Tensor<T>& x) {
+Array<T> transpose(const Array<T>& x) {
   if (x.dim() != 2) {
     throw ShapeError("transpose: got shape " + to_string(x.shape()) +
                      ", expected a matrix (rank 2); use transpose(x, perm) for other ranks");
   }
   const std::size_t rows = x.shape()[0], cols = x.shape()[1];
-  Tensor<T> y = Tensor<T>::empty(Shape{cols, rows});
+  Array<T> y = Array<T>::empty(Shape{cols, rows});
   // Tiles of 32 x 32 keep both the reads and the writes within a few cache lines.
   constexpr std::size_t kTile = 32;
   const T* src = x.data();
@@ -58,7 +58,7 @@ Tensor<T> transpose(const Tensor<T>& x) {
 }
 
 template <class T>
-Tensor<T> transpose(const Tensor<T>& x, const std::vector<std::size_t>& perm) {
+Array<T> transpose(const Array<T>& x, const std::vector<std::size_t>& perm) {
   std::vector<std::size_t> sorted = perm;
   std::sort(sorted.begin(), sorted.end());
   bool valid = sorted.size() == x.dim();
@@ -71,17 +71,17 @@ Tensor<T> transpose(const Tensor<T>& x, const std::vector<std::size_t>& perm) {
                                 std::to_string(x.dim()) + "-1");
   }
   if (x.dim() == 2 && perm[0] == 1) return transpose(x);
-  typename Tensor<T>::storage_type out = xt::transpose(x.xarray(), perm);
-  return Tensor<T>(std::move(out));
+  typename Array<T>::storage_type out = xt::transpose(x.xarray(), perm);
+  return Array<T>(std::move(out));
 }
 
-template Tensor<float> reshape(const Tensor<float>&, const Shape&);
-template Tensor<double> reshape(const Tensor<double>&, const Shape&);
-template Tensor<float> reshape(Tensor<float>&&, const Shape&);
-template Tensor<double> reshape(Tensor<double>&&, const Shape&);
-template Tensor<float> transpose(const Tensor<float>&);
-template Tensor<double> transpose(const Tensor<double>&);
-template Tensor<float> transpose(const Tensor<float>&, const std::vector<std::size_t>&);
-template Tensor<double> transpose(const Tensor<double>&, const std::vector<std::size_t>&);
+template Array<float> reshape(const Array<float>&, const Shape&);
+template Array<double> reshape(const Array<double>&, const Shape&);
+template Array<float> reshape(Array<float>&&, const Shape&);
+template Array<double> reshape(Array<double>&&, const Shape&);
+template Array<float> transpose(const Array<float>&);
+template Array<double> transpose(const Array<double>&);
+template Array<float> transpose(const Array<float>&, const std::vector<std::size_t>&);
+template Array<double> transpose(const Array<double>&, const std::vector<std::size_t>&);
 
 }  // namespace gg

@@ -5,9 +5,9 @@
 namespace gg {
 
 template <class T>
-void matmul_into(Tensor<T>& out, const Tensor<T>& a, const Tensor<T>& b, Trans trans_a,
+void matmul_into(Array<T>& out, const Array<T>& a, const Array<T>& b, Trans trans_a,
                  Trans trans_b) {
-  const auto describe = [](const Tensor<T>& t, Trans tr) {
+  const auto describe = [](const Array<T>& t, Trans tr) {
     return to_string(t.shape()) + (tr == Trans::Yes ? " transposed" : "");
   };
   if (a.dim() != 2 || b.dim() != 2) {
@@ -22,21 +22,21 @@ void matmul_into(Tensor<T>& out, const Tensor<T>& a, const Tensor<T>& b, Trans t
                      " are not aligned: (M, K) x (K, N) needs equal inner sizes, got K = " +
                      std::to_string(K) + " and " + std::to_string(Kb));
   }
-  if (out.shape() != Shape{M, N}) out = Tensor<T>::empty(Shape{M, N});
+  if (out.shape() != Shape{M, N}) out = Array<T>::empty(Shape{M, N});
   gemm<T>(trans_a, trans_b, M, N, K, T(1), a.data(), a.shape()[1], b.data(), b.shape()[1], T(0),
           out.data(), N);
 }
 
 template <class T>
-Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, Trans trans_a, Trans trans_b) {
-  Tensor<T> c = Tensor<T>::empty(Shape{0, 0});
+Array<T> matmul(const Array<T>& a, const Array<T>& b, Trans trans_a, Trans trans_b) {
+  Array<T> c = Array<T>::empty(Shape{0, 0});
   matmul_into(c, a, b, trans_a, trans_b);
   return c;
 }
 
-template void matmul_into(Tensor<float>&, const Tensor<float>&, const Tensor<float>&, Trans, Trans);
-template void matmul_into(Tensor<double>&, const Tensor<double>&, const Tensor<double>&, Trans, Trans);
-template Tensor<float> matmul(const Tensor<float>&, const Tensor<float>&, Trans, Trans);
-template Tensor<double> matmul(const Tensor<double>&, const Tensor<double>&, Trans, Trans);
+template void matmul_into(Array<float>&, const Array<float>&, const Array<float>&, Trans, Trans);
+template void matmul_into(Array<double>&, const Array<double>&, const Array<double>&, Trans, Trans);
+template Array<float> matmul(const Array<float>&, const Array<float>&, Trans, Trans);
+template Array<double> matmul(const Array<double>&, const Array<double>&, Trans, Trans);
 
 }  // namespace gg

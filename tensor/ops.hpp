@@ -1,5 +1,5 @@
 #pragma once
-// Everything in the tensor layer: the Tensor type and all its operations.
+// Everything in the tensor layer: the Array type and all its operations.
 #include <gategrad/tensor/elementwise.hpp>
 #include <gategrad/tensor/gemm.hpp>
 #include <gategrad/tensor/layout.hpp>
@@ -8,4 +8,4 @@
 #include <gategrad/tensor/random.hpp>
 #include <gategrad/tensor/reduce.hpp>
 #include <gategrad/tensor/shape.hpp>
-#include <gategrad/tensor/tensor.hpp>
+#include <gategrad/tensor/array.hpp>

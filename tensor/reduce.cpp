@@ -73,56 +73,56 @@ void require_nonempty(std::string_view op, const Shape& shape, std::size_t len) 
 }  // namespace
 
 template <class T>
-Tensor<T> sum(const Tensor<T>& x) {
-  return Tensor<T>::scalar(detail::contiguous_sum(x.data(), x.size()));
+Array<T> sum(const Array<T>& x) {
+  return Array<T>::scalar(detail::contiguous_sum(x.data(), x.size()));
 }
 
 template <class T>
-Tensor<T> sum(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
+Array<T> sum(const Array<T>& x, std::ptrdiff_t axis, bool keepdims) {
   const AxisSplit s = split_at("sum", x.shape(), axis, keepdims);
-  if (s.len == 0) return Tensor<T>::zeros(s.out_shape);
-  Tensor<T> out = Tensor<T>::empty(s.out_shape);
+  if (s.len == 0) return Array<T>::zeros(s.out_shape);
+  Array<T> out = Array<T>::empty(s.out_shape);
   reduce_axis(x.data(), s, out.data(), SumOp{});
   return out;
 }
 
 template <class T>
-Tensor<T> mean(const Tensor<T>& x) {
-  return Tensor<T>::scalar(detail::contiguous_sum(x.data(), x.size()) / static_cast<T>(x.size()));
+Array<T> mean(const Array<T>& x) {
+  return Array<T>::scalar(detail::contiguous_sum(x.data(), x.size()) / static_cast<T>(x.size()));
 }
 
 template <class T>
-Tensor<T> mean(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
+Array<T> mean(const Array<T>& x, std::ptrdiff_t axis, bool keepdims) {
   const std::size_t len = x.shape()[normalize_axis("mean", axis, x.shape())];
-  Tensor<T> out = sum(x, axis, keepdims);
+  Array<T> out = sum(x, axis, keepdims);
   mul_(out, len == 0 ? std::numeric_limits<T>::quiet_NaN() : T(1) / static_cast<T>(len));
   return out;
 }
 
 template <class T>
-Tensor<T> max(const Tensor<T>& x) {
+Array<T> max(const Array<T>& x) {
   require_nonempty("max", x.shape(), x.size());
-  return Tensor<T>::scalar(detail::contiguous_max(x.data(), x.size()));
+  return Array<T>::scalar(detail::contiguous_max(x.data(), x.size()));
 }
 
 template <class T>
-Tensor<T> max(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
+Array<T> max(const Array<T>& x, std::ptrdiff_t axis, bool keepdims) {
   const AxisSplit s = split_at("max", x.shape(), axis, keepdims);
   require_nonempty("max", x.shape(), s.len);
-  Tensor<T> out = Tensor<T>::empty(s.out_shape);
+  Array<T> out = Array<T>::empty(s.out_shape);
   reduce_axis(x.data(), s, out.data(), MaxOp{});
   return out;
 }
 
 template <class T>
-std::size_t argmax(const Tensor<T>& x) {
+std::size_t argmax(const Array<T>& x) {
   require_nonempty("argmax", x.shape(), x.size());
   const T* p = x.data();
   return static_cast<std::size_t>(std::max_element(p, p + x.size()) - p);
 }
 
 template <class T>
-IndexArray argmax(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
+IndexArray argmax(const Array<T>& x, std::ptrdiff_t axis, bool keepdims) {
   const AxisSplit s = split_at("argmax", x.shape(), axis, keepdims);
   require_nonempty("argmax", x.shape(), s.len);
   IndexArray out = IndexArray::from_shape(s.out_shape);
@@ -140,7 +140,7 @@ IndexArray argmax(const Tensor<T>& x, std::ptrdiff_t axis, bool keepdims) {
 }
 
 template <class T>
-void sum_to_into(Tensor<T>& out, const Tensor<T>& x, const Shape& shape) {
+void sum_to_into(Array<T>& out, const Array<T>& x, const Shape& shape) {
   // The common case, written straight into out: the reduced axes are all leading ones (a
   // bias's gradient, (B, N) -> (N) or (1, N)), so x is (R, C) rows summed into C values.
   const Shape& from = x.shape();
@@ -152,12 +152,12 @@ void sum_to_into(Tensor<T>& out, const Tensor<T>& x, const Shape& shape) {
     leading_only = shape[first + k] == from[from.size() - kept + k];
   }
   if (!leading_only) {  // inner axes broadcast too: reduce through a temporary
-    Tensor<T> reduced = sum_to(x, shape);
+    Array<T> reduced = sum_to(x, shape);
     if (out.shape() == shape) std::copy_n(reduced.data(), reduced.size(), out.data());
     else out = std::move(reduced);
     return;
   }
-  if (out.shape() != shape) out = Tensor<T>::empty(shape);
+  if (out.shape() != shape) out = Array<T>::empty(shape);
   const std::size_t C = out.size();
   const std::size_t R = C == 0 ? 0 : x.size() / C;
   T* o = out.data();
@@ -170,7 +170,7 @@ void sum_to_into(Tensor<T>& out, const Tensor<T>& x, const Shape& shape) {
 }
 
 template <class T>
-Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
+Array<T> sum_to(const Array<T>& x, const Shape& shape) {
   const Shape& from = x.shape();
   if (from == shape) return x;
   bool broadcasts = shape.size() <= from.size();
@@ -185,7 +185,7 @@ Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
   }
   // Sum each expanded axis with keepdims, outermost first, then drop the leading axes.
   const std::size_t lead = from.size() - shape.size();
-  Tensor<T> out = x;
+  Array<T> out = x;
   for (std::size_t k = 0; k < from.size(); ++k) {
     const bool expanded = k < lead ? true : (shape[k - lead] == 1 && from[k] != 1);
     if (expanded) out = sum(out, static_cast<std::ptrdiff_t>(k), /*keepdims=*/true);
@@ -193,25 +193,25 @@ Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
   return reshape(std::move(out), shape);
 }
 
-template void sum_to_into(Tensor<float>&, const Tensor<float>&, const Shape&);
-template void sum_to_into(Tensor<double>&, const Tensor<double>&, const Shape&);
-template Tensor<float> sum_to(const Tensor<float>&, const Shape&);
-template Tensor<double> sum_to(const Tensor<double>&, const Shape&);
-template Tensor<float> sum(const Tensor<float>&);
-template Tensor<double> sum(const Tensor<double>&);
-template Tensor<float> sum(const Tensor<float>&, std::ptrdiff_t, bool);
-template Tensor<double> sum(const Tensor<double>&, std::ptrdiff_t, bool);
-template Tensor<float> mean(const Tensor<float>&);
-template Tensor<double> mean(const Tensor<double>&);
-template Tensor<float> mean(const Tensor<float>&, std::ptrdiff_t, bool);
-template Tensor<double> mean(const Tensor<double>&, std::ptrdiff_t, bool);
-template Tensor<float> max(const Tensor<float>&);
-template Tensor<double> max(const Tensor<double>&);
-template Tensor<float> max(const Tensor<float>&, std::ptrdiff_t, bool);
-template Tensor<double> max(const Tensor<double>&, std::ptrdiff_t, bool);
-template std::size_t argmax(const Tensor<float>&);
-template std::size_t argmax(const Tensor<double>&);
-template IndexArray argmax(const Tensor<float>&, std::ptrdiff_t, bool);
-template IndexArray argmax(const Tensor<double>&, std::ptrdiff_t, bool);
+template void sum_to_into(Array<float>&, const Array<float>&, const Shape&);
+template void sum_to_into(Array<double>&, const Array<double>&, const Shape&);
+template Array<float> sum_to(const Array<float>&, const Shape&);
+template Array<double> sum_to(const Array<double>&, const Shape&);
+template Array<float> sum(const Array<float>&);
+template Array<double> sum(const Array<double>&);
+template Array<float> sum(const Array<float>&, std::ptrdiff_t, bool);
+template Array<double> sum(const Array<double>&, std::ptrdiff_t, bool);
+template Array<float> mean(const Array<float>&);
+template Array<double> mean(const Array<double>&);
+template Array<float> mean(const Array<float>&, std::ptrdiff_t, bool);
+template Array<double> mean(const Array<double>&, std::ptrdiff_t, bool);
+template Array<float> max(const Array<float>&);
+template Array<double> max(const Array<double>&);
+template Array<float> max(const Array<float>&, std::ptrdiff_t, bool);
+template Array<double> max(const Array<double>&, std::ptrdiff_t, bool);
+template std::size_t argmax(const Array<float>&);
+template std::size_t argmax(const Array<double>&);
+template IndexArray argmax(const Array<float>&, std::ptrdiff_t, bool);
+template IndexArray argmax(const Array<double>&, std::ptrdiff_t, bool);
 
 }  // namespace gg

@@ -191,8 +191,8 @@ SafetensorsFile load_safetensors(const std::filesystem::path& path) {
       }
       file.tensors.emplace_back(e.name, std::move(tensor));
     };
-    if (e.dtype == "F32") read_into(TensorF::empty(e.shape));
-    else read_into(TensorD::empty(e.shape));
+    if (e.dtype == "F32") read_into(ArrayF::empty(e.shape));
+    else read_into(ArrayD::empty(e.shape));
   }
   return file;
 }

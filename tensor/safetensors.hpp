@@ -6,7 +6,7 @@
 //   the raw little-endian tensor bytes, offsets counted from the end of the header.
 // Writes are atomic: a temporary file in the same folder, flushed to disk, then renamed over the
 // target, so a crash mid-save leaves the previous file intact.
-#include <gategrad/tensor/tensor.hpp>
+#include <gategrad/tensor/array.hpp>
 
 #include <filesystem>
 #include <map>
@@ -24,7 +24,7 @@ class FormatError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-using AnyTensor = std::variant<TensorF, TensorD>;  // stored as F32 or F64
+using AnyTensor = std::variant<ArrayF, ArrayD>;  // stored as F32 or F64
 
 struct SafetensorsFile {
   std::vector<std::pair<std::string, AnyTensor>> tensors;  // in file order

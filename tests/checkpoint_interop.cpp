@@ -13,7 +13,7 @@
 #include <string>
 
 namespace nn = gg::nn;
-using gg::TensorF;
+using gg::ArrayF;
 
 namespace {
 
@@ -23,9 +23,9 @@ std::shared_ptr<nn::Sequential> mlp() {
       std::make_shared<nn::Linear>(nn::LinearOptions(7, 3))});
 }
 
-TensorF tensor_named(const gg::SafetensorsFile& f, const std::string& name) {
+ArrayF tensor_named(const gg::SafetensorsFile& f, const std::string& name) {
   for (const auto& [n, t] : f.tensors) {
-    if (n == name) return std::get<TensorF>(t);
+    if (n == name) return std::get<ArrayF>(t);
   }
   throw std::runtime_error("no tensor '" + name + "'");
 }
@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
   model->eval();
   if (mode == "write") {
     gg::Generator gen(7);
-    const TensorF x = TensorF::randn({4, 5}, gen);
-    const TensorF y = (*model)(gg::Var(x)).data();
+    const ArrayF x = ArrayF::randn({4, 5}, gen);
+    const ArrayF y = (*model)(gg::Var(x)).data();
     nn::save(*model, dir / "gategrad_model.safetensors");
     gg::save_safetensors(dir / "gategrad_io.safetensors", {{{"x", x}, {"y", y}}, {}});
     std::cout << "wrote gategrad_model.safetensors and gategrad_io.safetensors\n";
@@ -54,8 +54,8 @@ int main(int argc, char** argv) {
   if (mode == "check") {
     nn::load(*model, dir / "torch_model.safetensors");
     const gg::SafetensorsFile io = gg::load_safetensors(dir / "torch_io.safetensors");
-    const TensorF x = tensor_named(io, "x"), want = tensor_named(io, "y");
-    const TensorF got = (*model)(gg::Var(x)).data();
+    const ArrayF x = tensor_named(io, "x"), want = tensor_named(io, "y");
+    const ArrayF got = (*model)(gg::Var(x)).data();
     double worst = 0;
     for (std::size_t i = 0; i < got.size(); ++i) worst = std::max(worst, double(std::abs(got.data()[i] - want.data()[i])));
     std::cout << "PyTorch weights in gategrad: max |gategrad - torch| = " << worst << "\n";

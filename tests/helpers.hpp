@@ -34,9 +34,9 @@ inline std::size_t broadcast_offset(const Shape& shape, const std::vector<std::s
 }
 
 template <class T>
-Tensor<T> random_tensor(const Shape& shape, std::uint64_t seed, T low = T(-2), T high = T(2)) {
+Array<T> random_tensor(const Shape& shape, std::uint64_t seed, T low = T(-2), T high = T(2)) {
   Generator gen(seed);
-  return Tensor<T>::uniform(shape, gen, low, high);
+  return Array<T>::uniform(shape, gen, low, high);
 }
 
 }  // namespace gg::test

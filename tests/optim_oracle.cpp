@@ -18,7 +18,7 @@
 #include <set>
 #include <stdexcept>
 
-using gg::TensorF;
+using gg::ArrayF;
 using gg::Var;
 using nlohmann::json;
 namespace optim = gg::optim;
@@ -212,7 +212,7 @@ std::function<void(std::size_t step)> make_scheduler(const Case& c, optim::Optim
   return step;
 }
 
-std::vector<float> values(const TensorF& t) { return {t.data(), t.data() + t.size()}; }
+std::vector<float> values(const ArrayF& t) { return {t.data(), t.data() + t.size()}; }
 
 // Runs one row: two parameters per group, of shapes (4, 3) and (5,), uniform in [-1, 1]; each
 // step's gradients normal, shrinking over the steps (so that amsgrad's maximum matters).
@@ -227,7 +227,7 @@ json run(const Case& c, std::uint64_t seed) {
   for (std::size_t g = 0; g < c.lrs.size(); ++g) {
     groups.push_back({{}, c.lrs[g]});
     for (const gg::Shape& shape : {gg::Shape{4, 3}, gg::Shape{5}}) {
-      Var p(TensorF::uniform(shape, gen, -1.0f, 1.0f), true);
+      Var p(ArrayF::uniform(shape, gen, -1.0f, 1.0f), true);
       params.push_back(p);
       groups.back().params.push_back(p);
       record["shapes"].push_back(std::vector<std::size_t>(shape.begin(), shape.end()));
@@ -244,7 +244,7 @@ json run(const Case& c, std::uint64_t seed) {
     opt->zero_grad();
     const float scale = 2.0f / (1.0f + 0.25f * static_cast<float>(t));
     for (const Var& p : params) {
-      const TensorF grad = TensorF::randn(p.shape(), gen, 0.0f, scale);
+      const ArrayF grad = ArrayF::randn(p.shape(), gen, 0.0f, scale);
       gg::sum(p * Var(grad)).backward();  // d/dp sum(p * grad) = grad, exactly
       step["grads"].push_back(values(grad));
     }

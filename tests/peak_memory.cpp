@@ -62,7 +62,7 @@ int main() {
   activations += batch * widths.back();  // softmax probabilities
   gg::optim::SGD optimizer(model->parameters(), gg::optim::SGDOptions(1e-3).momentum(0.9));
   gg::Generator gen(1);
-  const gg::Var x(gg::TensorF::randn({batch, widths.front()}, gen));
+  const gg::Var x(gg::ArrayF::randn({batch, widths.front()}, gen));
   std::vector<std::int64_t> labels(batch);
   for (std::size_t i = 0; i < batch; ++i) labels[i] = static_cast<std::int64_t>(i % 10);
 

@@ -66,7 +66,7 @@ std::size_t allocations_in_steps_2_to_10(const Case& c) {
                                                  gg::optim::SGDOptions(1e-2).momentum(0.9));
   }
   gg::Generator gen(3);
-  const gg::Var x(gg::TensorF::randn({c.batch, c.widths.front()}, gen));
+  const gg::Var x(gg::ArrayF::randn({c.batch, c.widths.front()}, gen));
   std::vector<std::int64_t> labels(c.batch);
   for (std::size_t i = 0; i < c.batch; ++i) labels[i] = static_cast<std::int64_t>(i % c.widths.back());
 
@@ -124,7 +124,7 @@ TEST_CASE("inference allocates nothing after the first batch") {
   auto model = mlp({784, 100, 10}, 0.0);
   model->eval();
   gg::Generator gen(4);
-  const gg::Var x(gg::TensorF::randn({200, 784}, gen));
+  const gg::Var x(gg::ArrayF::randn({200, 784}, gen));
   gg::NoGradGuard no_grad;
   float checksum = 0;
   for (int i = 1; i <= 5; ++i) {

@@ -33,7 +33,7 @@ std::map<std::string, std::string> metadata(const fs::path& file) { return gg::l
 
 bool all_finite(const fs::path& file) {
   for (const auto& [name, tensor] : gg::load_safetensors(file).tensors) {
-    const auto& t = std::get<gg::TensorF>(tensor);
+    const auto& t = std::get<gg::ArrayF>(tensor);
     for (const float v : t.values()) {
       if (!std::isfinite(v)) return false;
     }

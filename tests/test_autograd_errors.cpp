@@ -9,15 +9,15 @@
 #include <string>
 
 using Catch::Contains;
-using gg::TensorD;
-using gg::TensorF;
+using gg::ArrayD;
+using gg::ArrayF;
 using gg::Var;
 
 TEST_CASE("shape mismatches in each gate name the gate's operation and both shapes",
           "[autograd][errors]") {
-  const Var a(TensorF::ones({2, 3}), true);
-  const Var b(TensorF::ones({4, 5}), true);
-  const Var c(TensorF::ones({2}), true);
+  const Var a(ArrayF::ones({2, 3}), true);
+  const Var b(ArrayF::ones({4, 5}), true);
+  const Var c(ArrayF::ones({2}), true);
   CHECK_THROWS_WITH(gg::matmul(a, b), Contains("matmul: shapes (2, 3) and (4, 5) are not aligned"));
   CHECK_THROWS_WITH(a + c, Contains("add: shapes (2, 3) and (2,) cannot be broadcast"));
   CHECK_THROWS_WITH(a - c, Contains("sub: shapes (2, 3) and (2,) cannot be broadcast"));
@@ -30,7 +30,7 @@ TEST_CASE("shape mismatches in each gate name the gate's operation and both shap
 }
 
 TEST_CASE("cross_entropy rejects labels that do not fit the logits", "[autograd][errors]") {
-  const Var z(TensorF::zeros({2, 3}), true);
+  const Var z(ArrayF::zeros({2, 3}), true);
   const std::vector<std::int64_t> three = {0, 1, 2};
   const std::vector<std::int64_t> bad = {0, 3};
   CHECK_THROWS_WITH(gg::cross_entropy(z, three),
@@ -38,12 +38,12 @@ TEST_CASE("cross_entropy rejects labels that do not fit the logits", "[autograd]
   CHECK_THROWS_WITH(gg::cross_entropy(z, bad),
                     "cross_entropy: label 3 at index 1 is outside the 3 classes of logits (2, 3) "
                     "(expected 0 <= label < 3)");
-  CHECK_THROWS_WITH(gg::cross_entropy(Var(TensorF::zeros({3}), true), three),
+  CHECK_THROWS_WITH(gg::cross_entropy(Var(ArrayF::zeros({3}), true), three),
                     "cross_entropy: got logits of shape (3,), expected (N, C) with N >= 1");
 }
 
 TEST_CASE("a second backward through a freed graph explains retain_graph", "[autograd][errors]") {
-  const Var x(TensorF::ones({2}), true);
+  const Var x(ArrayF::ones({2}), true);
   const Var y = gg::sum(gg::exp(x));
   y.backward();
   CHECK_THROWS_WITH(y.backward(), Contains("backward: the graph through SumGate (created at "));
@@ -52,20 +52,20 @@ TEST_CASE("a second backward through a freed graph explains retain_graph", "[aut
 }
 
 TEST_CASE("backward on a non-scalar needs an explicit output gradient", "[autograd][errors]") {
-  const Var x(TensorF::ones({2, 2}), true);
+  const Var x(ArrayF::ones({2, 2}), true);
   const Var y = x * 2.0f;
   CHECK_THROWS_WITH(y.backward(), "backward: got an output of shape (2, 2), expected a single "
                                   "element; pass the output's gradient explicitly with "
                                   "backward(grad_output)");
-  CHECK_THROWS_WITH(y.backward(TensorF::ones({2})),
+  CHECK_THROWS_WITH(y.backward(ArrayF::ones({2})),
                     "backward: got a gradient of shape (2,) for an output of shape (2, 2), "
                     "expected equal shapes");
-  CHECK_THROWS_WITH(Var(TensorF::scalar(1)).backward(), Contains("does not require grad"));
+  CHECK_THROWS_WITH(Var(ArrayF::scalar(1)).backward(), Contains("does not require grad"));
 }
 
 TEST_CASE("grad() before any backward and requires_grad on a result say what to do",
           "[autograd][errors]") {
-  Var x(TensorF::ones({3}), true);
+  Var x(ArrayF::ones({3}), true);
   CHECK_THROWS_WITH(x.grad(), Contains("grad: this variable of shape (3,) has no gradient yet"));
   Var y = x * 2.0f;
   CHECK_THROWS_WITH(y.set_requires_grad(false),
@@ -78,7 +78,7 @@ TEST_CASE("grad() before any backward and requires_grad on a result say what to 
 
 TEST_CASE("anomaly mode names the gate, its shapes and the line that created it",
           "[autograd][errors]") {
-  const Var x(TensorF::from({2}, {1.0f, -1.0f}), true);
+  const Var x(ArrayF::from({2}, {1.0f, -1.0f}), true);
   {
     const Var y = gg::log(x);  // log(-1) = NaN, unnoticed without anomaly mode
     CHECK(std::isnan(y.data().data()[1]));
@@ -94,8 +94,8 @@ TEST_CASE("anomaly mode names the gate, its shapes and the line that created it"
   CHECK_THROWS_WITH(gg::log(x), Contains(") produced NaN in its output of shape (2,) at flat index 1"));
 
   // A finite forward whose backward overflows: d/dx of x^2 scaled by 1e38 in float.
-  const Var big(TensorF::from({1}, {1e30f}), true);
+  const Var big(ArrayF::from({1}, {1e30f}), true);
   const Var z = gg::sum(big * 1e8f);
-  CHECK_THROWS_WITH(z.backward(TensorF::scalar(1e38f)),
+  CHECK_THROWS_WITH(z.backward(ArrayF::scalar(1e38f)),
                     Contains("produced Inf in its gradient of an input"));
 }

@@ -24,8 +24,8 @@
 
 using Catch::Contains;
 using gg::Shape;
-using gg::TensorD;
-using gg::TensorF;
+using gg::ArrayD;
+using gg::ArrayF;
 using gg::Var;
 namespace fs = std::filesystem;
 namespace nn = gg::nn;
@@ -52,8 +52,8 @@ TEST_CASE("safetensors files read back bit-identically", "[checkpoint]") {
   gg::SafetensorsFile file;
   file.tensors.emplace_back("weights", gg::test::random_tensor<float>({3, 5}, 1));
   file.tensors.emplace_back("exact", gg::test::random_tensor<double>({7}, 2));
-  file.tensors.emplace_back("scalar", TensorF::scalar(-0.0f));
-  file.tensors.emplace_back("empty", TensorF::zeros({0, 4}));
+  file.tensors.emplace_back("scalar", ArrayF::scalar(-0.0f));
+  file.tensors.emplace_back("empty", ArrayF::zeros({0, 4}));
   file.metadata["note"] = "hello";
   gg::save_safetensors(dir.path() / "a.safetensors", file);
   const gg::SafetensorsFile back = gg::load_safetensors(dir.path() / "a.safetensors");
@@ -116,14 +116,14 @@ TEST_CASE("loading a model checks names, dtypes and shapes and names the first m
     gg::save_safetensors(dir.path() / "v.safetensors", f);
     return dir.path() / "v.safetensors";
   };
-  const TensorF before = other->named_parameters()[0].second.data();
+  const ArrayF before = other->named_parameters()[0].second.data();
   CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors.erase(f.tensors.begin() + 1); })),
                     Contains("missing tensor '0.bias' (the model expects F32 of shape (8,))"));
-  CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors[0].second = TensorF::zeros({6, 8}); })),
+  CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors[0].second = ArrayF::zeros({6, 8}); })),
                     Contains("tensor '0.weight' has shape (6, 8), expected (8, 6)"));
-  CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors[0].second = TensorD::zeros({8, 6}); })),
+  CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors[0].second = ArrayD::zeros({8, 6}); })),
                     Contains("tensor '0.weight' has dtype F64, expected F32"));
-  CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors.emplace_back("extra", TensorF::zeros({1})); })),
+  CHECK_THROWS_WITH(nn::load(*other, variant([](auto& f) { f.tensors.emplace_back("extra", ArrayF::zeros({1})); })),
                     Contains("unexpected tensor 'extra' that the model does not have"));
   // A failed load changes nothing.
   CHECK(gg::allclose(other->named_parameters()[0].second.data(), before, 0, 0));
@@ -133,8 +133,8 @@ TEST_CASE("a save killed midway leaves the previous checkpoint intact", "[checkp
   TempDir dir;
   const fs::path target = dir.path() / "big.safetensors";
   gg::SafetensorsFile a, b;
-  a.tensors.emplace_back("w", TensorF::full({4, 1 << 20}, 1.0f));  // 16 MiB each
-  b.tensors.emplace_back("w", TensorF::full({4, 1 << 20}, 2.0f));
+  a.tensors.emplace_back("w", ArrayF::full({4, 1 << 20}, 1.0f));  // 16 MiB each
+  b.tensors.emplace_back("w", ArrayF::full({4, 1 << 20}, 2.0f));
   gg::save_safetensors(target, a);
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
@@ -148,7 +148,7 @@ TEST_CASE("a save killed midway leaves the previous checkpoint intact", "[checkp
   CHECK(WIFSIGNALED(status));
   // Whatever moment the kill hit, the target is one complete checkpoint or the other.
   const gg::SafetensorsFile back = gg::load_safetensors(target);
-  const TensorF& w = std::get<TensorF>(back.tensors.at(0).second);
+  const ArrayF& w = std::get<ArrayF>(back.tensors.at(0).second);
   const float first = w.data()[0];
   CHECK((first == 1.0f || first == 2.0f));
   CHECK(w.data()[w.size() - 1] == first);
@@ -157,7 +157,7 @@ TEST_CASE("a save killed midway leaves the previous checkpoint intact", "[checkp
 TEST_CASE("a run interrupted after epoch 1 and resumed ends with identical weights",
           "[checkpoint]") {
   TempDir dir;
-  const TensorF X = gg::test::random_tensor<float>({64, 6}, 7);
+  const ArrayF X = gg::test::random_tensor<float>({64, 6}, 7);
   std::vector<std::int64_t> y(64);
   for (std::size_t i = 0; i < 64; ++i) y[i] = static_cast<std::int64_t>(i % 3);
 
@@ -170,7 +170,7 @@ TEST_CASE("a run interrupted after epoch 1 and resumed ends with identical weigh
   // One epoch: 8 minibatches of 8 sampled with replacement, dropout from the default generator.
   const auto epoch = [&](Run& run) {
     for (int step = 0; step < 8; ++step) {
-      TensorF xb = TensorF::empty({8, 6});
+      ArrayF xb = ArrayF::empty({8, 6});
       std::vector<std::int64_t> yb(8);
       for (std::size_t r = 0; r < 8; ++r) {
         const std::size_t i = run.batch_gen.below(64);

@@ -22,7 +22,7 @@ gg::data::Dataset numbered(std::size_t n, std::size_t D = 3) {
   data.name = "numbered";
   data.image_shape = {D};
   data.num_classes = 10;
-  data.images = gg::TensorF::empty({n, D});
+  data.images = gg::ArrayF::empty({n, D});
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < D; ++j) data.images.data()[i * D + j] = float(i * 10 + j);
     data.labels.push_back(std::int64_t(i % 10));

@@ -19,7 +19,7 @@ gg::data::Dataset make_dataset(std::size_t n, const gg::Shape& image_shape, std:
   data.name = "synthetic";
   data.image_shape = image_shape;
   data.num_classes = 10;
-  data.images = gg::TensorF::empty({n, data.dim()});
+  data.images = gg::ArrayF::empty({n, data.dim()});
   data.labels.resize(n);
   gg::Generator gen(seed);
   const std::size_t D = data.dim(), C = data.channels(), P = D / C;
@@ -34,7 +34,7 @@ gg::data::Dataset make_dataset(std::size_t n, const gg::Shape& image_shape, std:
 }
 
 // Mean and population standard deviation, in double, of columns [first, first + count) of x.
-std::pair<double, double> block_stats(const gg::TensorF& x, std::size_t first, std::size_t count) {
+std::pair<double, double> block_stats(const gg::ArrayF& x, std::size_t first, std::size_t count) {
   const std::size_t N = x.shape()[0], D = x.shape()[1];
   double sum = 0, squares = 0;
   for (std::size_t i = 0; i < N; ++i) {
@@ -105,7 +105,7 @@ TEST_CASE("check_dataset names inconsistent images and labels", "[data][split]")
 
 TEST_CASE("preprocess: scaling maps bytes to [0, 1] or [-1, 1]", "[data][preprocess]") {
   gg::data::Dataset data = make_dataset(1, {3}, 0);
-  data.images = gg::TensorF::from({1, 3}, {0.0f, 127.5f, 255.0f});
+  data.images = gg::ArrayF::from({1, 3}, {0.0f, 127.5f, 255.0f});
   gg::data::Dataset symmetric = data;
   gg::data::scale_to_unit(data);
   CHECK(data.images.at({0, 0}) == 0.0f);
@@ -120,8 +120,8 @@ TEST_CASE("preprocess: scaling maps bytes to [0, 1] or [-1, 1]", "[data][preproc
 TEST_CASE("preprocess: the mean image is the column mean, and subtracting it centres train only",
           "[data][preprocess]") {
   gg::data::Dataset tiny = make_dataset(2, {2}, 0);
-  tiny.images = gg::TensorF::from({2, 2}, {0.0f, 2.0f, 4.0f, 7.0f});
-  const gg::TensorF tiny_mean = gg::data::mean_image(tiny);
+  tiny.images = gg::ArrayF::from({2, 2}, {0.0f, 2.0f, 4.0f, 7.0f});
+  const gg::ArrayF tiny_mean = gg::data::mean_image(tiny);
   CHECK(tiny_mean.shape() == gg::Shape{2});
   CHECK(tiny_mean.data()[0] == 2.0f);
   CHECK(tiny_mean.data()[1] == 4.5f);
@@ -130,7 +130,7 @@ TEST_CASE("preprocess: the mean image is the column mean, and subtracting it cen
   gg::data::TrainValidation split =
       gg::data::split_train_validation(make_dataset(300, {3, 4, 4}, 4), 50);
   const gg::data::Dataset raw_validation = split.validation;
-  const gg::TensorF mean = gg::data::mean_image(split.train);
+  const gg::ArrayF mean = gg::data::mean_image(split.train);
   gg::data::subtract_mean_image(split.train, mean);
   gg::data::subtract_mean_image(split.validation, mean);
   for (std::size_t j = 0; j < 48; ++j) {
@@ -177,7 +177,7 @@ TEST_CASE("preprocess: per-channel standardisation gives each training channel m
 TEST_CASE("preprocess: per-channel statistics of a grey image use one channel",
           "[data][preprocess]") {
   gg::data::Dataset data = make_dataset(2, {2, 2}, 0);
-  data.images = gg::TensorF::from({2, 4}, {1.0f, 2.0f, 3.0f, 4.0f, 1.0f, 2.0f, 3.0f, 4.0f});
+  data.images = gg::ArrayF::from({2, 4}, {1.0f, 2.0f, 3.0f, 4.0f, 1.0f, 2.0f, 3.0f, 4.0f});
   const gg::data::ChannelStats stats = gg::data::channel_stats(data);
   REQUIRE(stats.mean.size() == 1);
   CHECK(stats.mean[0] == 2.5);
@@ -186,6 +186,6 @@ TEST_CASE("preprocess: per-channel statistics of a grey image use one channel",
   gg::data::Dataset colour = make_dataset(2, {3, 2, 2}, 0);
   CHECK_THROWS_WITH(gg::data::standardize_channels(colour, stats),
                     Contains("1 means and 1 stds") && Contains("has 3 channels"));
-  data.images = gg::TensorF::full({2, 4}, 7.0f);
+  data.images = gg::ArrayF::full({2, 4}, 7.0f);
   CHECK_THROWS_WITH(gg::data::channel_stats(data), Contains("channel 0") && Contains("constant"));
 }

@@ -7,8 +7,8 @@
 #include <limits>
 
 using gg::Shape;
-using gg::TensorD;
-using gg::TensorF;
+using gg::ArrayD;
+using gg::ArrayF;
 using gg::test::random_tensor;
 
 namespace {
@@ -46,7 +46,7 @@ TEMPLATE_TEST_CASE("unary ops match the C library", "[elementwise]", float, doub
 }
 
 TEST_CASE("sigmoid saturates cleanly at extreme inputs", "[elementwise]") {
-  const auto y = gg::sigmoid(TensorF::from({4}, {-1e4f, -100.0f, 100.0f, 1e4f}));
+  const auto y = gg::sigmoid(ArrayF::from({4}, {-1e4f, -100.0f, 100.0f, 1e4f}));
   CHECK(y.data()[0] == 0.0f);
   CHECK(y.data()[1] >= 0.0f);
   CHECK(y.data()[1] < 1e-40f);
@@ -56,7 +56,7 @@ TEST_CASE("sigmoid saturates cleanly at extreme inputs", "[elementwise]") {
 
 TEMPLATE_TEST_CASE("binary ops broadcast exactly as NumPy does", "[elementwise]", float, double) {
   using T = TestType;
-  using Fn = std::function<gg::Tensor<T>(const gg::Tensor<T>&, const gg::Tensor<T>&)>;
+  using Fn = std::function<gg::Array<T>(const gg::Array<T>&, const gg::Array<T>&)>;
   using Ref = std::function<T(T, T)>;
   const std::vector<std::pair<Fn, Ref>> ops = {
       {[](const auto& a, const auto& b) { return a + b; }, [](T a, T b) { return a + b; }},
@@ -96,30 +96,30 @@ TEMPLATE_TEST_CASE("binary ops broadcast exactly as NumPy does", "[elementwise]"
 }
 
 TEST_CASE("scalar operands work on either side", "[elementwise]") {
-  const auto x = TensorD::from({3}, {1, 2, 4});
-  CHECK(gg::allclose(x + 1.0, TensorD::from({3}, {2, 3, 5})));
-  CHECK(gg::allclose(1.0 + x, TensorD::from({3}, {2, 3, 5})));
-  CHECK(gg::allclose(x - 1.0, TensorD::from({3}, {0, 1, 3})));
-  CHECK(gg::allclose(1.0 - x, TensorD::from({3}, {0, -1, -3})));
-  CHECK(gg::allclose(x * 2.0, TensorD::from({3}, {2, 4, 8})));
-  CHECK(gg::allclose(2.0 * x, TensorD::from({3}, {2, 4, 8})));
-  CHECK(gg::allclose(x / 2.0, TensorD::from({3}, {0.5, 1, 2})));
-  CHECK(gg::allclose(2.0 / x, TensorD::from({3}, {2, 1, 0.5})));
-  CHECK(gg::allclose(gg::maximum(x, 2.0), TensorD::from({3}, {2, 2, 4})));
-  CHECK(gg::allclose(-x, TensorD::from({3}, {-1, -2, -4})));
+  const auto x = ArrayD::from({3}, {1, 2, 4});
+  CHECK(gg::allclose(x + 1.0, ArrayD::from({3}, {2, 3, 5})));
+  CHECK(gg::allclose(1.0 + x, ArrayD::from({3}, {2, 3, 5})));
+  CHECK(gg::allclose(x - 1.0, ArrayD::from({3}, {0, 1, 3})));
+  CHECK(gg::allclose(1.0 - x, ArrayD::from({3}, {0, -1, -3})));
+  CHECK(gg::allclose(x * 2.0, ArrayD::from({3}, {2, 4, 8})));
+  CHECK(gg::allclose(2.0 * x, ArrayD::from({3}, {2, 4, 8})));
+  CHECK(gg::allclose(x / 2.0, ArrayD::from({3}, {0.5, 1, 2})));
+  CHECK(gg::allclose(2.0 / x, ArrayD::from({3}, {2, 1, 0.5})));
+  CHECK(gg::allclose(gg::maximum(x, 2.0), ArrayD::from({3}, {2, 2, 4})));
+  CHECK(gg::allclose(-x, ArrayD::from({3}, {-1, -2, -4})));
 }
 
 TEST_CASE("in-place ops update the left operand and keep its shape", "[elementwise]") {
-  auto a = TensorF::ones({2, 3});
-  a += TensorF::from({3}, {1, 2, 3});
-  CHECK(gg::allclose(a, TensorF::from({2, 3}, {2, 3, 4, 2, 3, 4})));
+  auto a = ArrayF::ones({2, 3});
+  a += ArrayF::from({3}, {1, 2, 3});
+  CHECK(gg::allclose(a, ArrayF::from({2, 3}, {2, 3, 4, 2, 3, 4})));
   a *= 2.0f;
-  a -= TensorF::from({2, 1}, {1, 2});
-  CHECK(gg::allclose(a, TensorF::from({2, 3}, {3, 5, 7, 2, 4, 6})));
-  a /= TensorF::full({1}, 2.0f);
-  a *= TensorF::from({3}, {2, 2, 2});
-  CHECK(gg::allclose(a, TensorF::from({2, 3}, {3, 5, 7, 2, 4, 6})));
-  CHECK_THROWS_WITH(a += TensorF::ones({4, 2, 3}),
+  a -= ArrayF::from({2, 1}, {1, 2});
+  CHECK(gg::allclose(a, ArrayF::from({2, 3}, {3, 5, 7, 2, 4, 6})));
+  a /= ArrayF::full({1}, 2.0f);
+  a *= ArrayF::from({3}, {2, 2, 2});
+  CHECK(gg::allclose(a, ArrayF::from({2, 3}, {3, 5, 7, 2, 4, 6})));
+  CHECK_THROWS_WITH(a += ArrayF::ones({4, 2, 3}),
                     "add_: cannot update a tensor of shape (2, 3) in place with shape (4, 2, 3) "
                     "(expected a shape that broadcasts to (2, 3))");
 }
@@ -133,13 +133,13 @@ TEST_CASE("axpy_ is the optimizer's scaled add", "[elementwise]") {
     // Fused or not, the update rounds once or twice: allow an ulp of the inputs' magnitude.
     CHECK(w.data()[i] == Approx(w0.data()[i] - 0.1f * g.data()[i]).epsilon(1e-6).margin(1e-6));
   }
-  CHECK_THROWS_WITH(gg::axpy_(1.0f, TensorF::ones({3}), w),
+  CHECK_THROWS_WITH(gg::axpy_(1.0f, ArrayF::ones({3}), w),
                     "axpy_: shapes (3,) and (1003,) differ, expected equal shapes");
 }
 
 TEST_CASE("binary shape errors name the op and both shapes", "[elementwise][errors]") {
-  const auto a = TensorF::ones({2, 3});
-  const auto b = TensorF::ones({2});
+  const auto a = ArrayF::ones({2, 3});
+  const auto b = ArrayF::ones({2});
   CHECK_THROWS_WITH(a + b, Catch::Contains("add: shapes (2, 3) and (2,) cannot be broadcast"));
   CHECK_THROWS_WITH(a - b, Catch::Contains("sub: shapes (2, 3) and (2,)"));
   CHECK_THROWS_WITH(a * b, Catch::Contains("mul: shapes (2, 3) and (2,)"));
@@ -166,7 +166,7 @@ TEMPLATE_TEST_CASE("softmax rows are probabilities, stable for huge logits", "[e
       }
     }
   }
-  const auto big = gg::Tensor<T>::from({2, 3}, {T(1e4), T(0), T(-1e4), T(-1e4), T(-1e4), T(-1e4)});
+  const auto big = gg::Array<T>::from({2, 3}, {T(1e4), T(0), T(-1e4), T(-1e4), T(-1e4), T(-1e4)});
   const auto p = gg::softmax(big);
   CHECK(p.at({0, 0}) == T(1));
   CHECK(p.at({0, 1}) == T(0));
@@ -174,13 +174,13 @@ TEMPLATE_TEST_CASE("softmax rows are probabilities, stable for huge logits", "[e
   const auto lp = gg::log_softmax(big);
   CHECK(lp.at({0, 0}) == T(0));
   CHECK(lp.at({0, 1}) == T(-1e4));
-  CHECK_THROWS_AS(gg::softmax(gg::Tensor<T>::scalar(1)), gg::ShapeError);
+  CHECK_THROWS_AS(gg::softmax(gg::Array<T>::scalar(1)), gg::ShapeError);
 }
 
 TEST_CASE("relu_backward passes the gradient where the output is positive", "[elementwise]") {
-  const auto y = TensorF::from({5}, {0, 1, 0, 2, 3});
-  const auto dy = TensorF::from({5}, {5, 6, 7, 8, 9});
-  CHECK(gg::allclose(gg::relu_backward(y, dy), TensorF::from({5}, {0, 6, 0, 8, 9})));
+  const auto y = ArrayF::from({5}, {0, 1, 0, 2, 3});
+  const auto dy = ArrayF::from({5}, {5, 6, 7, 8, 9});
+  CHECK(gg::allclose(gg::relu_backward(y, dy), ArrayF::from({5}, {0, 6, 0, 8, 9})));
   const auto x = random_tensor<float>({1003}, 3);
   const auto yb = gg::relu(x);
   const auto g = random_tensor<float>({1003}, 4);

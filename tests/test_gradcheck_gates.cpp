@@ -11,7 +11,7 @@
 #include <vector>
 
 using gg::Shape;
-using gg::TensorD;
+using gg::ArrayD;
 using gg::Trans;
 using gg::VarD;
 
@@ -32,8 +32,8 @@ struct GateCase {
   std::function<VarD(const std::vector<VarD>&)> f;
 };
 
-TensorD draw(const InputSpec& spec, std::uint64_t seed) {
-  TensorD t = gg::test::random_tensor<double>(spec.shape, seed, -2.0, 2.0);
+ArrayD draw(const InputSpec& spec, std::uint64_t seed) {
+  ArrayD t = gg::test::random_tensor<double>(spec.shape, seed, -2.0, 2.0);
   for (double& v : t.values()) {
     if (spec.values == Values::Positive) v = 0.2 + std::abs(v);
     if (spec.values == Values::AwayFromZero) v = (v < 0 ? -0.2 : 0.2) + v;
@@ -94,7 +94,7 @@ std::vector<GateCase> gate_table() {
 TEST_CASE("every gate's gradient matches finite differences in float64", "[autograd][gradcheck]") {
   std::uint64_t seed = 1;
   for (const GateCase& row : gate_table()) {
-    std::vector<TensorD> inputs;
+    std::vector<ArrayD> inputs;
     for (const InputSpec& spec : row.inputs) inputs.push_back(draw(spec, seed++));
     const gg::GradcheckReport report = gg::gradcheck(row.f, inputs);
     INFO(row.name << ": " << report.to_string());
@@ -107,7 +107,7 @@ TEST_CASE("gradcheck catches a wrong gradient and says where", "[autograd][gradc
   // A function whose recorded graph is not the function evaluated: x * detach(x) has analytic
   // gradient x, but the numeric derivative of x^2 is 2x.
   const auto wrong = [](const std::vector<VarD>& x) { return x[0] * x[0].detach(); };
-  const auto report = gg::gradcheck(wrong, {TensorD::from({3}, {1.0, 2.0, 3.0})});
+  const auto report = gg::gradcheck(wrong, {ArrayD::from({3}, {1.0, 2.0, 3.0})});
   CHECK_FALSE(report.passed);
   CHECK(report.input == 0);
   CHECK(report.input_index == 2);  // the largest error, |3 - 6|

@@ -5,15 +5,15 @@
 #include <catch2/catch.hpp>
 
 using Catch::Contains;
-using gg::TensorF;
+using gg::ArrayF;
 using gg::Var;
 
 TEST_CASE("the DOT graph of the two-layer loss names every gate and input", "[autograd][dot]") {
   const Var X = Var(gg::test::random_tensor<float>({4, 3}, 1)).set_name("X");
   const Var W1 = Var(gg::test::random_tensor<float>({3, 5}, 2), true).set_name("W1");
-  const Var b1 = Var(TensorF::zeros({5}), true).set_name("b1");
+  const Var b1 = Var(ArrayF::zeros({5}), true).set_name("b1");
   const Var W2 = Var(gg::test::random_tensor<float>({5, 2}, 3), true).set_name("W2");
-  const Var b2 = Var(TensorF::zeros({2}), true).set_name("b2");
+  const Var b2 = Var(ArrayF::zeros({2}), true).set_name("b2");
   const std::vector<std::int64_t> y = {0, 1, 1, 0};
   const Var z3 = gg::matmul(gg::relu(gg::matmul(X, W1) + b1), W2) + b2;
   Var J = gg::cross_entropy(z3, y) + (gg::l2_penalty(W1, 0.1) + gg::l2_penalty(W2, 0.1));

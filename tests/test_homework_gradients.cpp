@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 
 using gg::Shape;
-using gg::TensorD;
+using gg::ArrayD;
 using gg::Trans;
 using gg::VarD;
 
@@ -19,7 +19,7 @@ constexpr double kRtol = 1e-10;
 
 struct TwoLayerNet {
   // N = 6 samples, D = 5 inputs, H = 4 hidden units, C = 3 classes.
-  TensorD X = gg::test::random_tensor<double>({6, 5}, 1);
+  ArrayD X = gg::test::random_tensor<double>({6, 5}, 1);
   std::vector<std::int64_t> y = {0, 2, 1, 2, 0, 1};
   VarD W1{gg::test::random_tensor<double>({5, 4}, 2), true};
   VarD b1{gg::test::random_tensor<double>({4}, 3), true};
@@ -35,18 +35,18 @@ struct TwoLayerNet {
   }
 
   // The same forward with plain tensors, for the closed forms.
-  TensorD z2() const { return gg::matmul(X, W1.data()) + b1.data(); }
-  TensorD a2() const { return gg::relu(z2()); }
-  TensorD z3() const { return gg::matmul(a2(), W2.data()) + b2.data(); }
+  ArrayD z2() const { return gg::matmul(X, W1.data()) + b1.data(); }
+  ArrayD a2() const { return gg::relu(z2()); }
+  ArrayD z3() const { return gg::matmul(a2(), W2.data()) + b2.data(); }
   // (softmax(z3) - Delta) / N, Delta the one-hot labels.
-  TensorD G() const {
-    TensorD g = gg::softmax(z3());
+  ArrayD G() const {
+    ArrayD g = gg::softmax(z3());
     for (std::size_t i = 0; i < y.size(); ++i) g.at({i, static_cast<std::size_t>(y[i])}) -= 1.0;
     return g / static_cast<double>(y.size());
   }
   // The bracket of dJ/dW1: 1[z2 > 0] * (G W2^T).
-  TensorD hidden_delta() const {
-    const TensorD upstream = gg::matmul(G(), W2.data(), Trans::No, Trans::Yes);
+  ArrayD hidden_delta() const {
+    const ArrayD upstream = gg::matmul(G(), W2.data(), Trans::No, Trans::Yes);
     return gg::relu_backward(a2(), upstream);
   }
 };
@@ -63,7 +63,7 @@ TEST_CASE("dJ/dz3 = (softmax(z3) - Delta) / N", "[autograd][homework]") {
 
 TEST_CASE("dJ/dW2 = a2^T (softmax(z3) - Delta) / N + 2 lambda W2", "[autograd][homework]") {
   TwoLayerNet net;
-  const TensorD want = gg::matmul(net.a2(), net.G(), Trans::Yes) + 2 * kLambda * net.W2.data();
+  const ArrayD want = gg::matmul(net.a2(), net.G(), Trans::Yes) + 2 * kLambda * net.W2.data();
   CHECK(gg::allclose(net.W2.grad(), want, kRtol, 1e-15));
 }
 
@@ -75,7 +75,7 @@ TEST_CASE("dJ/db2 = column sums of (softmax(z3) - Delta) / N", "[autograd][homew
 TEST_CASE("dJ/dW1 = X^T (1[z2 > 0] * ((softmax(z3) - Delta) / N W2^T)) + 2 lambda W1",
           "[autograd][homework]") {
   TwoLayerNet net;
-  const TensorD want = gg::matmul(net.X, net.hidden_delta(), Trans::Yes) + 2 * kLambda * net.W1.data();
+  const ArrayD want = gg::matmul(net.X, net.hidden_delta(), Trans::Yes) + 2 * kLambda * net.W1.data();
   CHECK(gg::allclose(net.W1.grad(), want, kRtol, 1e-15));
 }
 

@@ -135,8 +135,8 @@ TEST_CASE("safetensors: tensors must tile the data without overlaps or gaps", "[
   const gg::SafetensorsFile file = gg::load_safetensors(p);
   REQUIRE(file.tensors.size() == 2);
   CHECK(file.tensors[0].first == "b");
-  CHECK(std::get<gg::TensorF>(file.tensors[0].second).item() == 2.0f);
-  CHECK(std::get<gg::TensorF>(file.tensors[1].second).item() == 1.0f);
+  CHECK(std::get<gg::ArrayF>(file.tensors[0].second).item() == 2.0f);
+  CHECK(std::get<gg::ArrayF>(file.tensors[1].second).item() == 1.0f);
 }
 
 TEST_CASE("readers refuse a FIFO, a folder or a device instead of blocking on it", "[hostile][files]") {

@@ -3,15 +3,15 @@
 #include <catch2/catch.hpp>
 
 using gg::Shape;
-using gg::TensorF;
+using gg::ArrayF;
 using gg::test::random_tensor;
 
 TEST_CASE("reshape keeps the elements in order", "[layout]") {
-  const auto x = TensorF::arange(0, 6);
+  const auto x = ArrayF::arange(0, 6);
   const auto y = gg::reshape(x, {2, 3});
   CHECK(y.shape() == Shape{2, 3});
   CHECK(y.at({1, 0}) == 3);
-  auto moved = gg::reshape(TensorF::arange(0, 6), {3, 2});
+  auto moved = gg::reshape(ArrayF::arange(0, 6), {3, 2});
   CHECK(moved.at({2, 1}) == 5);
   CHECK_THROWS_MATCHES(gg::reshape(x, {4}), gg::ShapeError,
                        Catch::Matchers::Message(
@@ -27,7 +27,7 @@ TEST_CASE("matrix transpose matches element by element", "[layout]") {
     for (std::size_t i = 0; i < s[0]; ++i)
       for (std::size_t j = 0; j < s[1]; ++j) CHECK(y.at({j, i}) == x.at({i, j}));
   }
-  CHECK_THROWS_WITH(gg::transpose(TensorF::zeros({2, 3, 4})),
+  CHECK_THROWS_WITH(gg::transpose(ArrayF::zeros({2, 3, 4})),
                     "transpose: got shape (2, 3, 4), expected a matrix (rank 2); use "
                     "transpose(x, perm) for other ranks");
 }

@@ -4,7 +4,7 @@
 
 using gg::Shape;
 using gg::Trans;
-using gg::TensorD;
+using gg::ArrayD;
 using gg::test::random_tensor;
 
 TEST_CASE("matmul multiplies matrices, transposing operands in place", "[matmul]") {
@@ -26,13 +26,13 @@ TEST_CASE("matmul multiplies matrices, transposing operands in place", "[matmul]
 }
 
 TEST_CASE("matmul shape errors name both shapes", "[matmul][errors]") {
-  const auto a = TensorD::ones({2, 3});
-  CHECK_THROWS_MATCHES(gg::matmul(a, TensorD::ones({4, 5})), gg::ShapeError,
+  const auto a = ArrayD::ones({2, 3});
+  CHECK_THROWS_MATCHES(gg::matmul(a, ArrayD::ones({4, 5})), gg::ShapeError,
                        Catch::Matchers::Message(
                            "matmul: shapes (2, 3) and (4, 5) are not aligned: (M, K) x (K, N) "
                            "needs equal inner sizes, got K = 3 and 4"));
-  CHECK_THROWS_WITH(gg::matmul(a, TensorD::ones({3, 5}), Trans::Yes),
+  CHECK_THROWS_WITH(gg::matmul(a, ArrayD::ones({3, 5}), Trans::Yes),
                     Catch::Contains("(2, 3) transposed and (3, 5) are not aligned"));
-  CHECK_THROWS_WITH(gg::matmul(a, TensorD::ones({3})),
+  CHECK_THROWS_WITH(gg::matmul(a, ArrayD::ones({3})),
                     "matmul: got shapes (2, 3) and (3,), expected two matrices (rank 2)");
 }

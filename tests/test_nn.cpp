@@ -8,7 +8,7 @@
 
 using Catch::Contains;
 using gg::Shape;
-using gg::TensorF;
+using gg::ArrayF;
 using gg::Var;
 namespace nn = gg::nn;
 
@@ -64,9 +64,9 @@ TEST_CASE("train and eval reach every child; dropout is off in eval", "[nn]") {
 TEST_CASE("Linear computes x W^T + b and every initialisation has its scale", "[nn]") {
   gg::Generator gen(4);
   nn::Linear lin(nn::LinearOptions(3, 2).generator(gen));
-  const Var x(TensorF::from({1, 3}, {1, 2, 3}));
-  const TensorF& W = lin.weight().data();
-  const TensorF& b = lin.bias().data();
+  const Var x(ArrayF::from({1, 3}, {1, 2, 3}));
+  const ArrayF& W = lin.weight().data();
+  const ArrayF& b = lin.bias().data();
   const Var y = lin(x);
   for (std::size_t j = 0; j < 2; ++j) {
     const float want = W.at({j, 0}) * 1 + W.at({j, 1}) * 2 + W.at({j, 2}) * 3 + b.at({j});
@@ -85,7 +85,7 @@ TEST_CASE("Linear computes x W^T + b and every initialisation has its scale", "[
   double sq = 0;
   for (float w : normal.weight().data().values()) sq += double(w) * w;
   CHECK(std::sqrt(sq / 120000) == Approx(1e-4).epsilon(0.02));
-  CHECK_THROWS_WITH(lin(Var(TensorF::zeros({2, 4}))),
+  CHECK_THROWS_WITH(lin(Var(ArrayF::zeros({2, 4}))),
                     "Linear(in=3, out=2, bias=true): got input of shape (2, 4), expected (batch, 3)");
   CHECK_THROWS_AS(nn::Linear(nn::LinearOptions(0, 2)), std::invalid_argument);
 }
@@ -118,25 +118,25 @@ TEST_CASE("losses: cross-entropy, MSE, and an L2 penalty over weights only", "[n
   const Var with_bias = nn::l2_penalty(net, lambda, true);
   CHECK(with_bias.item() > penalty.item());
 
-  const Var a(TensorF::from({2}, {1, 3}), true);
-  const Var mse = nn::mse_loss(a, Var(TensorF::from({2}, {0, 1})));
+  const Var a(ArrayF::from({2}, {1, 3}), true);
+  const Var mse = nn::mse_loss(a, Var(ArrayF::from({2}, {0, 1})));
   CHECK(mse.item() == Approx(2.5));
   mse.backward();
-  CHECK(gg::allclose(a.grad(), TensorF::from({2}, {1, 2})));
-  CHECK_THROWS_WITH(nn::mse_loss(a, Var(TensorF::zeros({3}))),
+  CHECK(gg::allclose(a.grad(), ArrayF::from({2}, {1, 2})));
+  CHECK_THROWS_WITH(nn::mse_loss(a, Var(ArrayF::zeros({3}))),
                     "mse_loss: got prediction of shape (2,) and target of shape (3,), expected equal shapes");
 }
 
 TEST_CASE("registering a name twice or a bad name is refused", "[nn][errors]") {
   struct Bad : nn::Module {
     Bad() {
-      register_parameter("w", TensorF::zeros({1}));
-      register_parameter("w", TensorF::zeros({1}));
+      register_parameter("w", ArrayF::zeros({1}));
+      register_parameter("w", ArrayF::zeros({1}));
     }
   };
   CHECK_THROWS_WITH(Bad(), "register: the name 'w' is already used in Module");
   struct Dotted : nn::Module {
-    Dotted() { register_buffer("a.b", TensorF::zeros({1})); }
+    Dotted() { register_buffer("a.b", ArrayF::zeros({1})); }
   };
   CHECK_THROWS_WITH(Dotted(), "register: got name 'a.b', expected a non-empty name without '.'");
   CHECK_THROWS_AS(nn::Dropout(1.0), std::invalid_argument);

@@ -8,13 +8,13 @@
 #include <cmath>
 #include <vector>
 
-using gg::TensorD;
-using gg::TensorF;
+using gg::ArrayD;
+using gg::ArrayF;
 using gg::Var;
 
 TEST_CASE("exp gives subnormal results in its vector lanes as in its scalar tail", "[numerics][exp]") {
   // 17 floats: 16 go through the vector path, the last through the scalar tail.
-  const TensorF y = gg::exp(TensorF::full({17}, -100.0f));
+  const ArrayF y = gg::exp(ArrayF::full({17}, -100.0f));
   const float expected = std::exp(-100.0f);  // 3.78e-44, as torch.exp gives
   REQUIRE(expected > 0.0f);
   for (std::size_t i = 0; i < 17; ++i) {
@@ -24,22 +24,22 @@ TEST_CASE("exp gives subnormal results in its vector lanes as in its scalar tail
   // The whole range where results are subnormal or underflow, within one subnormal spacing.
   std::vector<float> xs;
   for (float x = -110.0f; x < -80.0f; x += 0.0625f) xs.push_back(x);
-  const TensorF ys = gg::exp(TensorF::from({xs.size()}, xs));
+  const ArrayF ys = gg::exp(ArrayF::from({xs.size()}, xs));
   for (std::size_t i = 0; i < xs.size(); ++i) {
     INFO("x = " << xs[i]);
     CHECK(std::abs(ys.data()[i] - std::exp(xs[i])) <= std::max(std::abs(std::exp(xs[i])) * 4e-7f,
                                                                std::numeric_limits<float>::denorm_min()));
   }
-  const TensorD yd = gg::exp(TensorD::full({9}, -720.0));
+  const ArrayD yd = gg::exp(ArrayD::full({9}, -720.0));
   for (std::size_t i = 0; i < 9; ++i) CHECK(yd.data()[i] == std::exp(-720.0));
 }
 
 TEST_CASE("cross_entropy of large logits keeps the digits of log(sum exp)", "[numerics][cross_entropy]") {
   // torch 1.13: F.cross_entropy(torch.tensor([[1e4, 9999., 9998.]]), torch.tensor([1])) = 1.40760589
-  const Var z(TensorF::from({1, 3}, {1e4f, 9999.0f, 9998.0f}));
+  const Var z(ArrayF::from({1, 3}, {1e4f, 9999.0f, 9998.0f}));
   const std::vector<std::int64_t> y = {1};
   CHECK(gg::cross_entropy(z, y).item() == Approx(1.40760589).epsilon(1e-7));
-  const TensorF log_p = gg::log_softmax(z.data());
+  const ArrayF log_p = gg::log_softmax(z.data());
   CHECK(log_p.data()[0] == Approx(-0.40760596).epsilon(1e-7));
   CHECK(log_p.data()[2] == Approx(-2.40760596).epsilon(1e-7));
 }
@@ -54,7 +54,7 @@ TEST_CASE("cross_entropy's gradient does not drift when a constant is added to t
     INFO("c = " << c);
     std::vector<float> shifted;
     for (float v : base) shifted.push_back(static_cast<float>(v + c));
-    Var z(TensorF::from({3, 4}, shifted), true);
+    Var z(ArrayF::from({3, 4}, shifted), true);
     gg::cross_entropy(z, y).backward();
     double worst = 0;
     for (std::size_t i = 0; i < 3; ++i) {

@@ -13,7 +13,7 @@
 #include <cmath>
 #include <functional>
 
-using gg::TensorF;
+using gg::ArrayF;
 using gg::Var;
 namespace optim = gg::optim;
 
@@ -30,8 +30,8 @@ std::vector<double> gradient(const std::vector<double>& p) {
 // Runs three steps with gategrad and returns the parameter after each.
 std::vector<std::vector<float>> three_steps(
     const std::function<std::unique_ptr<optim::Optimizer>(std::vector<Var>)>& make) {
-  Var p(TensorF::from({3}, {0.5f, -1.5f, 2.0f}), true);
-  const Var q(TensorF::from({3}, {1, 2, 3}));
+  Var p(ArrayF::from({3}, {0.5f, -1.5f, 2.0f}), true);
+  const Var q(ArrayF::from({3}, {1, 2, 3}));
   auto opt = make({p});
   std::vector<std::vector<float>> out;
   for (int t = 0; t < 3; ++t) {
@@ -149,7 +149,7 @@ TEST_CASE("RMSprop, plain, centered and with momentum, follows torch.optim.RMSpr
 }
 
 TEST_CASE("schedulers set every group's learning rate per epoch", "[optim]") {
-  Var a(TensorF::zeros({1}), true), b(TensorF::zeros({1}), true);
+  Var a(ArrayF::zeros({1}), true), b(ArrayF::zeros({1}), true);
   optim::SGD opt(std::vector<optim::ParamGroup>{{{a}, 1.0}, {{b}, 0.1}}, optim::SGDOptions(1.0));
   optim::ExponentialLR exp_lr(opt, 0.95);
   exp_lr.step();
@@ -177,8 +177,8 @@ TEST_CASE("schedulers set every group's learning rate per epoch", "[optim]") {
 }
 
 TEST_CASE("clip_grad_norm scales gradients to the global norm", "[optim]") {
-  Var a(TensorF::zeros({2}), true), b(TensorF::zeros({1}), true);
-  (gg::sum(a * Var(TensorF::from({2}, {3, 0}))) + gg::sum(b * Var(TensorF::from({1}, {4})))).backward();
+  Var a(ArrayF::zeros({2}), true), b(ArrayF::zeros({1}), true);
+  (gg::sum(a * Var(ArrayF::from({2}, {3, 0}))) + gg::sum(b * Var(ArrayF::from({1}, {4})))).backward();
   const double norm = optim::clip_grad_norm({a, b}, 1.0);
   CHECK(norm == Approx(5.0));
   CHECK(a.grad().at({0}) == Approx(0.6).epsilon(1e-5));
@@ -188,7 +188,7 @@ TEST_CASE("clip_grad_norm scales gradients to the global norm", "[optim]") {
 }
 
 TEST_CASE("optimizer state saves and restores exactly", "[optim]") {
-  Var p1(TensorF::from({2}, {1, 2}), true), p2(TensorF::from({2}, {1, 2}), true);
+  Var p1(ArrayF::from({2}, {1, 2}), true), p2(ArrayF::from({2}, {1, 2}), true);
   optim::Adam first({p1}, optim::AdamOptions(0.1));
   for (int t = 0; t < 2; ++t) {
     first.zero_grad();
@@ -210,7 +210,7 @@ TEST_CASE("optimizer state saves and restores exactly", "[optim]") {
 }
 
 TEST_CASE("bad hyper-parameters are refused with the value and the range", "[optim][errors]") {
-  Var a(TensorF::zeros({1}), true);
+  Var a(ArrayF::zeros({1}), true);
   CHECK_THROWS_WITH(optim::SGD({a}, optim::SGDOptions(-1.0)),
                     "SGD: got lr = -1.000000, expected 0.000000 <= lr < infinity");
   CHECK_THROWS_WITH(optim::Adam({a}, optim::AdamOptions(1e-3).betas(1.0, 0.999)),

@@ -17,7 +17,7 @@
 #include <limits>
 
 using Catch::Contains;
-using gg::TensorF;
+using gg::ArrayF;
 using gg::Var;
 namespace optim = gg::optim;
 
@@ -37,8 +37,8 @@ bool same(const optim::OptimizerState& a, const optim::OptimizerState& b) {
 
 // An Adam over two groups (lr 0.1 and 0.01) that has taken two steps.
 struct Trained {
-  Var a{TensorF::from({2}, {1, 2}), true};
-  Var b{TensorF::from({3}, {-1, 0.5f, 3}), true};
+  Var a{ArrayF::from({2}, {1, 2}), true};
+  Var b{ArrayF::from({3}, {-1, 0.5f, 3}), true};
   optim::Adam opt{std::vector<optim::ParamGroup>{{{a}, 0.1}, {{b}, 0.01}}, optim::AdamOptions().amsgrad(true)};
   Trained() {
     for (int t = 0; t < 2; ++t) {
@@ -84,12 +84,12 @@ TEST_CASE("load_state refuses each damaged entry and changes nothing", "[optim][
        "entry '1.exp_avg_sq' holds -1 at element 0, expected finite values >= 0"},
       {"negative amsgrad maximum", [](auto& s) { s.tensors["0.max_exp_avg_sq"].data()[0] = -0.5f; },
        "entry '0.max_exp_avg_sq' holds -0.5 at element 0, expected finite values >= 0"},
-      {"mis-shaped moment", [](auto& s) { s.tensors["1.exp_avg"] = TensorF::zeros({2}); },
+      {"mis-shaped moment", [](auto& s) { s.tensors["1.exp_avg"] = ArrayF::zeros({2}); },
        "entry '1.exp_avg' has shape (2,), expected the parameter's shape (3,)"},
-      {"unknown tensor", [](auto& s) { s.tensors["0.momentum_buffer"] = TensorF::zeros({2}); },
+      {"unknown tensor", [](auto& s) { s.tensors["0.momentum_buffer"] = ArrayF::zeros({2}); },
        "entry '0.momentum_buffer' is not a tensor Adam saves (expected only '<i>.step', '<i>.exp_avg', "
        "'<i>.exp_avg_sq', '<i>.max_exp_avg_sq' for parameters i < 2 and 'group<g>.lr' for groups g < 2)"},
-      {"tensor of a third parameter", [](auto& s) { s.tensors["2.exp_avg"] = TensorF::zeros({2}); },
+      {"tensor of a third parameter", [](auto& s) { s.tensors["2.exp_avg"] = ArrayF::zeros({2}); },
        "entry '2.exp_avg' is not a tensor Adam saves"},
       {"unknown scalar", [](auto& s) { s.scalars["group2.lr"] = 0.1; }, "entry 'group2.lr' is not a scalar Adam saves"},
   };
@@ -130,7 +130,7 @@ TEST_CASE("load_state restores a good state exactly, amsgrad's maximum included"
 }
 
 TEST_CASE("load_state accepts a parameter never updated without buffers: they start at zero", "[optim]") {
-  Var p(TensorF::from({2}, {1, 2}), true);
+  Var p(ArrayF::from({2}, {1, 2}), true);
   optim::RMSprop opt({p}, optim::RMSpropOptions(0.1).momentum(0.9));
   opt.load_state({{}, {{"0.step", 0.0}, {"group0.lr", 0.25}}});
   CHECK(opt.lr() == 0.25);

@@ -13,7 +13,7 @@
 #include <memory>
 
 using Catch::Contains;
-using gg::TensorF;
+using gg::ArrayF;
 using gg::Var;
 namespace optim = gg::optim;
 
@@ -23,12 +23,12 @@ using MakeOptimizer = std::function<std::unique_ptr<optim::Optimizer>(std::vecto
 
 // Steps a one-element parameter from `start` through the given gradients; returns it after each.
 std::vector<float> run(const MakeOptimizer& make, float start, const std::vector<float>& grads) {
-  Var p(TensorF::from({1}, {start}), true);
+  Var p(ArrayF::from({1}, {start}), true);
   auto opt = make({p});
   std::vector<float> out;
   for (float g : grads) {
     opt->zero_grad();
-    gg::sum(p * Var(TensorF::from({1}, {g}))).backward();
+    gg::sum(p * Var(ArrayF::from({1}, {g}))).backward();
     opt->step();
     out.push_back(p.data().data()[0]);
   }
@@ -147,14 +147,14 @@ TEST_CASE("maximize ascends: the same path as minimising with the gradient negat
 
 TEST_CASE("AdamW and RMSprop take parameter groups, each with its own rate", "[optim]") {
   const auto check = [](const std::function<std::unique_ptr<optim::Optimizer>(std::vector<optim::ParamGroup>)>& make) {
-    Var a(TensorF::from({1}, {1.0f}), true), b(TensorF::from({1}, {1.0f}), true);
-    Var alone(TensorF::from({1}, {1.0f}), true);
+    Var a(ArrayF::from({1}, {1.0f}), true), b(ArrayF::from({1}, {1.0f}), true);
+    Var alone(ArrayF::from({1}, {1.0f}), true);
     auto both = make({{{a}, 0.1}, {{b}, 0.01}});
     auto reference = make({{{alone}, 0.01}});
     for (float g : kGrads) {
       both->zero_grad();
       reference->zero_grad();
-      const Var grad(TensorF::from({1}, {g}));
+      const Var grad(ArrayF::from({1}, {g}));
       (gg::sum(a * grad) + gg::sum(b * grad) + gg::sum(alone * grad)).backward();
       both->step();
       reference->step();
@@ -167,7 +167,7 @@ TEST_CASE("AdamW and RMSprop take parameter groups, each with its own rate", "[o
 }
 
 TEST_CASE("StepLR and ExponentialLR scale the rate set by hand, as torch's chainable form", "[optim][scheduler]") {
-  Var a(TensorF::zeros({1}), true);
+  Var a(ArrayF::zeros({1}), true);
   optim::SGD opt({a}, optim::SGDOptions(0.1));
   optim::StepLR step_lr(opt, 2, 0.5);
   step_lr.step();
@@ -188,12 +188,12 @@ TEST_CASE("StepLR and ExponentialLR scale the rate set by hand, as torch's chain
 }
 
 TEST_CASE("a resumed schedule keeps the restored rate and continues from its epoch", "[optim][scheduler]") {
-  Var a(TensorF::zeros({1}), true);
+  Var a(ArrayF::zeros({1}), true);
   optim::SGD opt({a}, optim::SGDOptions(0.1));
   optim::StepLR straight(opt, 4, 0.5);
   for (int e = 0; e < 3; ++e) straight.step();
 
-  Var b(TensorF::zeros({1}), true);
+  Var b(ArrayF::zeros({1}), true);
   optim::SGD resumed_opt({b}, optim::SGDOptions(0.1));
   resumed_opt.load_state(opt.state());  // the rates come back with the optimizer
   optim::StepLR resumed(resumed_opt, 4, 0.5);
@@ -208,7 +208,7 @@ TEST_CASE("a resumed schedule keeps the restored rate and continues from its epo
 
 TEST_CASE("ReduceLROnPlateau: eps, mode max, threshold_mode abs, cooldown and min_lr as torch", "[optim][scheduler]") {
   using P = optim::ReduceLROnPlateau;
-  Var a(TensorF::zeros({1}), true);
+  Var a(ArrayF::zeros({1}), true);
   const auto lrs = [&](double lr, P::Options o, const std::vector<double>& metrics) {
     optim::SGD opt({a}, optim::SGDOptions(lr));
     P plateau(opt, o);

@@ -1,5 +1,5 @@
 #include <gategrad/tensor/random.hpp>
-#include <gategrad/tensor/tensor.hpp>
+#include <gategrad/tensor/array.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -19,9 +19,9 @@ TEST_CASE("the generator's stream is fixed by its definition", "[random]") {
 
 TEST_CASE("the same seed gives the same tensors and another seed other tensors", "[random]") {
   gg::Generator a(42), b(42), c(43);
-  const auto ta = gg::TensorF::randn({64, 33}, a);
-  const auto tb = gg::TensorF::randn({64, 33}, b);
-  const auto tc = gg::TensorF::randn({64, 33}, c);
+  const auto ta = gg::ArrayF::randn({64, 33}, a);
+  const auto tb = gg::ArrayF::randn({64, 33}, b);
+  const auto tc = gg::ArrayF::randn({64, 33}, c);
   CHECK(std::equal(ta.data(), ta.data() + ta.size(), tb.data()));
   CHECK_FALSE(std::equal(ta.data(), ta.data() + ta.size(), tc.data()));
 }
@@ -61,7 +61,7 @@ TEST_CASE("normal draws have mean 0 and variance 1 and uniform draws stay in ran
   CHECK(std::abs(mean) < 0.01);
   CHECK(std::abs(var - 1.0) < 0.015);
 
-  const auto u = gg::TensorD::uniform({10000}, gen, -3.0, 5.0);
+  const auto u = gg::ArrayD::uniform({10000}, gen, -3.0, 5.0);
   double lo = 10, hi = -10, total = 0;
   for (double x : u.values()) {
     lo = std::min(lo, x);

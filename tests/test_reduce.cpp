@@ -6,15 +6,15 @@
 #include <limits>
 
 using gg::Shape;
-using gg::TensorD;
-using gg::TensorF;
+using gg::ArrayD;
+using gg::ArrayF;
 using gg::test::random_tensor;
 
 namespace {
 
 // Reference reduction along `axis` of a rank-3 tensor, in double.
 template <class T, class Init, class Step>
-std::vector<double> reference(const gg::Tensor<T>& x, std::size_t axis, Init init, Step step) {
+std::vector<double> reference(const gg::Array<T>& x, std::size_t axis, Init init, Step step) {
   const Shape& s = x.shape();
   Shape out_shape;
   for (std::size_t k = 0; k < 3; ++k) if (k != axis) out_shape.push_back(s[k]);
@@ -61,7 +61,7 @@ TEMPLATE_TEST_CASE("sum, mean and max over every axis match a plain loop", "[red
 }
 
 TEST_CASE("whole-tensor reductions and argmax", "[reduce]") {
-  const auto x = TensorD::from({2, 3}, {1, 5, 2, 7, 0, 7});
+  const auto x = ArrayD::from({2, 3}, {1, 5, 2, 7, 0, 7});
   CHECK(gg::sum(x).item() == 22);
   CHECK(gg::sum(x).dim() == 0);
   CHECK(gg::mean(x).item() == Approx(22.0 / 6));
@@ -80,12 +80,12 @@ TEST_CASE("whole-tensor reductions and argmax", "[reduce]") {
 
 TEST_CASE("a long float sum stays accurate", "[reduce]") {
   // 1e6 values of 0.1: a single running float sum drifts by ~1%; blocked sums stay close.
-  const auto x = TensorF::full({1000000}, 0.1f);
+  const auto x = ArrayF::full({1000000}, 0.1f);
   CHECK(gg::sum(x).item() == Approx(100000.0).epsilon(1e-3));
 }
 
 TEST_CASE("empty reductions: sum 0, mean NaN, max and argmax throw", "[reduce][errors]") {
-  const auto e = TensorF::zeros({0, 3});
+  const auto e = ArrayF::zeros({0, 3});
   CHECK(gg::sum(e).item() == 0.0f);
   const auto col = gg::sum(e, 0);
   REQUIRE(col.shape() == Shape{3});
@@ -94,7 +94,7 @@ TEST_CASE("empty reductions: sum 0, mean NaN, max and argmax throw", "[reduce][e
   CHECK_THROWS_WITH(gg::max(e), "max: got an empty reduction over shape (0, 3), expected at "
                                 "least one element");
   CHECK_THROWS_AS(gg::argmax(e, 0), std::invalid_argument);
-  CHECK_THROWS_WITH(gg::sum(TensorF::zeros({2, 3}), 2),
+  CHECK_THROWS_WITH(gg::sum(ArrayF::zeros({2, 3}), 2),
                     "sum: axis 2 is out of range for shape (2, 3) (expected -2 <= axis < 2)");
 }
 
@@ -105,9 +105,9 @@ TEST_CASE("sum_to reduces a broadcast gradient back to its operand's shape", "[r
     const auto r = gg::sum_to(g, target);
     REQUIRE(r.shape() == target);
     // sum_to_into gives the same, into a fresh tensor and into one that already has the shape.
-    gg::Tensor<double> fresh;
+    gg::Array<double> fresh;
     gg::sum_to_into(fresh, g, target);
-    gg::Tensor<double> reused = gg::Tensor<double>::full(target, 7.0);
+    gg::Array<double> reused = gg::Array<double>::full(target, 7.0);
     const double* reused_storage = reused.data();
     gg::sum_to_into(reused, g, target);
     REQUIRE(fresh.shape() == target);
@@ -124,7 +124,7 @@ TEST_CASE("sum_to reduces a broadcast gradient back to its operand's shape", "[r
       CHECK(reused.data()[i] == Approx(want[i]));
     }
   }
-  gg::Tensor<double> out;
+  gg::Array<double> out;
   CHECK_THROWS_AS(gg::sum_to_into(out, g, Shape{5}), gg::ShapeError);
   CHECK_THROWS_WITH(gg::sum_to(g, Shape{5}),
                     Catch::Contains("sum_to: cannot reduce shape (4, 2, 3) to (5,)"));

@@ -12,7 +12,7 @@ namespace {
 template <class T>
 struct AddGate final : Node<T> {
   const char* name() const override { return "AddGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     // In place when the engine lent a parameter's gradient buffer (a bias).
     if (this->needs_grad(0)) sum_to_into(din[0], dy, this->edges[0].shape);
     if (this->needs_grad(1)) sum_to_into(din[1], dy, this->edges[1].shape);
@@ -24,7 +24,7 @@ struct AddGate final : Node<T> {
 
 template <class T>
 Variable<T> add(const Variable<T>& a, const Variable<T>& b, Where where) {
-  auto y = make_cached_shared<Tensor<T>>(add(a.data(), b.data()));
+  auto y = make_cached_shared<Array<T>>(add(a.data(), b.data()));
   if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("AddGate", y, nullptr, {&a, &b}, where);
   return detail::make_result<T>("AddGate", y, make_cached_shared<AddGate<T>>(), {&a, &b}, where);
 }

@@ -10,10 +10,10 @@ namespace {
 
 template <class T>
 struct DivGate final : Node<T> {
-  std::shared_ptr<const Tensor<T>> b, y;
+  std::shared_ptr<const Array<T>> b, y;
   const char* name() const override { return "DivGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
-    const Tensor<T> dy_over_b = div(dy, *b);
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
+    const Array<T> dy_over_b = div(dy, *b);
     if (this->needs_grad(0)) din[0] = sum_to(dy_over_b, this->edges[0].shape);
     if (this->needs_grad(1)) din[1] = sum_to(neg(mul(dy_over_b, *y)), this->edges[1].shape);
   }
@@ -24,7 +24,7 @@ struct DivGate final : Node<T> {
 
 template <class T>
 Variable<T> div(const Variable<T>& a, const Variable<T>& b, Where where) {
-  auto y = make_cached_shared<Tensor<T>>(div(a.data(), b.data()));
+  auto y = make_cached_shared<Array<T>>(div(a.data(), b.data()));
   if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("DivGate", y, nullptr, {&a, &b}, where);
   auto node = make_cached_shared<DivGate<T>>();
   node->b = b.impl()->data;

@@ -12,9 +12,9 @@ namespace {
 
 template <class T>
 struct DropoutGate final : Node<T> {
-  std::shared_ptr<const Tensor<T>> mask;
+  std::shared_ptr<const Array<T>> mask;
   const char* name() const override { return "DropoutGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     din[0] = mul(dy, *mask);
   }
   void release() override { mask.reset(); }
@@ -30,10 +30,10 @@ Variable<T> dropout(const Variable<T>& x, double p, Generator& gen, bool trainin
   }
   if (!training || p == 0.0) return x;
   // Keep an element when u >= p, u uniform in [0, 1): probability 1 - p.
-  auto mask = make_cached_shared<Tensor<T>>(Tensor<T>::empty(x.shape()));
+  auto mask = make_cached_shared<Array<T>>(Array<T>::empty(x.shape()));
   const T keep_scale = p < 1.0 ? T(1.0 / (1.0 - p)) : T(0);
   for (T& m : mask->values()) m = gen.uniform01() >= p ? keep_scale : T(0);
-  auto y = make_cached_shared<Tensor<T>>(mul(x.data(), *mask));
+  auto y = make_cached_shared<Array<T>>(mul(x.data(), *mask));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("DropoutGate", y, nullptr, {&x}, where);
   auto node = make_cached_shared<DropoutGate<T>>();
   node->mask = std::move(mask);

@@ -10,9 +10,9 @@ namespace {
 
 template <class T>
 struct ElementwiseMulGate final : Node<T> {
-  std::shared_ptr<const Tensor<T>> a, b;
+  std::shared_ptr<const Array<T>> a, b;
   const char* name() const override { return "ElementwiseMulGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     if (this->needs_grad(0)) din[0] = sum_to(mul(dy, *b), this->edges[0].shape);
     if (this->needs_grad(1)) din[1] = sum_to(mul(dy, *a), this->edges[1].shape);
   }
@@ -23,7 +23,7 @@ struct ElementwiseMulGate final : Node<T> {
 
 template <class T>
 Variable<T> mul(const Variable<T>& a, const Variable<T>& b, Where where) {
-  auto y = make_cached_shared<Tensor<T>>(mul(a.data(), b.data()));
+  auto y = make_cached_shared<Array<T>>(mul(a.data(), b.data()));
   if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("ElementwiseMulGate", y, nullptr, {&a, &b}, where);
   auto node = make_cached_shared<ElementwiseMulGate<T>>();
   if (b.requires_grad()) node->a = a.impl()->data;

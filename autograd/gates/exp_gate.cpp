@@ -8,9 +8,9 @@ namespace {
 
 template <class T>
 struct ExpGate final : Node<T> {
-  std::shared_ptr<const Tensor<T>> y;
+  std::shared_ptr<const Array<T>> y;
   const char* name() const override { return "ExpGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     din[0] = mul(dy, *y);
   }
   void release() override { y.reset(); }
@@ -20,7 +20,7 @@ struct ExpGate final : Node<T> {
 
 template <class T>
 Variable<T> exp(const Variable<T>& x, Where where) {
-  auto y = make_cached_shared<Tensor<T>>(exp(x.data()));
+  auto y = make_cached_shared<Array<T>>(exp(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("ExpGate", y, nullptr, {&x}, where);
   auto node = make_cached_shared<ExpGate<T>>();
   node->y = y;

@@ -13,10 +13,10 @@ namespace {
 
 template <class T>
 struct L2PenaltyGate final : Node<T> {
-  std::shared_ptr<const Tensor<T>> w;
+  std::shared_ptr<const Array<T>> w;
   T lambda = T(0);
   const char* name() const override { return "L2PenaltyGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     din[0] = mul(*w, T(2) * lambda * dy.item());
   }
   void release() override { w.reset(); }
@@ -31,7 +31,7 @@ Variable<T> l2_penalty(const Variable<T>& w, double lambda, Where where) {
                                 ", expected a finite value >= 0");
   }
   const T lam = static_cast<T>(lambda);
-  auto y = make_cached_shared<Tensor<T>>(mul(sum(square(w.data())), lam));
+  auto y = make_cached_shared<Array<T>>(mul(sum(square(w.data())), lam));
   if (!detail::should_record<T>({&w})) return detail::make_result<T>("L2PenaltyGate", y, nullptr, {&w}, where);
   auto node = make_cached_shared<L2PenaltyGate<T>>();
   node->w = w.impl()->data;

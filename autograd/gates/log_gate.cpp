@@ -8,9 +8,9 @@ namespace {
 
 template <class T>
 struct LogGate final : Node<T> {
-  std::shared_ptr<const Tensor<T>> x;
+  std::shared_ptr<const Array<T>> x;
   const char* name() const override { return "LogGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     din[0] = div(dy, *x);
   }
   void release() override { x.reset(); }
@@ -20,7 +20,7 @@ struct LogGate final : Node<T> {
 
 template <class T>
 Variable<T> log(const Variable<T>& x, Where where) {
-  auto y = make_cached_shared<Tensor<T>>(log(x.data()));
+  auto y = make_cached_shared<Array<T>>(log(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("LogGate", y, nullptr, {&x}, where);
   auto node = make_cached_shared<LogGate<T>>();
   node->x = x.impl()->data;

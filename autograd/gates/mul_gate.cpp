@@ -14,12 +14,12 @@ Trans flip(Trans t) { return t == Trans::Yes ? Trans::No : Trans::Yes; }
 
 template <class T>
 struct MulGate final : Node<T> {
-  std::shared_ptr<const Tensor<T>> a, b;  // each saved only if the other's gradient is needed
+  std::shared_ptr<const Array<T>> a, b;  // each saved only if the other's gradient is needed
   Trans trans_a, trans_b;
 
   const char* name() const override { return "MulGate"; }
 
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     // din[i] may arrive holding a parameter's gradient buffer of the right shape (the engine
     // lends it when the gradient was zeroed): the product is then written in place.
     if (this->needs_grad(0)) {
@@ -39,7 +39,7 @@ struct MulGate final : Node<T> {
 template <class T>
 Variable<T> matmul(const Variable<T>& a, const Variable<T>& b, Trans trans_a, Trans trans_b,
                    Where where) {
-  auto y = make_cached_shared<Tensor<T>>(matmul(a.data(), b.data(), trans_a, trans_b));
+  auto y = make_cached_shared<Array<T>>(matmul(a.data(), b.data(), trans_a, trans_b));
   if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("MulGate", y, nullptr, {&a, &b}, where);
   auto node = make_cached_shared<MulGate<T>>();
   if (b.requires_grad()) node->a = a.impl()->data;

@@ -9,7 +9,7 @@ namespace {
 template <class T>
 struct ReshapeGate final : Node<T> {
   const char* name() const override { return "ReshapeGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     din[0] = reshape(dy, this->edges[0].shape);
   }
   void release() override {}
@@ -19,7 +19,7 @@ struct ReshapeGate final : Node<T> {
 
 template <class T>
 Variable<T> reshape(const Variable<T>& x, const Shape& shape, Where where) {
-  auto y = make_cached_shared<Tensor<T>>(reshape(x.data(), shape));
+  auto y = make_cached_shared<Array<T>>(reshape(x.data(), shape));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("ReshapeGate", y, nullptr, {&x}, where);
   return detail::make_result<T>("ReshapeGate", y, make_cached_shared<ReshapeGate<T>>(), {&x}, where);
 }

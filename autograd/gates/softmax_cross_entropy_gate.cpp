@@ -17,19 +17,19 @@ namespace {
 
 template <class T>
 struct SoftmaxCrossEntropyGate final : Node<T> {
-  Tensor<T> probabilities;               // softmax(z), (N,C)
+  Array<T> probabilities;               // softmax(z), (N,C)
   // y, (N,); from the cache like the tensors, so a training step allocates nothing
   std::vector<std::int64_t, CachingAllocator<std::int64_t>> labels;
   const char* name() const override { return "SoftmaxCrossEntropyGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     const std::size_t N = probabilities.shape()[0], C = probabilities.shape()[1];
     const T scale = dy.item() / static_cast<T>(N);
-    Tensor<T> dz = mul(probabilities, scale);
+    Array<T> dz = mul(probabilities, scale);
     for (std::size_t i = 0; i < N; ++i) dz.data()[i * C + static_cast<std::size_t>(labels[i])] -= scale;
     din[0] = std::move(dz);
   }
   void release() override {
-    probabilities = Tensor<T>();
+    probabilities = Array<T>();
     labels = {};
   }
 };
@@ -61,10 +61,10 @@ Variable<T> cross_entropy(const Variable<T>& logits, std::span<const std::int64_
                           Where where) {
   check_labels(logits.shape(), labels);
   const std::size_t N = logits.shape()[0], C = logits.shape()[1];
-  Tensor<T> log_p = log_softmax(logits.data());
+  Array<T> log_p = log_softmax(logits.data());
   T total = 0;
   for (std::size_t i = 0; i < N; ++i) total -= log_p.data()[i * C + static_cast<std::size_t>(labels[i])];
-  auto y = make_cached_shared<Tensor<T>>(Tensor<T>::scalar(total / static_cast<T>(N)));
+  auto y = make_cached_shared<Array<T>>(Array<T>::scalar(total / static_cast<T>(N)));
   if (!detail::should_record<T>({&logits})) {
     return detail::make_result<T>("SoftmaxCrossEntropyGate", y, nullptr, {&logits}, where);
   }

@@ -11,7 +11,7 @@ namespace {
 template <class T>
 struct SubGate final : Node<T> {
   const char* name() const override { return "SubGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     if (this->needs_grad(0)) din[0] = sum_to(dy, this->edges[0].shape);
     if (this->needs_grad(1)) din[1] = neg(sum_to(dy, this->edges[1].shape));
   }
@@ -21,7 +21,7 @@ struct SubGate final : Node<T> {
 template <class T>
 struct NegGate final : Node<T> {
   const char* name() const override { return "NegGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     din[0] = neg(dy);
   }
   void release() override {}
@@ -31,14 +31,14 @@ struct NegGate final : Node<T> {
 
 template <class T>
 Variable<T> sub(const Variable<T>& a, const Variable<T>& b, Where where) {
-  auto y = make_cached_shared<Tensor<T>>(sub(a.data(), b.data()));
+  auto y = make_cached_shared<Array<T>>(sub(a.data(), b.data()));
   if (!detail::should_record<T>({&a, &b})) return detail::make_result<T>("SubGate", y, nullptr, {&a, &b}, where);
   return detail::make_result<T>("SubGate", y, make_cached_shared<SubGate<T>>(), {&a, &b}, where);
 }
 
 template <class T>
 Variable<T> neg(const Variable<T>& x, Where where) {
-  auto y = make_cached_shared<Tensor<T>>(neg(x.data()));
+  auto y = make_cached_shared<Array<T>>(neg(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("NegGate", y, nullptr, {&x}, where);
   return detail::make_result<T>("NegGate", y, make_cached_shared<NegGate<T>>(), {&x}, where);
 }

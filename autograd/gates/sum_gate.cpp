@@ -17,8 +17,8 @@ struct SumGate final : Node<T> {
   T scale = T(1);
   const char* gate_name = "SumGate";
   const char* name() const override { return gate_name; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
-    Tensor<T> g = Tensor<T>::full(this->edges[0].shape, scale);
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
+    Array<T> g = Array<T>::full(this->edges[0].shape, scale);
     din[0] = mul_(g, reshape(dy, kept_shape));
   }
   void release() override {}
@@ -28,8 +28,8 @@ template <class T>
 Variable<T> reduce(const char* name, const Variable<T>& x, std::optional<std::ptrdiff_t> axis,
                    bool keepdims, bool is_mean, Where where) {
   const char* op = is_mean ? "mean" : "sum";
-  const Tensor<T>& xd = x.data();
-  Tensor<T> out;
+  const Array<T>& xd = x.data();
+  Array<T> out;
   Shape kept;
   T n = T(xd.size());
   if (axis) {
@@ -44,7 +44,7 @@ Variable<T> reduce(const char* name, const Variable<T>& x, std::optional<std::pt
   }
   const T scale = is_mean ? T(1) / n : T(1);
   if (is_mean) mul_(out, scale);
-  auto y = make_cached_shared<Tensor<T>>(std::move(out));
+  auto y = make_cached_shared<Array<T>>(std::move(out));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>(name, y, nullptr, {&x}, where);
   auto node = make_cached_shared<SumGate<T>>();
   node->kept_shape = kept;

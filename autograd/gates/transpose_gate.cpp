@@ -9,7 +9,7 @@ namespace {
 template <class T>
 struct TransposeGate final : Node<T> {
   const char* name() const override { return "TransposeGate"; }
-  void backward(const Tensor<T>& dy, std::array<Tensor<T>, kMaxGateInputs>& din) override {
+  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
     din[0] = transpose(dy);
   }
   void release() override {}
@@ -19,7 +19,7 @@ struct TransposeGate final : Node<T> {
 
 template <class T>
 Variable<T> transpose(const Variable<T>& x, Where where) {
-  auto y = make_cached_shared<Tensor<T>>(transpose(x.data()));
+  auto y = make_cached_shared<Array<T>>(transpose(x.data()));
   if (!detail::should_record<T>({&x})) return detail::make_result<T>("TransposeGate", y, nullptr, {&x}, where);
   return detail::make_result<T>("TransposeGate", y, make_cached_shared<TransposeGate<T>>(), {&x}, where);
 }

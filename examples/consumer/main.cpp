@@ -16,8 +16,8 @@
 int main() {
   // tensor: a seeded matrix product, a softmax, and argmax along an axis.
   gg::Generator gen(0);
-  const auto x = gg::TensorF::randn({4, 3}, gen);
-  const auto w = gg::TensorF::randn({3, 2}, gen);
+  const auto x = gg::ArrayF::randn({4, 3}, gen);
+  const auto w = gg::ArrayF::randn({3, 2}, gen);
   const auto p = gg::softmax(gg::matmul(x, w));
   std::cout << "row sums:";
   const auto sums = gg::sum(p, 1);
@@ -34,7 +34,7 @@ int main() {
   // data: an in-memory dataset of two separable classes, in batches.
   gg::data::Dataset points;
   points.name = "points";
-  points.images = gg::TensorF::empty({8, 2});
+  points.images = gg::ArrayF::empty({8, 2});
   for (std::size_t i = 0; i < 8; ++i) {
     const float side = i % 2 == 0 ? 1.0f : -1.0f;
     points.images.at({i, 0}) = side;

@@ -1,8 +1,12 @@
 #pragma once
-// Tensor<T>: an n-d, row-major, contiguous array of float (training) or double (exact gradient
+// Array<T>: an n-d, row-major, contiguous array of float (training) or double (exact gradient
 // checks), stored in an xtensor container with 64-byte-aligned memory.
 //
-// Value semantics: copying a Tensor copies its data, moving it moves the buffer. Operations
+// This is the core that Variable<T>, nn, optim, data and the apps still run on while they move
+// to gg::Tensor (tensor/tensor.hpp: runtime dtype, strided views over shared storage, issue 11);
+// it goes once the last of them has moved.
+//
+// Value semantics: copying an Array copies its data, moving it moves the buffer. Operations
 // (elementwise.hpp, reduce.hpp, layout.hpp, matmul.hpp) return new tensors; xarray() exposes
 // the underlying xt::xarray for xtensor expressions.
 #include <gategrad/tensor/allocator.hpp>
@@ -20,9 +24,9 @@
 namespace gg {
 
 template <class T>
-class Tensor {
+class Array {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
-                "gg::Tensor holds float (training) or double (gradient checks)");
+                "gg::Array holds float (training) or double (gradient checks)");
 
  public:
   using value_type = T;
@@ -30,24 +34,24 @@ class Tensor {
                                   CachingAllocator<T>>;  // 64-byte aligned, reused
 
   // A rank-0 tensor holding 0.
-  Tensor();
+  Array();
   // Adopts an xtensor array.
-  explicit Tensor(storage_type array) : array_(std::move(array)) {}
+  explicit Array(storage_type array) : array_(std::move(array)) {}
 
   // Uninitialized storage of the given shape: for outputs about to be overwritten.
-  static Tensor empty(const Shape& shape);
-  static Tensor zeros(const Shape& shape);
-  static Tensor ones(const Shape& shape);
-  static Tensor full(const Shape& shape, T value);
-  static Tensor scalar(T value);
+  static Array empty(const Shape& shape);
+  static Array zeros(const Shape& shape);
+  static Array ones(const Shape& shape);
+  static Array full(const Shape& shape, T value);
+  static Array scalar(T value);
   // Copies `values` (row-major); throws ShapeError unless values.size() == numel(shape).
-  static Tensor from(const Shape& shape, std::span<const T> values);
-  static Tensor from(const Shape& shape, std::initializer_list<T> values);
+  static Array from(const Shape& shape, std::span<const T> values);
+  static Array from(const Shape& shape, std::initializer_list<T> values);
   // [start, stop) in steps of `step`, as numpy.arange; throws std::invalid_argument for step 0.
-  static Tensor arange(T start, T stop, T step = T(1));
+  static Array arange(T start, T stop, T step = T(1));
   // Seeded draws: the same generator state gives the same numbers on every run.
-  static Tensor randn(const Shape& shape, Generator& gen, T mean = T(0), T stddev = T(1));
-  static Tensor uniform(const Shape& shape, Generator& gen, T low = T(0), T high = T(1));
+  static Array randn(const Shape& shape, Generator& gen, T mean = T(0), T stddev = T(1));
+  static Array uniform(const Shape& shape, Generator& gen, T low = T(0), T high = T(1));
 
   const Shape& shape() const { return array_.shape(); }
   std::size_t dim() const { return array_.dimension(); }
@@ -72,10 +76,10 @@ class Tensor {
   const storage_type& xarray() const { return array_; }
 
   template <class U>
-  Tensor<U> cast() const {
-    typename Tensor<U>::storage_type out = Tensor<U>::storage_type::from_shape(shape());
+  Array<U> cast() const {
+    typename Array<U>::storage_type out = Array<U>::storage_type::from_shape(shape());
     for (std::size_t i = 0; i < size(); ++i) out.data()[i] = static_cast<U>(data()[i]);
-    return Tensor<U>(std::move(out));
+    return Array<U>(std::move(out));
   }
 
  private:
@@ -83,19 +87,19 @@ class Tensor {
   storage_type array_;
 };
 
-using TensorF = Tensor<float>;
-using TensorD = Tensor<double>;
+using ArrayF = Array<float>;
+using ArrayD = Array<double>;
 
 // |a - b| <= atol + rtol * |b| elementwise (equal infinities match, NaN matches nothing);
 // false when the shapes differ.
 template <class T>
-bool allclose(const Tensor<T>& a, const Tensor<T>& b, double rtol = 1e-5, double atol = 1e-8);
+bool allclose(const Array<T>& a, const Array<T>& b, double rtol = 1e-5, double atol = 1e-8);
 
 // Prints the values as xtensor does (nested braces), e.g. {{ 1., 2.}, { 3., 4.}}.
 template <class T>
-std::ostream& operator<<(std::ostream& os, const Tensor<T>& t);
+std::ostream& operator<<(std::ostream& os, const Array<T>& t);
 
-extern template class Tensor<float>;
-extern template class Tensor<double>;
+extern template class Array<float>;
+extern template class Array<double>;
 
 }  // namespace gg
