@@ -13,8 +13,6 @@
 
 namespace gg {
 
-using Where = SourceLocation;
-
 // MulGate: op(a):(M,K) x op(b):(K,N) -> (M,N).
 template <class T>
 Variable<T> matmul(const Variable<T>& a, const Variable<T>& b, Trans trans_a = Trans::No,

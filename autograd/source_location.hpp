@@ -34,4 +34,7 @@ class SourceLocation {
   const char* function_ = "";
 };
 
+// The spelling every op's last parameter uses.
+using Where = SourceLocation;
+
 }  // namespace gg

@@ -4,8 +4,12 @@
 //   twolayer_b1/*    forward + backward of the homework's 3072-50-10 net at batch 1, with
 //                    autograd, and written by hand with tensor ops (the homework's numpy way)
 //   chain/record_only  the autograd chain without backward: recording and teardown alone
+//   */tensor_core    the same on gg::Tensor, the runtime-typed strided core of issue 11, beside
+//                    the old core's Variable (issue 11's bound: under 1 us per recorded add)
 // Counter time_per_op = wall time / 1,000 (per add: recorded, and run backward where it is).
 #include <gategrad/autograd/autograd.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/native.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -108,8 +112,62 @@ void twolayer_b1_by_hand(benchmark::State& state) {
   }
 }
 
+void chain_core_autograd(benchmark::State& state) {
+  const gg::Tensor x = gg::ones({1}, gg::requires_grad());
+  const gg::Tensor one = gg::ones({1});
+  for (auto _ : state) {
+    gg::Tensor y = x;
+    for (int i = 0; i < kChain; ++i) y = y + one;
+    y.backward();
+    benchmark::DoNotOptimize(y.data_ptr());
+  }
+  report_per_op(state);
+}
+
+void chain_core_record(benchmark::State& state) {
+  const gg::Tensor x = gg::ones({1}, gg::requires_grad());
+  const gg::Tensor one = gg::ones({1});
+  for (auto _ : state) {
+    gg::Tensor y = x;
+    for (int i = 0; i < kChain; ++i) y = y + one;
+    benchmark::DoNotOptimize(y.data_ptr());
+  }
+  report_per_op(state);
+}
+
+void chain_core_tensor(benchmark::State& state) {
+  const gg::Tensor x = gg::ones({1});
+  const gg::Tensor one = gg::ones({1});
+  for (auto _ : state) {
+    gg::Tensor y = x;
+    for (int i = 0; i < kChain; ++i) y = gg::native::add(y, one);
+    benchmark::DoNotOptimize(y.data_ptr());
+  }
+  report_per_op(state);
+}
+
+void twolayer_b1_core(benchmark::State& state) {
+  gg::Generator gen{0};
+  const gg::Tensor X = gg::randn({1, 3072}, gen);
+  const gg::Tensor y = gg::tensor({3});
+  const gg::Tensor W1 = gg::native::mul(gg::randn({3072, 50}, gen), 1e-4).requires_grad_();
+  const gg::Tensor b1 = gg::zeros({50}, gg::requires_grad());
+  const gg::Tensor W2 = gg::native::mul(gg::randn({50, 10}, gen), 1e-4).requires_grad_();
+  const gg::Tensor b2 = gg::zeros({10}, gg::requires_grad());
+  for (auto _ : state) {
+    const gg::Tensor z3 = gg::mm(gg::relu(gg::mm(X, W1) + b1), W2) + b2;
+    const gg::Tensor J = gg::cross_entropy(z3, y) + (gg::sum(W1 * W1) + gg::sum(W2 * W2)) * 0.25;
+    J.backward();
+    benchmark::DoNotOptimize(W1.grad().data_ptr());
+  }
+}
+
 }  // namespace
 
+BENCHMARK(chain_core_autograd)->Name("chain1000/autograd/tensor_core");
+BENCHMARK(chain_core_record)->Name("chain1000/record_only/tensor_core");
+BENCHMARK(chain_core_tensor)->Name("chain1000/tensor/tensor_core");
+BENCHMARK(twolayer_b1_core)->Name("twolayer_b1/autograd/tensor_core");
 BENCHMARK(chain_autograd)->Name("chain1000/autograd");
 BENCHMARK(chain_record)->Name("chain1000/record_only");
 BENCHMARK(chain_tensor)->Name("chain1000/tensor");

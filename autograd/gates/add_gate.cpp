@@ -5,6 +5,9 @@
 #include <gategrad/autograd/record.hpp>
 #include <gategrad/tensor/elementwise.hpp>
 #include <gategrad/tensor/reduce.hpp>
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/native.hpp>
 
 namespace gg {
 namespace {
@@ -32,4 +35,28 @@ Variable<T> add(const Variable<T>& a, const Variable<T>& b, Where where) {
 template Variable<float> add(const Variable<float>&, const Variable<float>&, Where);
 template Variable<double> add(const Variable<double>&, const Variable<double>&, Where);
 
+}  // namespace gg
+
+// --- gg::Tensor -----------------------------------------------------------------------------
+// AddGate: Y = A + B, broadcasting.  dA = dY summed to A's sizes, dB likewise; with a number
+// for B, only dA.
+namespace gg {
+namespace {
+struct TensorAddGate final : autograd::Node {
+  static constexpr const char* kName = "AddGate";
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    for (std::size_t i = 0; i < din.size(); ++i) {
+      if (needs_grad(i)) din[i] = native::sum_to(dout, IntArrayRef(edges[i].sizes));
+    }
+  }
+  void release() override {}
+};
+}  // namespace
+
+Tensor add(const Tensor& a, const Tensor& b, Where where) {
+  return autograd::record<TensorAddGate>(native::add(a, b), {&a, &b}, where);
+}
+Tensor add(const Tensor& a, Scalar b, Where where) {
+  return autograd::record<TensorAddGate>(native::add(a, b), {&a}, where);
+}
 }  // namespace gg

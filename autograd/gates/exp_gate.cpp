@@ -2,6 +2,9 @@
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/record.hpp>
 #include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/native.hpp>
 
 namespace gg {
 namespace {
@@ -30,4 +33,24 @@ Variable<T> exp(const Variable<T>& x, Where where) {
 template Variable<float> exp(const Variable<float>&, Where);
 template Variable<double> exp(const Variable<double>&, Where);
 
+}  // namespace gg
+
+// --- gg::Tensor -----------------------------------------------------------------------------
+// dX = dY * y
+namespace gg {
+namespace {
+struct TensorExpGate final : autograd::Node {
+  static constexpr const char* kName = "ExpGate";
+  autograd::SavedTensor y;
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = native::mul(dout, y.unpack(*this));
+  }
+  void release() override { y.reset(); }
+};
+}  // namespace
+
+Tensor exp(const Tensor& x, Where where) {
+  Tensor y = native::exp(x);
+  return autograd::record<TensorExpGate>(y, {&x}, where, [&](TensorExpGate& g) { g.y = g.save(y, true); });
+}
 }  // namespace gg

@@ -2,6 +2,9 @@
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/record.hpp>
 #include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/native.hpp>
 
 namespace gg {
 namespace {
@@ -30,4 +33,23 @@ Variable<T> log(const Variable<T>& x, Where where) {
 template Variable<float> log(const Variable<float>&, Where);
 template Variable<double> log(const Variable<double>&, Where);
 
+}  // namespace gg
+
+// --- gg::Tensor -----------------------------------------------------------------------------
+// dX = dY / x
+namespace gg {
+namespace {
+struct TensorLogGate final : autograd::Node {
+  static constexpr const char* kName = "LogGate";
+  autograd::SavedTensor x;
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = native::div(dout, x.unpack(*this));
+  }
+  void release() override { x.reset(); }
+};
+}  // namespace
+
+Tensor log(const Tensor& x, Where where) {
+  return autograd::record<TensorLogGate>(native::log(x), {&x}, where, [&](TensorLogGate& g) { g.x = g.save(x); });
+}
 }  // namespace gg

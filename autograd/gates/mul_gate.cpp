@@ -6,6 +6,9 @@
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/record.hpp>
 #include <gategrad/tensor/matmul.hpp>
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/native.hpp>
 
 namespace gg {
 namespace {
@@ -52,4 +55,42 @@ Variable<T> matmul(const Variable<T>& a, const Variable<T>& b, Trans trans_a, Tr
 template Variable<float> matmul(const Variable<float>&, const Variable<float>&, Trans, Trans, Where);
 template Variable<double> matmul(const Variable<double>&, const Variable<double>&, Trans, Trans, Where);
 
+}  // namespace gg
+
+// --- gg::Tensor -----------------------------------------------------------------------------
+// MulGate: Y = A B.  A:(M,K) B:(K,N) -> Y:(M,N).  dA = dY B^T, dB = A^T dY: the transposes are
+// views, which the GEMM reads in place; a lent gradient buffer is written into directly.
+namespace gg {
+namespace {
+struct TensorMatMulGate final : autograd::Node {
+  static constexpr const char* kName = "MulGate";
+  autograd::SavedTensor a, b;
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    if (needs_grad(0)) product_into(din[0], dout, native::t(b.unpack(*this)));  // (M,N)(N,K)
+    if (needs_grad(1)) product_into(din[1], native::t(a.unpack(*this)), dout);  // (K,M)(M,N)
+  }
+  void release() override { a.reset(); b.reset(); }
+
+  static void product_into(Tensor& slot, const Tensor& x, const Tensor& y) {
+    if (slot.defined() && slot.dtype() == x.dtype()) native::addmm_(slot, x, y, 0, 1);
+    else slot = native::mm(x, y);
+  }
+};
+}  // namespace
+
+Tensor mm(const Tensor& a, const Tensor& b, Where where) {
+  return autograd::record<TensorMatMulGate>(native::mm(a, b), {&a, &b}, where, [&](TensorMatMulGate& g) {
+    if (g.needs_grad(1)) g.a = g.save(a);
+    if (g.needs_grad(0)) g.b = g.save(b);
+  });
+}
+
+// torch.matmul for 1-D and 2-D operands, composed from mm and views (their gradients follow).
+Tensor matmul(const Tensor& a, const Tensor& b, Where where) {
+  if (a.dim() == 2 && b.dim() == 2) return mm(a, b, where);
+  if (a.dim() == 1 && b.dim() == 1) return sum(mul(a, b, where), where);
+  if (a.dim() == 1 && b.dim() == 2) return squeeze(mm(unsqueeze(a, 0, where), b, where), 0, where);
+  if (a.dim() == 2 && b.dim() == 1) return squeeze(mm(a, unsqueeze(b, 1, where), where), 1, where);
+  return native::matmul(a, b);  // throws the kernel's message for the ranks it does not take
+}
 }  // namespace gg

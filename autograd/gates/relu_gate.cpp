@@ -2,6 +2,9 @@
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/record.hpp>
 #include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/native.hpp>
 
 namespace gg {
 namespace {
@@ -30,4 +33,23 @@ Variable<T> relu(const Variable<T>& x, Where where) {
 template Variable<float> relu(const Variable<float>&, Where);
 template Variable<double> relu(const Variable<double>&, Where);
 
+}  // namespace gg
+
+// --- gg::Tensor -----------------------------------------------------------------------------
+namespace gg {
+namespace {
+struct TensorReluGate final : autograd::Node {
+  static constexpr const char* kName = "ReluGate";
+  autograd::SavedTensor y;
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = native::mul(dout, native::gt(y.unpack(*this), 0));
+  }
+  void release() override { y.reset(); }
+};
+}  // namespace
+
+Tensor relu(const Tensor& x, Where where) {
+  Tensor y = native::relu(x);
+  return autograd::record<TensorReluGate>(y, {&x}, where, [&](TensorReluGate& g) { g.y = g.save(y, true); });
+}
 }  // namespace gg

@@ -2,6 +2,9 @@
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/record.hpp>
 #include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/native.hpp>
 
 namespace gg {
 namespace {
@@ -30,4 +33,25 @@ Variable<T> sigmoid(const Variable<T>& x, Where where) {
 template Variable<float> sigmoid(const Variable<float>&, Where);
 template Variable<double> sigmoid(const Variable<double>&, Where);
 
+}  // namespace gg
+
+// --- gg::Tensor -----------------------------------------------------------------------------
+// dX = dY * y * (1 - y)
+namespace gg {
+namespace {
+struct TensorSigmoidGate final : autograd::Node {
+  static constexpr const char* kName = "SigmoidGate";
+  autograd::SavedTensor y;
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    const Tensor& out = y.unpack(*this);
+    din[0] = native::mul(native::mul(dout, out), native::rsub(out, 1));
+  }
+  void release() override { y.reset(); }
+};
+}  // namespace
+
+Tensor sigmoid(const Tensor& x, Where where) {
+  Tensor y = native::sigmoid(x);
+  return autograd::record<TensorSigmoidGate>(y, {&x}, where, [&](TensorSigmoidGate& g) { g.y = g.save(y, true); });
+}
 }  // namespace gg

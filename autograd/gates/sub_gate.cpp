@@ -4,6 +4,9 @@
 #include <gategrad/autograd/record.hpp>
 #include <gategrad/tensor/elementwise.hpp>
 #include <gategrad/tensor/reduce.hpp>
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/native.hpp>
 
 namespace gg {
 namespace {
@@ -48,4 +51,45 @@ template Variable<double> sub(const Variable<double>&, const Variable<double>&, 
 template Variable<float> neg(const Variable<float>&, Where);
 template Variable<double> neg(const Variable<double>&, Where);
 
+}  // namespace gg
+
+// --- gg::Tensor -----------------------------------------------------------------------------
+// SubGate: Y = A - B, broadcasting.  dA = dY summed to A's sizes, dB = -dY summed to B's.
+// NegGate: Y = -X.  dX = -dY.
+namespace gg {
+namespace {
+struct TensorSubGate final : autograd::Node {
+  static constexpr const char* kName = "SubGate";
+  bool negate_a = false;  // rsub: Y = b - A
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    if (needs_grad(0)) {
+      Tensor da = native::sum_to(dout, IntArrayRef(edges[0].sizes));
+      din[0] = negate_a ? native::neg(da) : da;
+    }
+    if (din.size() > 1 && needs_grad(1)) {
+      din[1] = native::neg(native::sum_to(dout, IntArrayRef(edges[1].sizes)));
+    }
+  }
+  void release() override {}
+};
+struct TensorNegGate final : autograd::Node {
+  static constexpr const char* kName = "NegGate";
+  void backward(const Tensor& dout, std::span<Tensor> din) override { din[0] = native::neg(dout); }
+  void release() override {}
+};
+}  // namespace
+
+Tensor sub(const Tensor& a, const Tensor& b, Where where) {
+  return autograd::record<TensorSubGate>(native::sub(a, b), {&a, &b}, where);
+}
+Tensor sub(const Tensor& a, Scalar b, Where where) {
+  return autograd::record<TensorSubGate>(native::sub(a, b), {&a}, where);
+}
+Tensor rsub(const Tensor& a, Scalar b, Where where) {
+  return autograd::record<TensorSubGate>(native::rsub(a, b), {&a}, where,
+                                         [](TensorSubGate& g) { g.negate_a = true; });
+}
+Tensor neg(const Tensor& x, Where where) {
+  return autograd::record<TensorNegGate>(native::neg(x), {&x}, where);
+}
 }  // namespace gg

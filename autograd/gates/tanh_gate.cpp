@@ -2,6 +2,9 @@
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/record.hpp>
 #include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/native.hpp>
 
 namespace gg {
 namespace {
@@ -30,4 +33,24 @@ Variable<T> tanh(const Variable<T>& x, Where where) {
 template Variable<float> tanh(const Variable<float>&, Where);
 template Variable<double> tanh(const Variable<double>&, Where);
 
+}  // namespace gg
+
+// --- gg::Tensor -----------------------------------------------------------------------------
+// dX = dY * (1 - y^2)
+namespace gg {
+namespace {
+struct TensorTanhGate final : autograd::Node {
+  static constexpr const char* kName = "TanhGate";
+  autograd::SavedTensor y;
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = native::mul(dout, native::rsub(native::square(y.unpack(*this)), 1));
+  }
+  void release() override { y.reset(); }
+};
+}  // namespace
+
+Tensor tanh(const Tensor& x, Where where) {
+  Tensor y = native::tanh(x);
+  return autograd::record<TensorTanhGate>(y, {&x}, where, [&](TensorTanhGate& g) { g.y = g.save(y, true); });
+}
 }  // namespace gg

@@ -1,0 +1,209 @@
+// The view and copy gates on gg::Tensor. Each view's backward is another view (or its
+// adjoint), as tinygrad's movement ops:
+//   view / reshape / flatten / squeeze / unsqueeze:  dX = dY reshaped to X's sizes
+//   permute(dims):                                   dX = permute(dY, inverse(dims))
+//   transpose(d0, d1):                               dX = transpose(dY, d0, d1)
+//   expand:                                          dX = dY summed back to X's sizes
+//   narrow / slice / select:                         dX = zeros, with dY copied into that view
+//   contiguous / clone:                              dX = dY;   to(dtype): dX = dY in X's dtype
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/native.hpp>
+
+#include <algorithm>
+
+namespace gg {
+namespace {
+
+using autograd::record;
+
+// dX = dY with X's sizes: for every op that only regroups dimensions.
+struct ReshapeGate final : autograd::Node {
+  static constexpr const char* kName = "ReshapeGate";
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = native::reshape(dout, IntArrayRef(edges[0].sizes));
+  }
+  void release() override {}
+};
+
+struct PermuteGate final : autograd::Node {
+  static constexpr const char* kName = "PermuteGate";
+  SizeVector inverse;  // inverse[dims[i]] = i
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = native::permute(dout, inverse);
+  }
+  void release() override {}
+};
+
+struct TransposeGate final : autograd::Node {
+  static constexpr const char* kName = "TransposeGate";
+  std::int64_t dim0 = 0, dim1 = 0;
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = native::transpose(dout, dim0, dim1);
+  }
+  void release() override {}
+};
+
+struct ExpandGate final : autograd::Node {
+  static constexpr const char* kName = "ExpandGate";
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = native::sum_to(dout, IntArrayRef(edges[0].sizes));
+  }
+  void release() override {}
+};
+
+// narrow, slice and select: the gradient is zero outside the part that was taken.
+struct SliceGate final : autograd::Node {
+  static constexpr const char* kName = "SliceGate";
+  std::int64_t dim = 0, start = 0, end = 0, step = 1;
+  bool select = false;  // select(dim, start) drops the dimension
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    Tensor dx = zeros(IntArrayRef(edges[0].sizes), edges[0].dtype);
+    const Tensor part = select ? native::select(dx, dim, start) : native::slice(dx, dim, start, end, step);
+    native::copy_(part, dout);
+    din[0] = std::move(dx);
+  }
+  void release() override {}
+};
+
+struct IdentityGate final : autograd::Node {
+  static constexpr const char* kName = "CloneGate";
+  void backward(const Tensor& dout, std::span<Tensor> din) override { din[0] = dout; }
+  void release() override {}
+};
+
+struct ToGate final : autograd::Node {
+  static constexpr const char* kName = "ToGate";
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = native::to(dout, edges[0].dtype);
+  }
+  void release() override {}
+};
+
+}  // namespace
+
+Tensor view(const Tensor& x, IntArrayRef sizes, Where where) {
+  return record<ReshapeGate>(native::view(x, sizes), {&x}, where);
+}
+Tensor reshape(const Tensor& x, IntArrayRef sizes, Where where) {
+  return record<ReshapeGate>(native::reshape(x, sizes), {&x}, where);
+}
+Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim, Where where) {
+  return record<ReshapeGate>(native::flatten(x, start_dim, end_dim), {&x}, where);
+}
+Tensor unsqueeze(const Tensor& x, std::int64_t dim, Where where) {
+  return record<ReshapeGate>(native::unsqueeze(x, dim), {&x}, where);
+}
+Tensor squeeze(const Tensor& x, Where where) {
+  return record<ReshapeGate>(native::squeeze(x), {&x}, where);
+}
+Tensor squeeze(const Tensor& x, std::int64_t dim, Where where) {
+  return record<ReshapeGate>(native::squeeze(x, dim), {&x}, where);
+}
+
+Tensor permute(const Tensor& x, IntArrayRef dims, Where where) {
+  Tensor y = native::permute(x, dims);  // checks that dims is a permutation
+  return record<PermuteGate>(std::move(y), {&x}, where, [&](PermuteGate& g) {
+    g.inverse.resize(dims.size());
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+      const std::int64_t d = wrap_dim("permute", dims[i], x.dim());
+      g.inverse[static_cast<std::size_t>(d)] = static_cast<std::int64_t>(i);
+    }
+  });
+}
+
+Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1, Where where) {
+  return record<TransposeGate>(native::transpose(x, dim0, dim1), {&x}, where,
+                               [&](TransposeGate& g) {
+                                 g.dim0 = dim0;
+                                 g.dim1 = dim1;
+                               });
+}
+
+Tensor expand(const Tensor& x, IntArrayRef sizes, Where where) {
+  return record<ExpandGate>(native::expand(x, sizes), {&x}, where);
+}
+
+Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t length,
+              Where where) {
+  Tensor y = native::narrow(x, dim, start, length);
+  return record<SliceGate>(std::move(y), {&x}, where, [&](SliceGate& g) {
+    g.dim = wrap_dim("narrow", dim, x.dim());
+    g.start = start < 0 ? start + x.size(dim) : start;
+    g.end = g.start + length;
+  });
+}
+
+Tensor slice(const Tensor& x, std::int64_t dim, std::optional<std::int64_t> start,
+             std::optional<std::int64_t> end, std::int64_t step, Where where) {
+  Tensor y = native::slice(x, dim, start, end, step);
+  return record<SliceGate>(std::move(y), {&x}, where, [&](SliceGate& g) {
+    g.dim = wrap_dim("slice", dim, x.dim());
+    const std::int64_t n = x.size(g.dim);
+    auto bound = [n](std::optional<std::int64_t> v, std::int64_t fallback) {  // Python's clamping
+      std::int64_t b = v.value_or(fallback);
+      if (b < 0) b += n;
+      return std::clamp<std::int64_t>(b, 0, n);
+    };
+    g.start = bound(start, 0);
+    g.end = std::max(g.start, bound(end, n));
+    g.step = step;
+  });
+}
+
+Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index, Where where) {
+  Tensor y = native::select(x, dim, index);
+  return record<SliceGate>(std::move(y), {&x}, where, [&](SliceGate& g) {
+    g.dim = wrap_dim("select", dim, x.dim());
+    g.start = index < 0 ? index + x.size(g.dim) : index;
+    g.select = true;
+  });
+}
+
+Tensor contiguous(const Tensor& x, Where where) {
+  if (x.is_contiguous()) return x;
+  return record<IdentityGate>(native::clone(x), {&x}, where);
+}
+Tensor clone(const Tensor& x, Where where) {
+  return record<IdentityGate>(native::clone(x), {&x}, where);
+}
+Tensor to(const Tensor& x, Dtype dtype, Where where) {
+  if (x.dtype() == dtype) return x;
+  return record<ToGate>(native::to(x, dtype), {&x}, where);
+}
+
+// The Tensor methods (tensor/tensor.hpp) are these ops, without a caller's line.
+Tensor Tensor::contiguous() const { return gg::contiguous(*this, Where()); }
+Tensor Tensor::clone() const { return gg::clone(*this, Where()); }
+Tensor Tensor::to(Dtype dtype) const { return gg::to(*this, dtype, Where()); }
+Tensor Tensor::view(IntArrayRef sizes) const { return gg::view(*this, sizes, Where()); }
+Tensor Tensor::reshape(IntArrayRef sizes) const { return gg::reshape(*this, sizes, Where()); }
+Tensor Tensor::flatten(std::int64_t start_dim, std::int64_t end_dim) const {
+  return gg::flatten(*this, start_dim, end_dim, Where());
+}
+Tensor Tensor::permute(IntArrayRef dims) const { return gg::permute(*this, dims, Where()); }
+Tensor Tensor::transpose(std::int64_t dim0, std::int64_t dim1) const {
+  return gg::transpose(*this, dim0, dim1, Where());
+}
+Tensor Tensor::t() const {
+  if (dim() < 2) return gg::view(*this, sizes(), Where());
+  native::t(*this);  // refuses rank > 2 with torch's message
+  return gg::transpose(*this, 0, 1, Where());
+}
+Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const {
+  return gg::narrow(*this, dim, start, length, Where());
+}
+Tensor Tensor::slice(std::int64_t dim, std::optional<std::int64_t> start,
+                     std::optional<std::int64_t> end, std::int64_t step) const {
+  return gg::slice(*this, dim, start, end, step, Where());
+}
+Tensor Tensor::select(std::int64_t dim, std::int64_t index) const {
+  return gg::select(*this, dim, index, Where());
+}
+Tensor Tensor::unsqueeze(std::int64_t dim) const { return gg::unsqueeze(*this, dim, Where()); }
+Tensor Tensor::squeeze() const { return gg::squeeze(*this, Where()); }
+Tensor Tensor::squeeze(std::int64_t dim) const { return gg::squeeze(*this, dim, Where()); }
+Tensor Tensor::expand(IntArrayRef sizes) const { return gg::expand(*this, sizes, Where()); }
+
+}  // namespace gg

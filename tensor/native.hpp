@@ -1,0 +1,128 @@
+#pragma once
+// gg::native: the kernels behind gg::Tensor's operations, without autograd.
+//
+// The autograd layer's ops (gg::add, Tensor::view, ...) compute with these and record a node;
+// a layer below autograd (data/) or a gate's backward calls them directly. Every function takes
+// strided inputs of any layout: the contiguous path is the fast one, a transposed matrix goes to
+// the GEMM as it is, and other layouts are handled (some by a copy). Each file named below
+// holds one family.
+#include <gategrad/tensor/tensor.hpp>
+
+#include <optional>
+
+namespace gg::native {
+
+// --- views: share the storage, touch no data (tensor/view.cpp) ----------------------------
+Tensor as_strided(const Tensor& t, IntArrayRef sizes, IntArrayRef strides,
+                  std::int64_t storage_offset);
+// A new handle to the same data with no autograd state (detach()).
+Tensor alias(const Tensor& t);
+// One size may be -1. Throws ShapeError when numel differs or the strides do not allow a view
+// ("view size is not compatible with input tensor's size and stride ...: use reshape").
+Tensor view(const Tensor& t, IntArrayRef sizes);
+// The strides a view of `t` with `sizes` would have, if any (sizes resolved, no -1).
+std::optional<SizeVector> view_strides(const Tensor& t, IntArrayRef sizes);
+// `sizes` with a -1 resolved against numel; throws ShapeError naming `op`.
+SizeVector infer_size(const char* op, IntArrayRef sizes, std::int64_t numel);
+Tensor reshape(const Tensor& t, IntArrayRef sizes);  // view if possible, else contiguous copy
+Tensor flatten(const Tensor& t, std::int64_t start_dim, std::int64_t end_dim);
+Tensor permute(const Tensor& t, IntArrayRef dims);
+Tensor transpose(const Tensor& t, std::int64_t dim0, std::int64_t dim1);
+Tensor t(const Tensor& t);
+Tensor narrow(const Tensor& t, std::int64_t dim, std::int64_t start, std::int64_t length);
+// Python's t[start:end:step] along dim (step > 0; out-of-range bounds clamp, as slicing does).
+Tensor slice(const Tensor& t, std::int64_t dim, std::optional<std::int64_t> start,
+             std::optional<std::int64_t> end, std::int64_t step);
+Tensor select(const Tensor& t, std::int64_t dim, std::int64_t index);
+Tensor unsqueeze(const Tensor& t, std::int64_t dim);
+Tensor squeeze(const Tensor& t);
+Tensor squeeze(const Tensor& t, std::int64_t dim);
+Tensor expand(const Tensor& t, IntArrayRef sizes);
+
+// --- copies (tensor/copy.cpp) ---------------------------------------------------------------
+Tensor contiguous(const Tensor& t);  // t itself when already contiguous
+Tensor clone(const Tensor& t);       // always a new, contiguous tensor
+Tensor to(const Tensor& t, Dtype dtype);  // t itself when already of that dtype
+// dst[...] = src[...] (src broadcast to dst's sizes, converted to dst's dtype); bumps dst's
+// version. Throws ShapeError when src does not broadcast.
+void copy_(const Tensor& dst, const Tensor& src);
+void fill_(const Tensor& dst, Scalar value);
+
+// --- pointwise (tensor/pointwise.cpp) -------------------------------------------------------
+// Binary ops broadcast (NumPy rules) and promote as PyTorch (result_type below); arithmetic on
+// bool is refused as PyTorch refuses it for sub; div always gives a floating result.
+Tensor add(const Tensor& a, const Tensor& b);
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b);
+Tensor maximum(const Tensor& a, const Tensor& b);
+Tensor minimum(const Tensor& a, const Tensor& b);
+Tensor add(const Tensor& a, Scalar b);
+Tensor sub(const Tensor& a, Scalar b);
+Tensor rsub(const Tensor& a, Scalar b);  // b - a
+Tensor mul(const Tensor& a, Scalar b);
+Tensor div(const Tensor& a, Scalar b);
+Tensor rdiv(const Tensor& a, Scalar b);  // b / a
+// Comparisons give bool tensors.
+Tensor eq(const Tensor& a, const Tensor& b);
+Tensor ne(const Tensor& a, const Tensor& b);
+Tensor lt(const Tensor& a, const Tensor& b);
+Tensor le(const Tensor& a, const Tensor& b);
+Tensor gt(const Tensor& a, const Tensor& b);
+Tensor ge(const Tensor& a, const Tensor& b);
+Tensor eq(const Tensor& a, Scalar b);
+Tensor gt(const Tensor& a, Scalar b);
+Tensor lt(const Tensor& a, Scalar b);
+// cond ? a : b, elementwise, broadcasting all three (cond must be bool).
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
+// Unary; exp/log/sqrt/sigmoid/tanh of an integer tensor give float32, as PyTorch.
+Tensor neg(const Tensor& x);
+Tensor abs(const Tensor& x);
+Tensor exp(const Tensor& x);
+Tensor log(const Tensor& x);
+Tensor sqrt(const Tensor& x);
+Tensor square(const Tensor& x);
+Tensor relu(const Tensor& x);
+Tensor sigmoid(const Tensor& x);
+Tensor tanh(const Tensor& x);
+// In place: a op= b (b broadcast to a's sizes, the result converted to a's dtype, which must
+// hold it: float += int is allowed, int += float is refused, as PyTorch); bump a's version.
+void add_(const Tensor& a, const Tensor& b);
+void sub_(const Tensor& a, const Tensor& b);
+void mul_(const Tensor& a, const Tensor& b);
+void div_(const Tensor& a, const Tensor& b);
+void mul_(const Tensor& a, Scalar b);
+// PyTorch's result dtype for a binary op (torch.result_type): rank-0 tensors and numbers take
+// part only when their category (bool < integer < floating) is higher.
+Dtype result_type(const Tensor& a, const Tensor& b);
+Dtype result_type(const Tensor& a, Scalar b);
+
+// --- reductions (tensor/reduction.cpp) ------------------------------------------------------
+// Over every element (rank-0 result) or over `dims` (each may be negative), keeping them as
+// size 1 when keepdim. sum of bool/int64 gives int64; mean needs a floating dtype.
+Tensor sum(const Tensor& x);
+Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+Tensor mean(const Tensor& x);
+Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+Tensor amax(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+Tensor max(const Tensor& x);  // the largest element (rank 0); throws on an empty tensor
+// The index (int64) of the largest element along dim, the first on ties; over the flattened
+// tensor when dim is not given.
+Tensor argmax(const Tensor& x, std::optional<std::int64_t> dim = std::nullopt,
+              bool keepdim = false);
+// softmax / log_softmax along dim, stably (the maximum is subtracted first).
+Tensor softmax(const Tensor& x, std::int64_t dim);
+Tensor log_softmax(const Tensor& x, std::int64_t dim);
+// The sum of `x` over the dimensions broadcasting added to reach x's sizes from `sizes`: the
+// gradient of a broadcast input. Returns x itself when the sizes already match.
+Tensor sum_to(const Tensor& x, IntArrayRef sizes);
+
+// --- matrix products (tensor/linalg.cpp) ----------------------------------------------------
+// (M,K) x (K,N) -> (M,N) on gategrad's GEMM (float32, float64); a transposed view goes in as
+// the GEMM's transposed operand without a copy. matmul also takes 1-D operands as torch.matmul.
+Tensor mm(const Tensor& a, const Tensor& b);
+Tensor matmul(const Tensor& a, const Tensor& b);
+// out := alpha * a b + beta * out, into an existing contiguous (M,N) tensor.
+void addmm_(const Tensor& out, const Tensor& a, const Tensor& b, Scalar beta, Scalar alpha);
+
+}  // namespace gg::native

@@ -1,0 +1,504 @@
+// Reductions on gg::Tensor: sum, mean, amax, max, argmax, sum_to, and softmax / log_softmax
+// (a max and a sum along one dim).
+//
+// Every kernel reads a contiguous input (a strided one is copied first) in the dtype it
+// accumulates in: bool and int64 in int64, bfloat16 in float32 (converted once and rounded
+// back once at the end, as PyTorch's CPU kernels accumulate it), float32 and float64 in their
+// own type.
+#include <gategrad/tensor/detail/simd.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/native.hpp>
+#include <gategrad/tensor/shape.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+namespace gg::native {
+namespace {
+
+using detail::Batch;
+
+std::size_t to_size(std::int64_t n) { return static_cast<std::size_t>(n); }
+
+// --- combining two partial results, for a Batch<T> or a plain T ----------------------------
+template <class V> struct ElementOf { using type = V; };
+template <class T, class A> struct ElementOf<xsimd::batch<T, A>> { using type = T; };
+
+struct SumOp {
+  template <class V> V operator()(const V& a, const V& b) const { return a + b; }
+};
+// The larger of a and b, NaN if either is NaN (torch.amax propagates NaN; xsimd::max, like
+// the maxps instruction, returns one operand when the other is NaN).
+struct MaxOp {
+  template <class V> V operator()(const V& a, const V& b) const {
+    using T = typename ElementOf<V>::type;
+    if constexpr (std::is_same_v<V, T>) {
+      if constexpr (std::is_floating_point_v<T>) {
+        if (a != a || b != b) return a + b;
+      }
+      return a < b ? b : a;
+    } else if constexpr (std::is_floating_point_v<T>) {
+      return xsimd::select(xsimd::isnan(a) || xsimd::isnan(b), a + b, xsimd::max(a, b));
+    } else {
+      return xsimd::max(a, b);
+    }
+  }
+};
+
+// The maximum of n >= 1 contiguous values, NaN if any is NaN: one xsimd::max per vector and a
+// NaN flag kept aside, so the loop costs about what detail::contiguous_max does.
+template <class T>
+T row_max(const T* x, std::size_t n) {
+  constexpr std::size_t L = detail::kLanes<T>;
+  T best = x[0];
+  bool nan = false;
+  std::size_t i = 0;
+  if (n >= L) {
+    Batch<T> acc = Batch<T>::load_unaligned(x);
+    if constexpr (std::is_floating_point_v<T>) {
+      auto nan_lanes = xsimd::isnan(acc);
+      for (i = L; i + L <= n; i += L) {
+        const Batch<T> v = Batch<T>::load_unaligned(x + i);
+        acc = xsimd::max(acc, v);
+        nan_lanes = nan_lanes || xsimd::isnan(v);
+      }
+      nan = xsimd::any(nan_lanes);
+    } else {
+      for (i = L; i + L <= n; i += L) acc = xsimd::max(acc, Batch<T>::load_unaligned(x + i));
+    }
+    best = detail::hmax(acc);
+  }
+  for (; i < n; ++i) {
+    best = x[i] > best ? x[i] : best;
+    if constexpr (std::is_floating_point_v<T>) nan = nan || x[i] != x[i];
+  }
+  if constexpr (std::is_floating_point_v<T>) {
+    if (nan) return std::numeric_limits<T>::quiet_NaN();
+  }
+  return best;
+}
+
+struct RowSum {
+  template <class T> T operator()(const T* x, std::size_t n) const {
+    return detail::contiguous_sum(x, n);
+  }
+};
+struct RowMax {
+  template <class T> T operator()(const T* x, std::size_t n) const { return row_max(x, n); }
+};
+
+// --- which dims a reduction removes -------------------------------------------------------
+// A contiguous input seen as runs of adjacent dims that are all reduced or all kept (size-1
+// dims dropped): (B, N) summed over dim 0 is one reduced run then one kept run, column sums;
+// summed over dim 1 it is rows. The result is contiguous over the kept runs, in order.
+struct ReducePlan {
+  SizeVector out_sizes;          // the result's sizes (1 for each reduced dim under keepdim)
+  SizeVector runs;               // run sizes, outermost first; never empty
+  xt::svector<bool, 6> reduced;  // whether each run is reduced
+  std::int64_t count = 1;        // input elements behind each output element (mean's divisor)
+  std::int64_t numel = 1;        // of the input
+};
+
+// An empty `dims` reduces every dim, as torch 1.13's x.sum(dim=[]) does.
+ReducePlan plan_reduction(const char* op, IntArrayRef sizes, IntArrayRef dims, bool keepdim) {
+  const auto rank = static_cast<std::int64_t>(sizes.size());
+  xt::svector<bool, 6> reduce(sizes.size(), dims.empty());
+  for (const std::int64_t d : dims) {
+    const std::size_t k = to_size(wrap_dim(op, d, rank));
+    if (rank == 0) continue;  // a scalar's dim 0 (or -1) is nothing to reduce
+    if (reduce[k]) {
+      throw std::invalid_argument(std::string(op) + ": dim " + std::to_string(k) +
+                                  " appears multiple times in the list of dims " +
+                                  to_string(dims) + " (sizes " + to_string(sizes) + ")");
+    }
+    reduce[k] = true;
+  }
+  ReducePlan plan;
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    plan.numel *= sizes[k];
+    if (reduce[k]) {
+      plan.count *= sizes[k];
+      if (keepdim) plan.out_sizes.push_back(1);
+    } else {
+      plan.out_sizes.push_back(sizes[k]);
+    }
+    if (sizes[k] == 1) continue;
+    if (!plan.runs.empty() && plan.reduced.back() == reduce[k]) {
+      plan.runs.back() *= sizes[k];
+    } else {
+      plan.runs.push_back(sizes[k]);
+      plan.reduced.push_back(reduce[k]);
+    }
+  }
+  if (plan.runs.empty()) {  // one element: a kept run of 1 copies it
+    plan.runs.push_back(1);
+    plan.reduced.push_back(false);
+  }
+  return plan;
+}
+
+// out[kept index] = op over the reduced runs of x, for a non-empty contiguous x and `out`
+// already holding op's identity. x is read once, front to back, in rows of its innermost run:
+// a reduced innermost run collapses each row to one value (row(x, n)); a kept one is combined
+// into its output row with one vector loop (a bias gradient's column sums).
+template <class T, class Op, class Row>
+void reduce_contiguous(const T* x, const ReducePlan& plan, T* out, Op op, Row row) {
+  const std::size_t m = plan.runs.size();
+  SizeVector out_stride(m);  // 0 on a reduced run: its rows land on the same outputs
+  std::int64_t stride = 1;
+  for (std::size_t k = m; k-- > 0;) {
+    out_stride[k] = plan.reduced[k] ? 0 : stride;
+    if (!plan.reduced[k]) stride *= plan.runs[k];
+  }
+  const std::int64_t inner = plan.runs[m - 1];
+  const bool inner_reduced = plan.reduced[m - 1];
+  const std::int64_t rows = plan.numel / inner;
+  SizeVector counter(m, 0);
+  std::int64_t offset = 0;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const T* src = x + r * inner;
+    T* dst = out + offset;
+    if (inner_reduced) *dst = op(*dst, row(src, to_size(inner)));
+    else detail::zip(dst, 1, src, 1, dst, to_size(inner), op);
+    for (std::size_t k = m - 1; k-- > 0;) {  // odometer over the outer runs
+      offset += out_stride[k];
+      if (++counter[k] < plan.runs[k]) break;
+      offset -= out_stride[k] * plan.runs[k];
+      counter[k] = 0;
+    }
+  }
+}
+
+// x contiguous and of `dtype` (a copy when it is neither).
+Tensor contiguous_as(const Tensor& x, Dtype dtype) {
+  const Tensor c = contiguous(x);
+  return c.dtype() == dtype ? c : contiguous(to(c, dtype));
+}
+
+Dtype sum_dtype(Dtype d) { return d == Dtype::Bool || d == Dtype::Int64 ? Dtype::Int64 : d; }
+// The dtype a kernel computes in: bfloat16 has no vector arithmetic of its own.
+Dtype accumulate_dtype(Dtype d) {
+  return d == Dtype::BFloat16 ? Dtype::Float32 : d == Dtype::Bool ? Dtype::Int64 : d;
+}
+
+// sum over the plan's reduced dims, with the result shaped `out_sizes` (the plan's, or
+// sum_to's target), in the accumulation dtype.
+Tensor sum_accumulated(const Tensor& x, const ReducePlan& plan, IntArrayRef out_sizes) {
+  const Dtype acc = accumulate_dtype(x.dtype());
+  Tensor out = zeros(out_sizes, acc);
+  if (plan.numel == 0) return out;
+  const Tensor src = contiguous_as(x, acc);
+  visit_dtype(acc, [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                  std::is_same_v<T, std::int64_t>) {
+      reduce_contiguous(src.data_ptr<T>(), plan, out.data_ptr<T>(), SumOp{}, RowSum{});
+    }
+  });
+  return out;
+}
+
+std::string describe(const Tensor& x) {
+  return "tensor of sizes " + to_string(x.sizes()) + " and dtype " + name(x.dtype());
+}
+
+void require_floating(const char* op, const Tensor& x) {
+  if (!x.is_floating_point()) {
+    throw std::invalid_argument(std::string(op) + ": got a " + describe(x) +
+                                ", expected a floating dtype (float32, float64 or bfloat16; "
+                                "convert with .to(gg::kFloat32) first)");
+  }
+}
+
+Tensor amax_impl(const char* op, const Tensor& x, IntArrayRef dims, bool keepdim) {
+  const ReducePlan plan = plan_reduction(op, x.sizes(), dims, keepdim);
+  if (plan.count == 0) {
+    throw ShapeError(std::string(op) + ": cannot take the maximum over no elements: the " +
+                     describe(x) + " has size 0 in a reduced dim (a maximum needs at least "
+                     "one element)");
+  }
+  const Dtype acc = accumulate_dtype(x.dtype());
+  Tensor out = empty(plan.out_sizes, acc);
+  if (plan.numel > 0) {
+    const Tensor src = contiguous_as(x, acc);
+    visit_dtype(acc, [&]<class T>() {
+      if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                    std::is_same_v<T, std::int64_t>) {
+        T* o = out.data_ptr<T>();
+        const T lowest = std::numeric_limits<T>::has_infinity
+                             ? -std::numeric_limits<T>::infinity()
+                             : std::numeric_limits<T>::lowest();
+        std::fill_n(o, out.numel(), lowest);
+        reduce_contiguous(src.data_ptr<T>(), plan, o, MaxOp{}, RowMax{});
+      }
+    });
+  }
+  return out.dtype() == x.dtype() ? out : to(out, x.dtype());
+}
+
+// x:(outer, len, inner) contiguous -> out:(outer, inner), the index of the first largest
+// value along len; a NaN is larger than every number, and the first NaN wins (as torch).
+template <class T>
+void argmax_kernel(const T* x, std::int64_t outer, std::int64_t len, std::int64_t inner,
+                   std::int64_t* out, T* best) {
+  const auto better = [](T v, T b) {
+    if constexpr (std::is_floating_point_v<T>) return v > b || (v != v && b == b);
+    else return v > b;
+  };
+  for (std::int64_t o = 0; o < outer; ++o) {
+    const T* block = x + o * len * inner;
+    std::int64_t* index = out + o * inner;
+    if (inner == 1) {  // one contiguous row
+      std::int64_t at = 0;
+      for (std::int64_t l = 1; l < len; ++l) {
+        if (better(block[l], block[at])) at = l;
+      }
+      *index = at;
+      continue;
+    }
+    // Whole rows at a time, so the loop streams through memory.
+    std::copy_n(block, inner, best);
+    std::fill_n(index, inner, 0);
+    for (std::int64_t l = 1; l < len; ++l) {
+      const T* row = block + l * inner;
+      for (std::int64_t j = 0; j < inner; ++j) {
+        if (better(row[j], best[j])) {
+          best[j] = row[j];
+          index[j] = l;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Tensor sum(const Tensor& x) { return sum(x, {}, false); }
+
+Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  const ReducePlan plan = plan_reduction("sum", x.sizes(), dims, keepdim);
+  Tensor out = sum_accumulated(x, plan, plan.out_sizes);
+  const Dtype want = sum_dtype(x.dtype());
+  return out.dtype() == want ? out : to(out, want);
+}
+
+Tensor mean(const Tensor& x) { return mean(x, {}, false); }
+
+Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  if (!x.is_floating_point()) {
+    throw std::invalid_argument(
+        "mean(): could not infer output dtype. Input dtype must be a floating point dtype "
+        "(float32, float64 or bfloat16), got a " + describe(x) +
+        " (convert with .to(gg::kFloat32) first)");
+  }
+  const ReducePlan plan = plan_reduction("mean", x.sizes(), dims, keepdim);
+  Tensor out = sum_accumulated(x, plan, plan.out_sizes);
+  visit_dtype(out.dtype(), [&]<class T>() {
+    if constexpr (std::is_floating_point_v<T>) {
+      // An empty reduction is 0 / 0 = NaN, as in PyTorch.
+      const T count = static_cast<T>(plan.count);
+      T* o = out.data_ptr<T>();
+      detail::map(o, o, to_size(out.numel()),
+                  [count](const auto& v) { return v / std::decay_t<decltype(v)>(count); });
+    }
+  });
+  return out.dtype() == x.dtype() ? out : to(out, x.dtype());
+}
+
+Tensor amax(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  return amax_impl("amax", x, dims, keepdim);
+}
+
+Tensor max(const Tensor& x) { return amax_impl("max", x, {}, false); }
+
+Tensor argmax(const Tensor& x, std::optional<std::int64_t> dim, bool keepdim) {
+  if (x.dtype() == Dtype::Bool) {
+    throw std::invalid_argument("argmax: got a " + describe(x) +
+                                ", expected a number dtype (convert with .to(gg::kInt64) first)");
+  }
+  // Over the flattened tensor (outer = inner = 1), or x seen as (outer, len, inner) around dim.
+  std::int64_t outer = 1, len = x.numel(), inner = 1;
+  SizeVector out_sizes;
+  if (dim) {
+    const std::int64_t d = wrap_dim("argmax", *dim, x.dim());
+    len = x.dim() == 0 ? 1 : x.size(d);
+    for (std::int64_t k = 0; k < x.dim(); ++k) {
+      if (k < d) outer *= x.size(k);
+      if (k > d) inner *= x.size(k);
+      if (k != d) out_sizes.push_back(x.size(k));
+      else if (keepdim) out_sizes.push_back(1);
+    }
+  } else if (keepdim) {
+    out_sizes.assign(to_size(x.dim()), 1);
+  }
+  if (len == 0) {
+    throw ShapeError("argmax: cannot take the index of the maximum over no elements: the " +
+                     describe(x) + (dim ? " has size 0 in dim " + std::to_string(*dim)
+                                        : std::string(" is empty")));
+  }
+  Tensor out = empty(out_sizes, Dtype::Int64);
+  if (outer * inner == 0) return out;
+  const Dtype acc = accumulate_dtype(x.dtype());  // bfloat16 -> float32 keeps the order
+  const Tensor src = contiguous_as(x, acc);
+  visit_dtype(acc, [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                  std::is_same_v<T, std::int64_t>) {
+      Tensor best = empty({inner}, acc);
+      argmax_kernel(src.data_ptr<T>(), outer, len, inner, out.data_ptr<std::int64_t>(),
+                    best.data_ptr<T>());
+    }
+  });
+  return out;
+}
+
+Tensor sum_to(const Tensor& x, IntArrayRef sizes) {
+  const IntArrayRef from = x.sizes();
+  if (from == sizes) return x;
+  bool broadcasts = sizes.size() <= from.size();
+  const std::size_t lead = broadcasts ? from.size() - sizes.size() : 0;
+  for (std::size_t k = 0; broadcasts && k < sizes.size(); ++k) {
+    broadcasts = sizes[k] == from[lead + k] || sizes[k] == 1;
+  }
+  if (!broadcasts) {
+    throw ShapeError("sum_to: cannot reduce sizes " + to_string(from) + " to " +
+                     to_string(sizes) + ": expected sizes that broadcast to " + to_string(from));
+  }
+  // The dims broadcasting added (leading) or expanded (size 1 in `sizes`); never empty here,
+  // since the sizes differ.
+  SizeVector dims;
+  for (std::size_t k = 0; k < from.size(); ++k) {
+    if (k < lead || (sizes[k - lead] == 1 && from[k] != 1)) {
+      dims.push_back(static_cast<std::int64_t>(k));
+    }
+  }
+  const ReducePlan plan = plan_reduction("sum_to", from, dims, /*keepdim=*/true);
+  Tensor out = sum_accumulated(x, plan, sizes);
+  const Dtype want = sum_dtype(x.dtype());
+  return out.dtype() == want ? out : to(out, want);
+}
+
+// --- softmax / log_softmax along one dim -----------------------------------------------------
+namespace {
+
+struct Sub {
+  template <class V> V operator()(const V& a, const V& b) const { return a - b; }
+};
+struct Mul {
+  template <class V> V operator()(const V& a, const V& b) const { return a * b; }
+};
+
+// y[i] = exp(x[i] - shift): the one call of detail::exp on vectors in this file. With one call
+// site GCC inlines it into the loop; with several it kept an out-of-line copy and softmax ran
+// 1.5x slower than the old core's.
+template <class T>
+void exp_shifted(const T* x, T shift, T* y, std::size_t n) {
+  detail::map(x, y, n, [shift](const auto& v) {
+    return detail::exp(v - std::decay_t<decltype(v)>(shift));
+  });
+}
+
+// x:(rows, n) contiguous -> y:(rows, n), along each row: the old core's kernel
+// (tensor/elementwise.cpp), with log_softmax's sum vectorized too. Subtracting the row
+// maximum keeps exp() finite for logits of any magnitude; a NaN in a row gives a NaN row.
+template <class T, bool Log>
+void softmax_rows(const T* x, T* y, std::size_t rows, std::size_t n) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    const T* xr = x + r * n;
+    T* yr = y + r * n;
+    const T max_value = detail::contiguous_max(xr, n);
+    exp_shifted(xr, max_value, yr, n);
+    const T sum = detail::contiguous_sum(yr, n);
+    if constexpr (Log) {
+      // (z - max) - log(sum), in this order: z - (max + log(sum)) would round the shift to
+      // the spacing of max, losing every digit of log(sum) below it for large logits.
+      const T log_sum = std::log(sum);
+      detail::map(xr, yr, n, [max_value, log_sum](const auto& v) {
+        using V = std::decay_t<decltype(v)>;
+        return (v - V(max_value)) - V(log_sum);
+      });
+    } else {
+      const T inv = T(1) / sum;
+      detail::map(yr, yr, n, [inv](const auto& v) { return v * std::decay_t<decltype(v)>(inv); });
+    }
+  }
+}
+
+// x:(outer, len, inner) contiguous, inner > 1 -> y, the same sizes, along len: whole rows of
+// `inner` at a time, so every loop is a vector loop over contiguous memory. scratch: 3 * inner.
+template <class T, bool Log>
+void softmax_columns(const T* x, T* y, std::size_t outer, std::size_t len, std::size_t inner,
+                     T* scratch) {
+  T* max_value = scratch;
+  T* sum = scratch + inner;
+  T* exps = scratch + 2 * inner;
+  for (std::size_t o = 0; o < outer; ++o) {
+    const T* xb = x + o * len * inner;
+    T* yb = y + o * len * inner;
+    std::copy_n(xb, inner, max_value);
+    for (std::size_t l = 1; l < len; ++l) {
+      detail::zip(max_value, 1, xb + l * inner, 1, max_value, inner, MaxOp{});
+    }
+    std::fill_n(sum, inner, T(0));
+    for (std::size_t l = 0; l < len; ++l) {  // y = z - max, sum += exp(y)
+      T* yl = yb + l * inner;
+      detail::zip(xb + l * inner, 1, max_value, 1, yl, inner, Sub{});
+      T* e = Log ? exps : yl;  // log_softmax keeps z - max, softmax overwrites it
+      exp_shifted(yl, T(0), e, inner);
+      detail::zip(sum, 1, e, 1, sum, inner, SumOp{});
+    }
+    if constexpr (Log) {  // y = (z - max) - log(sum)
+      detail::map(sum, sum, inner, [](const auto& v) { return xsimd::log(v); });
+      for (std::size_t l = 0; l < len; ++l) {
+        detail::zip(yb + l * inner, 1, sum, 1, yb + l * inner, inner, Sub{});
+      }
+    } else {  // y = exp(z - max) / sum
+      detail::map(sum, sum, inner, [](const auto& v) { return std::decay_t<decltype(v)>(1) / v; });
+      for (std::size_t l = 0; l < len; ++l) {
+        detail::zip(yb + l * inner, 1, sum, 1, yb + l * inner, inner, Mul{});
+      }
+    }
+  }
+}
+
+template <bool Log>
+Tensor softmax_impl(const char* op, const Tensor& x, std::int64_t dim) {
+  require_floating(op, x);
+  const std::int64_t d = wrap_dim(op, dim, x.dim());
+  std::int64_t outer = 1, len = 1, inner = 1;
+  for (std::int64_t k = 0; k < x.dim(); ++k) {
+    if (k < d) outer *= x.size(k);
+    if (k == d) len = x.size(k);
+    if (k > d) inner *= x.size(k);
+  }
+  const Dtype acc = accumulate_dtype(x.dtype());
+  Tensor y = empty(x.sizes(), acc);
+  if (x.numel() == 0) return y.dtype() == x.dtype() ? y : to(y, x.dtype());
+  const Tensor src = contiguous_as(x, acc);
+  visit_dtype(acc, [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      if (inner == 1) {
+        softmax_rows<T, Log>(src.data_ptr<T>(), y.data_ptr<T>(), to_size(outer), to_size(len));
+      } else {
+        Tensor scratch = empty({3 * inner}, acc);
+        softmax_columns<T, Log>(src.data_ptr<T>(), y.data_ptr<T>(), to_size(outer),
+                                to_size(len), to_size(inner), scratch.data_ptr<T>());
+      }
+    }
+  });
+  return y.dtype() == x.dtype() ? y : to(y, x.dtype());
+}
+
+}  // namespace
+
+Tensor softmax(const Tensor& x, std::int64_t dim) { return softmax_impl<false>("softmax", x, dim); }
+
+Tensor log_softmax(const Tensor& x, std::int64_t dim) {
+  return softmax_impl<true>("log_softmax", x, dim);
+}
+
+}  // namespace gg::native

@@ -1,0 +1,187 @@
+#pragma once
+// gg::Tensor: the one tensor type, as torch::Tensor.
+//
+// A Tensor is a handle: sizes, strides (in elements) and an offset over a shared, refcounted
+// Storage, with its dtype carried at run time. Copying a handle shares the data (`b = a; b[0]`
+// changes a); clone() copies it. Views (view, transpose, narrow, expand, ...) are tensors over
+// the same storage with other sizes and strides; contiguous() and clone() are the only copies,
+// and both are explicit.
+//
+// Autograd hangs off the tensor through an opaque pointer (TensorImpl::autograd_meta) that this
+// layer never looks into, as PyTorch's TensorImpl holds AutogradMeta: the methods marked
+// [autograd] are defined by the autograd layer (autograd/tensor_autograd.cpp and the op files
+// it names), which also records the differentiable methods marked [autograd, view]. The
+// non-differentiable kernels behind them live in gg::native (tensor/native.hpp).
+#include <gategrad/tensor/dtype.hpp>
+#include <gategrad/tensor/int_array_ref.hpp>
+#include <gategrad/tensor/scalar.hpp>
+#include <gategrad/tensor/storage.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace gg {
+
+struct AutogradMeta;  // defined in autograd/autograd_meta.hpp; opaque here
+namespace autograd {
+struct Node;  // a recorded op (autograd/node.hpp)
+}
+class Tensor;
+
+struct TensorImpl {
+  Storage storage;
+  SizeVector sizes;
+  SizeVector strides;             // in elements; 0 on an expanded dimension
+  std::int64_t storage_offset = 0;  // in elements
+  Dtype dtype = Dtype::Float32;
+  std::shared_ptr<AutogradMeta> autograd_meta;  // null: no gradient, not recorded
+};
+
+// What a factory makes: dtype and whether the result is a leaf that requires a gradient, as
+// torch::TensorOptions (`gg::dtype(gg::kFloat64).requires_grad(true)`).
+class TensorOptions {
+ public:
+  TensorOptions() = default;
+  TensorOptions(Dtype dtype) : dtype_(dtype) {}  // NOLINT: implicit, as torch::TensorOptions
+  TensorOptions dtype(Dtype d) const {
+    TensorOptions o = *this;
+    o.dtype_ = d;
+    return o;
+  }
+  TensorOptions requires_grad(bool r) const {
+    TensorOptions o = *this;
+    o.requires_grad_ = r;
+    return o;
+  }
+  Dtype dtype() const { return dtype_.value_or(kDefaultFloat); }
+  bool has_dtype() const { return dtype_.has_value(); }
+  bool requires_grad() const { return requires_grad_; }
+
+ private:
+  std::optional<Dtype> dtype_;
+  bool requires_grad_ = false;
+};
+inline TensorOptions dtype(Dtype d) { return TensorOptions().dtype(d); }
+inline TensorOptions requires_grad(bool r = true) { return TensorOptions().requires_grad(r); }
+
+class Tensor {
+ public:
+  // An undefined tensor (defined() is false), as a default torch::Tensor.
+  Tensor() = default;
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  bool defined() const { return impl_ != nullptr; }
+  // --- metadata (every method below throws std::logic_error on an undefined tensor) -------
+  std::int64_t dim() const { return static_cast<std::int64_t>(checked().sizes.size()); }
+  IntArrayRef sizes() const { return checked().sizes; }
+  IntArrayRef strides() const { return checked().strides; }
+  // One size or stride; a negative dim counts from the end. Throws std::out_of_range.
+  std::int64_t size(std::int64_t dim) const;
+  std::int64_t stride(std::int64_t dim) const;
+  std::int64_t numel() const;
+  Dtype dtype() const { return checked().dtype; }
+  Dtype scalar_type() const { return checked().dtype; }
+  TensorOptions options() const { return TensorOptions(dtype()); }
+  bool is_floating_point() const { return gg::is_floating_point(dtype()); }
+  std::size_t element_size() const { return gg::element_size(dtype()); }
+  std::size_t nbytes() const { return static_cast<std::size_t>(numel()) * element_size(); }
+  std::int64_t storage_offset() const { return checked().storage_offset; }
+  // Row-major with no gaps (size-1 dimensions may have any stride), as PyTorch's.
+  bool is_contiguous() const;
+  // Whether both handles are the same tensor (not merely equal values).
+  bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
+  const Storage& storage() const { return checked().storage; }
+  TensorImpl* unsafe_impl() const { return impl_.get(); }
+  const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+
+  // --- data -------------------------------------------------------------------------------
+  // The first element. data_ptr<T>() throws std::invalid_argument unless T is the dtype's type
+  // ("data_ptr<float>: the tensor holds int64").
+  void* data_ptr() const;
+  template <class T>
+    requires kIsElement<T>
+  T* data_ptr() const {
+    check_dtype(dtype_of<T>, "data_ptr");
+    return static_cast<T*>(data_ptr());
+  }
+  // The value of a one-element tensor; throws ShapeError otherwise. item<T>() converts it.
+  Scalar item() const;
+  template <class T>
+    requires kIsElement<T>
+  T item() const {
+    return item().to<T>();
+  }
+  // The number of in-place changes made to this tensor's storage so far.
+  std::uint64_t _version() const { return storage()->version(); }
+
+  // --- in place, not recorded (tensor/copy.cpp): each bumps the storage's version, so a
+  // recorded node that saved this data refuses to run its backward afterwards ---------------
+  // const, as LibTorch's: the handle is not changed, the data it points at is.
+  const Tensor& fill_(Scalar value) const;
+  const Tensor& zero_() const { return fill_(0); }
+  // Copies src's values (broadcast to this tensor's sizes, converted to its dtype).
+  const Tensor& copy_(const Tensor& src) const;
+
+  // --- differentiable copies and views [autograd] -------------------------------------------
+  Tensor contiguous() const;  // *this when already contiguous, else a copy
+  Tensor clone() const;
+  Tensor to(Dtype dtype) const;  // *this when already that dtype
+  Tensor view(IntArrayRef sizes) const;  // one size may be -1; throws unless the strides allow
+  Tensor reshape(IntArrayRef sizes) const;  // a view when the strides allow, else a copy
+  Tensor view_as(const Tensor& other) const { return view(other.sizes()); }
+  Tensor reshape_as(const Tensor& other) const { return reshape(other.sizes()); }
+  Tensor flatten(std::int64_t start_dim = 0, std::int64_t end_dim = -1) const;
+  Tensor permute(IntArrayRef dims) const;
+  Tensor transpose(std::int64_t dim0, std::int64_t dim1) const;
+  Tensor t() const;  // transpose(0, 1) of a matrix; a vector or scalar as it is
+  Tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
+  Tensor slice(std::int64_t dim = 0, std::optional<std::int64_t> start = std::nullopt,
+               std::optional<std::int64_t> end = std::nullopt, std::int64_t step = 1) const;
+  Tensor select(std::int64_t dim, std::int64_t index) const;
+  Tensor unsqueeze(std::int64_t dim) const;
+  Tensor squeeze() const;
+  Tensor squeeze(std::int64_t dim) const;
+  Tensor expand(IntArrayRef sizes) const;  // -1 keeps a size; new leading dims may be added
+  Tensor expand_as(const Tensor& other) const { return expand(other.sizes()); }
+  // x[i]: select(0, i).
+  Tensor operator[](std::int64_t index) const { return select(0, index); }
+
+  // --- autograd [autograd] ------------------------------------------------------------------
+  bool requires_grad() const;
+  // Only a leaf can be switched; throws std::logic_error on a recorded result, or for a dtype
+  // that has no gradient (int64, bool).
+  const Tensor& requires_grad_(bool requires_grad = true) const;
+  bool is_leaf() const;
+  // The accumulated gradient; undefined until a backward reached this tensor, as in PyTorch.
+  const Tensor& grad() const;
+  Tensor& mutable_grad() const;
+  // The node that produced this tensor (null for a leaf and for untracked tensors).
+  const std::shared_ptr<autograd::Node>& grad_fn() const;
+  // Backpropagates from this tensor: a scalar seeds 1; otherwise `gradient` (same sizes) is the
+  // seed. create_graph is not supported yet (issue 12) and throws.
+  void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt,
+                bool create_graph = false) const;
+  // The same data, cut from the graph, requiring no gradient (shares the storage).
+  Tensor detach() const;
+  // A label for graph dumps and error messages (e.g. "fc1.weight").
+  const Tensor& set_name(std::string name) const;
+  std::string name() const;
+
+ private:
+  const TensorImpl& checked() const;
+  void check_dtype(Dtype expected, const char* op) const;
+
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+// Prints the values, then the type and sizes, as LibTorch does:
+//    1  2  3
+//    4  5  6
+//   [ CPUFloatType{2,3} ]
+std::ostream& operator<<(std::ostream& os, const Tensor& t);
+std::string to_string(const Tensor& t);
+
+}  // namespace gg
