@@ -240,8 +240,8 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, TensorOptio
   }
   checked_numel("from_blob", sizes);
   auto impl = make_cached_shared<TensorImpl>();
-  impl->storage = make_cached_shared<StorageImpl>(
-      data, static_cast<std::size_t>(extent) * element_size(options.dtype()));
+  impl->storage =
+      Storage(StorageImpl::borrow(data, static_cast<std::size_t>(extent) * element_size(options.dtype())));
   impl->sizes = sizes.vec();
   impl->strides = strides.vec();
   impl->dtype = options.dtype();

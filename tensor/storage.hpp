@@ -4,26 +4,49 @@
 // Every view of a storage (view, transpose, narrow, ...) shares it and its version counter:
 // an in-place change through any of them bumps the one counter, and a recorded node that saved
 // one of them sees at backward that its saved data changed.
+//
+// A small storage (up to kInlineBytes) lives in one block from the caching allocator, its
+// bookkeeping in the first cache line and its bytes after it: a small op's result then costs
+// one block, not two (small tensors are where per-op overhead shows). Larger storages keep
+// their bytes in a block of their own, so that a power-of-two tensor stays in its size class.
 #include <gategrad/tensor/allocator.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <new>
+#include <utility>
 
 namespace gg {
 
 class StorageImpl {
  public:
-  // `nbytes` bytes from the caching allocator, uninitialized.
-  explicit StorageImpl(std::size_t nbytes)
-      : data_(nbytes == 0 ? nullptr : cached_allocate(nbytes)), nbytes_(nbytes) {}
+  static constexpr std::size_t kInlineBytes = 960;  // with the header: at most 1 KiB
+
+  // `nbytes` uninitialized bytes from the caching allocator.
+  static StorageImpl* create(std::size_t nbytes) {
+    if (nbytes <= kInlineBytes) {
+      void* block = cached_allocate(kHeader + nbytes);
+      void* data = nbytes == 0 ? nullptr : static_cast<char*>(block) + kHeader;
+      return new (block) StorageImpl(data, nbytes, kHeader + nbytes, Owner::Inline);
+    }
+    void* data = cached_allocate(nbytes);
+    try {
+      void* block = cached_allocate(kHeader);
+      return new (block) StorageImpl(data, nbytes, kHeader, Owner::Separate);
+    } catch (...) {
+      cached_deallocate(data, nbytes);
+      throw;
+    }
+  }
   // Memory the caller keeps alive and frees (from_blob): never freed here.
-  StorageImpl(void* borrowed, std::size_t nbytes) : data_(borrowed), nbytes_(nbytes), owned_(false) {}
+  static StorageImpl* borrow(void* data, std::size_t nbytes) {
+    void* block = cached_allocate(kHeader);
+    return new (block) StorageImpl(data, nbytes, kHeader, Owner::Caller);
+  }
+
   StorageImpl(const StorageImpl&) = delete;
   StorageImpl& operator=(const StorageImpl&) = delete;
-  ~StorageImpl() {
-    if (owned_ && data_ != nullptr) cached_deallocate(data_, nbytes_);
-  }
 
   void* data() const { return data_; }
   std::size_t nbytes() const { return nbytes_; }
@@ -32,16 +55,67 @@ class StorageImpl {
   std::uint64_t version() const { return version_; }
   void bump_version() { ++version_; }
 
+  long use_count() const { return refs_.load(std::memory_order_relaxed); }
+  void retain() { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void release() {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    void* data = data_;
+    const std::size_t nbytes = nbytes_, block_bytes = block_bytes_;
+    const Owner owner = owner_;
+    this->~StorageImpl();
+    if (owner == Owner::Separate && data != nullptr) cached_deallocate(data, nbytes);
+    cached_deallocate(this, block_bytes);
+  }
+
  private:
+  enum class Owner : std::uint8_t { Inline, Separate, Caller };
+  static constexpr std::size_t kHeader = kAlignment;  // the bytes after it stay 64-byte aligned
+
+  StorageImpl(void* data, std::size_t nbytes, std::size_t block_bytes, Owner owner)
+      : data_(data), nbytes_(nbytes), block_bytes_(block_bytes), owner_(owner) {}
+  ~StorageImpl() = default;
+
   void* data_;
   std::size_t nbytes_;
-  bool owned_ = true;
+  std::size_t block_bytes_;
   std::uint64_t version_ = 0;
+  std::atomic<long> refs_{1};
+  Owner owner_;
+};
+static_assert(sizeof(StorageImpl) <= kAlignment, "StorageImpl's header must fit one cache line");
+
+// A counted handle to a StorageImpl, used as std::shared_ptr<StorageImpl> would be.
+class Storage {
+ public:
+  Storage() = default;
+  Storage(std::nullptr_t) {}  // NOLINT: as a null shared_ptr
+  // Adopts a new impl (its count starts at 1).
+  explicit Storage(StorageImpl* adopted) : impl_(adopted) {}
+  Storage(const Storage& other) : impl_(other.impl_) {
+    if (impl_ != nullptr) impl_->retain();
+  }
+  Storage(Storage&& other) noexcept : impl_(std::exchange(other.impl_, nullptr)) {}
+  Storage& operator=(Storage other) noexcept {
+    std::swap(impl_, other.impl_);
+    return *this;
+  }
+  ~Storage() {
+    if (impl_ != nullptr) impl_->release();
+  }
+
+  StorageImpl* get() const { return impl_; }
+  StorageImpl* operator->() const { return impl_; }
+  StorageImpl& operator*() const { return *impl_; }
+  explicit operator bool() const { return impl_ != nullptr; }
+  long use_count() const { return impl_ != nullptr ? impl_->use_count() : 0; }
+  friend bool operator==(const Storage& a, const Storage& b) { return a.impl_ == b.impl_; }
+  friend bool operator==(const Storage& a, std::nullptr_t) { return a.impl_ == nullptr; }
+
+ private:
+  StorageImpl* impl_ = nullptr;
 };
 
-using Storage = std::shared_ptr<StorageImpl>;
-
-// A new storage, its control block and bookkeeping from the cache too.
-inline Storage make_storage(std::size_t nbytes) { return make_cached_shared<StorageImpl>(nbytes); }
+// A new storage of `nbytes` uninitialized bytes.
+inline Storage make_storage(std::size_t nbytes) { return Storage(StorageImpl::create(nbytes)); }
 
 }  // namespace gg
