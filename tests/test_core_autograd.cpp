@@ -167,9 +167,10 @@ TEST_CASE("operators and named ops name the user's line under anomaly mode", "[c
   gg::AnomalyGuard anomaly;
   const Tensor a = gg::ones({2}, gg::dtype(gg::kFloat64).requires_grad(true));
   const Tensor b = gg::zeros({2}, gg::kFloat64);
-  const int line = __LINE__ + 1;
-  CHECK_THROWS_WITH(a / b, Catch::Contains("DivGate") && Catch::Contains("produced Inf") &&
-                               Catch::Contains("test_core_autograd.cpp:" + std::to_string(line)));
+  // The expression sits on one line: compilers disagree on which line of a multi-line macro
+  // call a default argument names.
+  const std::string at_line = "test_core_autograd.cpp:" + std::to_string(__LINE__ + 1);
+  CHECK_THROWS_WITH(a / b, Catch::Contains("DivGate") && Catch::Contains("produced Inf") && Catch::Contains(at_line));
   const int line2 = __LINE__ + 1;
   CHECK_THROWS_WITH(gg::log(b), Catch::Contains("test_core_autograd.cpp:" + std::to_string(line2)));
   {
