@@ -33,12 +33,6 @@ std::int64_t Tensor::stride(std::int64_t dim) const {
   return impl.strides[static_cast<std::size_t>(wrap_dim("stride", dim, this->dim()))];
 }
 
-std::int64_t Tensor::numel() const {
-  std::int64_t n = 1;
-  for (std::int64_t s : checked().sizes) n *= s;
-  return n;
-}
-
 bool Tensor::is_contiguous() const {
   const TensorImpl& impl = checked();
   std::int64_t expected = 1;

@@ -81,7 +81,13 @@ class Tensor {
   // One size or stride; a negative dim counts from the end. Throws std::out_of_range.
   std::int64_t size(std::int64_t dim) const;
   std::int64_t stride(std::int64_t dim) const;
-  std::int64_t numel() const;
+  // Inline: kernels use it as a loop bound, and an out-of-line call there kept the compiler
+  // from hoisting it (a 15x slower L2 backward was measured on the migration branch).
+  std::int64_t numel() const {
+    std::int64_t n = 1;
+    for (std::int64_t s : checked().sizes) n *= s;
+    return n;
+  }
   Dtype dtype() const { return checked().dtype; }
   Dtype scalar_type() const { return checked().dtype; }
   TensorOptions options() const { return TensorOptions(dtype()); }
