@@ -1,6 +1,7 @@
 #include <gategrad/apps/architecture.hpp>
 
 #include <cctype>
+#include <cstdint>
 #include <sstream>
 #include <stdexcept>
 
@@ -72,7 +73,8 @@ std::shared_ptr<nn::Sequential> build_mlp(const std::string& spec, std::size_t i
     if (t == "linear") {
       const std::size_t in = seen == 0 ? inputs : hidden;
       const std::size_t out = ++seen == linears ? classes : hidden;
-      model->push_back(std::make_shared<nn::Linear>(nn::LinearOptions(in, out).generator(init)));
+      model->push_back(std::make_shared<nn::Linear>(
+          nn::LinearOptions(static_cast<std::int64_t>(in), static_cast<std::int64_t>(out)).generator(init)));
     } else if (t == "relu") {
       model->push_back(std::make_shared<nn::ReLU>());
     } else if (t == "sigmoid") {

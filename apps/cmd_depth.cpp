@@ -50,15 +50,16 @@ FinishedConfig train_architecture(const DepthCommand& command, const NamedArchit
     const double lr = adam.lr();
     for (const data::Batch& batch : loader) {
       adam.zero_grad();
-      const Var loss = nn::cross_entropy(model(Var(batch.x)), batch.y);
-      if (!std::isfinite(loss.item())) {
+      const Tensor loss = nn::cross_entropy(model(batch.x), batch.y);
+      const double value = loss.item<double>();
+      if (!std::isfinite(value)) {
         divergence = "epoch " + std::to_string(epoch) + ", iteration " + std::to_string(finished.losses.size() + 1);
         break;
       }
       loss.backward();
       adam.step();
-      total += loss.item();
-      finished.losses.push_back(loss.item());
+      total += value;
+      finished.losses.push_back(value);
     }
     schedule.step();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

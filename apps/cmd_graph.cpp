@@ -1,7 +1,9 @@
 #include <gategrad/apps/commands.hpp>
 #include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/tee_log.hpp>
-#include <gategrad/autograd/autograd.hpp>
+#include <gategrad/autograd/graph_dot.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/tensor/native.hpp>
 
 #include <cstdlib>
 #include <spawn.h>
@@ -30,15 +32,20 @@ int run_graph(const GraphCommand& command) {
   report::TeeLog log(dir);
   // The homework's J on a batch of N = 4 inputs of D = 3072 values, H = 50, C = 10.
   Generator gen(0);
-  const Var X = Var(ArrayF::randn({4, 3072}, gen)).set_name("X");
-  const Var W1 = Var(ArrayF::randn({3072, 50}, gen, 0.0f, 1e-4f), true).set_name("W1");
-  const Var b1 = Var(ArrayF::zeros({50}), true).set_name("b1");
-  const Var W2 = Var(ArrayF::randn({50, 10}, gen, 0.0f, 1e-4f), true).set_name("W2");
-  const Var b2 = Var(ArrayF::zeros({10}), true).set_name("b2");
-  const std::vector<std::int64_t> y = {0, 3, 5, 9};
-  const Var z2 = matmul(X, W1) + b1;
-  const Var z3 = matmul(relu(z2), W2) + b2;
-  Var J = cross_entropy(z3, y) + (l2_penalty(W1, 0.25) + l2_penalty(W2, 0.25));
+  const Tensor X = gg::randn({4, 3072}, gen);
+  const Tensor W1 = native::mul(gg::randn({3072, 50}, gen), 1e-4f);  // std 1e-4, as the homework's init
+  const Tensor b1 = gg::zeros({50});
+  const Tensor W2 = native::mul(gg::randn({50, 10}, gen), 1e-4f);
+  const Tensor b2 = gg::zeros({10});
+  X.set_name("X");  // an input without gradient: graph.dot draws it dashed
+  W1.requires_grad_().set_name("W1");
+  b1.requires_grad_().set_name("b1");
+  W2.requires_grad_().set_name("W2");
+  b2.requires_grad_().set_name("b2");
+  const Tensor y = gg::tensor({0, 3, 5, 9});  // int64 labels
+  const Tensor z2 = gg::mm(X, W1) + b1;
+  const Tensor z3 = gg::mm(gg::relu(z2), W2) + b2;
+  const Tensor J = gg::cross_entropy(z3, y) + (gg::l2_penalty(W1, 0.25) + gg::l2_penalty(W2, 0.25));
   J.set_name("J");
   const std::filesystem::path dot_file = dir / "graph.dot";
   gg::write_file_atomically(dot_file, to_dot(J, "J = CE(relu(X W1 + b1) W2 + b2, y) + reg (|W1|^2 + |W2|^2)"));

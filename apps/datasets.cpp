@@ -1,5 +1,8 @@
 #include <gategrad/apps/datasets.hpp>
 
+#include <gategrad/tensor/factory.hpp>
+
+#include <cstdint>
 #include <stdexcept>
 
 namespace gg::app {
@@ -32,12 +35,12 @@ Splits load_splits(const DataOptions& options) {
   }
   if (test_size > 0 && test.size() > test_size) test = data::take_first(std::move(test), test_size);
   auto [train, validation] = data::split_train_validation(std::move(full), options.validation);
-  Splits s{std::move(train), std::move(validation), std::move(test), ArrayF::zeros({0})};
+  Splits s{std::move(train), std::move(validation), std::move(test), gg::zeros({0})};
   if (options.preprocess == Preprocess::MeanImage) {
     s.mean_image = data::mean_image(s.train);
     for (data::Dataset* d : {&s.train, &s.validation, &s.test}) data::subtract_mean_image(*d, s.mean_image);
   } else {
-    s.mean_image = ArrayF::zeros({s.train.dim()});
+    s.mean_image = gg::zeros({static_cast<std::int64_t>(s.train.dim())});
     for (data::Dataset* d : {&s.train, &s.validation, &s.test}) data::scale_to_symmetric(*d);
   }
   return s;

@@ -21,7 +21,7 @@ struct DataOptions {
 
 struct Splits {
   data::Dataset train, validation, test;
-  ArrayF mean_image;  // (D,), subtracted from every split under MeanImage (zeros otherwise)
+  Tensor mean_image;  // float32 (D,), subtracted from every split under MeanImage (zeros otherwise)
 };
 
 // Loads and splits as the homework does: CIFAR-10 49,000 / 1,000 / the first 1,000 test images;

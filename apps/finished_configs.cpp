@@ -1,9 +1,12 @@
 #include <gategrad/apps/finished_configs.hpp>
 #include <gategrad/nn/serialize.hpp>
+#include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/safetensors.hpp>
 
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <span>
 #include <stdexcept>
 
 namespace gg::app {
@@ -15,7 +18,7 @@ fs::path curves_path(const fs::path& dir, std::size_t index) {
   return model.replace_extension(".curves.safetensors");
 }
 
-constexpr std::size_t kEpochColumns = 7;
+constexpr std::int64_t kEpochColumns = 7;
 
 }  // namespace
 
@@ -27,17 +30,17 @@ fs::path finished_model_path(const fs::path& dir, std::size_t index) {
 
 void save_finished(const fs::path& dir, std::size_t index, const nn::Module& model, const FinishedConfig& finished) {
   fs::create_directories(dir / "configs");
-  ArrayD losses = ArrayD::zeros({finished.losses.size()});
-  std::copy(finished.losses.begin(), finished.losses.end(), losses.data());
-  ArrayD epochs = ArrayD::zeros({finished.epochs.size(), kEpochColumns});
-  double* e = epochs.data();
+  const Tensor losses = gg::from_values(std::span<const double>(finished.losses),
+                                        {static_cast<std::int64_t>(finished.losses.size())});
+  const Tensor epochs = gg::empty({static_cast<std::int64_t>(finished.epochs.size()), kEpochColumns}, gg::kFloat64);
+  double* e = epochs.data_ptr<double>();
   for (const report::EpochRecord& r : finished.epochs) {
     for (double value : {double(r.epoch), double(r.iteration), r.loss, r.train_accuracy, r.val_accuracy, r.lr,
                          r.seconds}) {
       *e++ = value;
     }
   }
-  save_safetensors(curves_path(dir, index), {{{"loss", std::move(losses)}, {"epochs", std::move(epochs)}}, finished.row});
+  save_safetensors(curves_path(dir, index), {{{"loss", losses}, {"epochs", epochs}}, finished.row});
   nn::save(model, finished_model_path(dir, index), finished.row);
 }
 
@@ -62,15 +65,16 @@ std::optional<FinishedConfig> load_finished(const fs::path& dir, std::size_t ind
     if (curves.tensors.size() != 2 || curves.tensors[0].first != "loss" || curves.tensors[1].first != "epochs") {
       throw fail(curves_file, "expected the tensors 'loss' and 'epochs'");
     }
-    const ArrayD* losses = std::get_if<ArrayD>(&curves.tensors[0].second);
-    const ArrayD* epochs = std::get_if<ArrayD>(&curves.tensors[1].second);
-    if (losses == nullptr || epochs == nullptr || losses->shape().size() != 1 || epochs->shape().size() != 2 ||
-        epochs->shape()[1] != kEpochColumns) {
+    // load_safetensors gives contiguous tensors: their data can be read directly.
+    const Tensor& losses = curves.tensors[0].second;
+    const Tensor& epochs = curves.tensors[1].second;
+    if (losses.dtype() != kFloat64 || epochs.dtype() != kFloat64 || losses.dim() != 1 || epochs.dim() != 2 ||
+        epochs.size(1) != kEpochColumns) {
       throw fail(curves_file, "expected 'loss' F64 (iterations,) and 'epochs' F64 (epochs, 7)");
     }
-    finished.losses.assign(losses->data(), losses->data() + losses->size());
-    for (std::size_t i = 0; i < epochs->shape()[0]; ++i) {
-      const double* v = epochs->data() + i * kEpochColumns;
+    finished.losses.assign(losses.data_ptr<double>(), losses.data_ptr<double>() + losses.numel());
+    for (std::int64_t i = 0; i < epochs.size(0); ++i) {
+      const double* v = epochs.data_ptr<double>() + i * kEpochColumns;
       // Checked before the casts: a corrupt file must not make them undefined.
       if (!(v[0] >= 0 && v[0] <= 1e9 && v[1] >= 0 && v[1] <= 1e15)) {
         throw fail(curves_file, "epoch record " + std::to_string(i) + " has epoch " + std::to_string(v[0]) +

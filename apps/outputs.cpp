@@ -3,7 +3,10 @@
 #include <gategrad/apps/report/plots.hpp>
 #include <gategrad/apps/report/weights_image.hpp>
 #include <gategrad/nn/serialize.hpp>
+#include <gategrad/tensor/native.hpp>
 #include <gategrad/tensor/safetensors.hpp>
+
+#include <span>
 
 namespace gg::app {
 
@@ -57,10 +60,11 @@ void draw_training_figures(OutputSaver& saver, const std::filesystem::path& dir,
   saver.draw("loss_accuracy.png", [&] { report::plot_loss_and_accuracy(dir / "loss_accuracy.png", losses, epochs, title); });
   saver.draw("weights.png", [&] {
     // W1 is (H, D): row k is hidden unit k's template over the input image.
-    const ArrayF& w1 = dynamic_cast<nn::Linear&>(model[0]).weight().data();
-    const Shape& image = splits.train.image_shape;
-    report::save_weight_grid(dir / "weights.png", w1.values(), w1.shape()[0],
-                             std::vector<std::size_t>(image.begin(), image.end()));
+    const Tensor w1 = native::contiguous(dynamic_cast<nn::Linear&>(model[0]).weight());
+    const SizeVector& image = splits.train.image_shape;
+    report::save_weight_grid(dir / "weights.png",
+                             std::span<const float>(w1.data_ptr<float>(), static_cast<std::size_t>(w1.numel())),
+                             static_cast<std::size_t>(w1.size(0)), std::vector<std::size_t>(image.begin(), image.end()));
   });
 }
 

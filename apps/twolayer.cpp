@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace gg::app {
@@ -13,7 +14,10 @@ std::shared_ptr<nn::Sequential> make_two_layer_net(const TwoLayerConfig& config,
                                                    Generator& init, Generator* dropout_gen) {
   const auto linear = [&](std::size_t in, std::size_t out) {
     return std::make_shared<nn::Linear>(
-        nn::LinearOptions(in, out).init(nn::Init::Normal).std(config.init_std).generator(init));
+        nn::LinearOptions(static_cast<std::int64_t>(in), static_cast<std::int64_t>(out))
+            .init(nn::Init::Normal)
+            .std(config.init_std)
+            .generator(init));
   };
   auto model = std::make_shared<nn::Sequential>();
   model->push_back(linear(D, config.hidden));
@@ -47,8 +51,8 @@ TwoLayerResult train_two_layer(const TwoLayerConfig& config, const Splits& split
   for (long it = 0; it < config.iters; ++it) {
     const data::Batch& batch = sampler.sample_batch(batches, config.batch);
     sgd.zero_grad();
-    const Var loss = nn::cross_entropy(model(Var(batch.x)), batch.y) + nn::l2_penalty(model, config.reg);
-    const double value = loss.item();
+    const Tensor loss = nn::cross_entropy(model(batch.x), batch.y) + nn::l2_penalty(model, config.reg);
+    const double value = loss.item<double>();
     if (!std::isfinite(value)) {
       std::snprintf(line, sizeof line, "iteration %ld / %ld: loss is %s with learning rate %g; stopped "
                     "(lower --lr)", it, config.iters, std::isnan(value) ? "NaN" : "infinite", sgd.lr());

@@ -1,13 +1,20 @@
 #pragma once
-// The recorded graph of a Variable as Graphviz DOT: one box per gate with its name and output
-// shape, one ellipse per leaf (named when set_name was used) and per named constant input, and
-// an edge from each input to the gate that consumed it. Render with `dot -Tpng graph.dot`.
+// The recorded graph of a gg::Tensor as Graphviz DOT: one box per gate with its name, output
+// sizes, the line of user code that created it and the module it ran in (when recorded inside
+// one); one ellipse per leaf that requires a gradient (its name when set_name was used); one
+// dashed ellipse per input that needs no gradient; and an edge from each input to the gate
+// that consumed it. Render with `dot -Tpng graph.dot`.
 #include <gategrad/autograd/variable.hpp>
+#include <gategrad/tensor/tensor.hpp>
 
 #include <string>
 
 namespace gg {
 
+// Throws std::invalid_argument for an undefined tensor.
+std::string to_dot(const Tensor& root, const std::string& title = "computational graph");
+
+// The same for the old core's Variable<T>; it goes with that core.
 template <class T>
 std::string to_dot(const Variable<T>& root, const std::string& title = "computational graph");
 

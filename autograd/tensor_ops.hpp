@@ -70,6 +70,18 @@ Tensor to(const Tensor& x, Dtype dtype, Where where = Where::current());
 // std::out_of_range naming the first bad label.
 Tensor cross_entropy(const Tensor& logits, const Tensor& target, Where where = Where::current());
 
+// --- regularisers (autograd/gates/dropout_gate.cpp, l2_penalty_gate.cpp) ----------------------
+// Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1-p), so
+// the expectation is unchanged; x itself when !training or p == 0. One draw of gen.uniform01()
+// per element in row-major order (the old core's stream). Throws std::invalid_argument unless
+// 0 <= p <= 1, or for a non-floating x.
+Tensor dropout(const Tensor& x, double p, Generator& gen, bool training = true,
+               Where where = Where::current());
+// lambda * sum(W^2), a rank-0 tensor of W's dtype, fused (dW = 2 lambda W dy, one gradient
+// contribution, no temporaries of W's size in the forward). Throws std::invalid_argument unless
+// lambda is finite and >= 0.
+Tensor l2_penalty(const Tensor& w, double lambda, Where where = Where::current());
+
 // --- operators: the converting wrappers carry the caller's line into the op -------------------
 // A tensor operand that remembers the source line of the expression it appears in: the
 // defaulted argument of this converting constructor is evaluated where the conversion happens,

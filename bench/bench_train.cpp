@@ -11,6 +11,7 @@
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/optim/sgd.hpp>
 #include <gategrad/tensor/parallel.hpp>
+#include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/random.hpp>
 
 #include <benchmark/benchmark.h>
@@ -24,8 +25,8 @@ namespace {
 
 struct Net {
   const char* name;
-  std::vector<std::size_t> widths;
-  std::size_t batch;
+  std::vector<std::int64_t> widths;
+  std::int64_t batch;
 };
 
 const std::vector<Net>& nets() {
@@ -48,15 +49,15 @@ std::shared_ptr<gg::nn::Sequential> make_model(const Net& net) {
 }
 
 struct Data {
-  gg::ArrayF x;
-  std::vector<std::int64_t> y;
+  gg::Tensor x;  // (batch, widths[0]) float32
+  gg::Tensor y;  // (batch) int64
 };
 
 Data make_data(const Net& net) {
   gg::Generator gen(7);
-  Data data{gg::ArrayF::randn({net.batch, net.widths.front()}, gen), {}};
-  for (std::size_t i = 0; i < net.batch; ++i)
-    data.y.push_back(static_cast<std::int64_t>(gen.next_u64() % 10));
+  Data data{gg::randn({net.batch, net.widths.front()}, gen), gg::empty({net.batch}, gg::kInt64)};
+  for (std::int64_t i = 0; i < net.batch; ++i)
+    data.y.data_ptr<std::int64_t>()[i] = static_cast<std::int64_t>(gen.next_u64() % 10);
   return data;
 }
 
@@ -65,13 +66,12 @@ void train_step(benchmark::State& state, const Net& net) {
   auto model = make_model(net);
   gg::optim::SGD optimizer(model->parameters(), gg::optim::SGDOptions(1e-3));
   const Data data = make_data(net);
-  const gg::Var x(data.x);
   for (auto _ : state) {
     optimizer.zero_grad();
-    gg::Var loss = gg::nn::cross_entropy((*model)(x), data.y);
+    const gg::Tensor loss = gg::nn::cross_entropy((*model)(data.x), data.y);
     loss.backward();
     optimizer.step();
-    benchmark::DoNotOptimize(loss.item());
+    benchmark::DoNotOptimize(loss.item<float>());
   }
 }
 
@@ -80,11 +80,10 @@ void forward(benchmark::State& state, const Net& net) {
   auto model = make_model(net);
   model->eval();
   const Data data = make_data(net);
-  const gg::Var x(data.x);
   gg::NoGradGuard no_grad;
   for (auto _ : state) {
-    gg::Var logits = (*model)(x);
-    benchmark::DoNotOptimize(logits.data().data());
+    const gg::Tensor logits = (*model)(data.x);
+    benchmark::DoNotOptimize(logits.data_ptr());
   }
 }
 

@@ -1,5 +1,6 @@
 #include <gategrad/data/cifar10.hpp>
 #include <gategrad/data/error.hpp>
+#include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/regular_file.hpp>
 
 #include <algorithm>
@@ -58,8 +59,10 @@ Dataset load_cifar10(const std::filesystem::path& dir, Split split) {
   Dataset out;
   out.name = std::string("CIFAR-10 ") + std::string(to_string(split));
   out.image_shape = {3, 32, 32};
-  out.images = ArrayF::empty({n, D});
-  out.labels.resize(n);
+  out.images = empty({static_cast<std::int64_t>(n), static_cast<std::int64_t>(D)}, kFloat32);
+  out.labels = empty({static_cast<std::int64_t>(n)}, kInt64);
+  float* images = out.images.data_ptr<float>();
+  std::int64_t* labels = out.labels.data_ptr<std::int64_t>();
   out.num_classes = 10;
   out.class_names = {"airplane", "automobile", "bird",  "cat",  "deer",
                      "dog",      "frog",       "horse", "ship", "truck"};
@@ -81,8 +84,8 @@ Dataset load_cifar10(const std::filesystem::path& dir, Split split) {
           fail(files[f], "label " + std::to_string(record[0]) + " in record " +
                              std::to_string(first + r) + " (counting from 0), expected 0 to 9");
         }
-        out.labels[row] = record[0];
-        std::copy(record + 1, record + 1 + D, out.images.data() + row * D);
+        labels[row] = record[0];
+        std::copy(record + 1, record + 1 + D, images + row * D);
       }
     }
   }

@@ -1,4 +1,5 @@
 #include <gategrad/data/dataloader.hpp>
+#include <gategrad/tensor/factory.hpp>
 
 #include <algorithm>
 #include <numeric>
@@ -6,13 +7,39 @@
 #include <string>
 
 namespace gg::data {
+namespace {
+
+// What gather_rows needs of the dataset before reading it through raw pointers: the checks of
+// check_dataset but the O(N) scan of the labels, which is too slow to repeat for each batch.
+void check_layout(const Dataset& data) {
+  const Tensor &images = data.images, &labels = data.labels;
+  const auto N = static_cast<std::int64_t>(data.size()), D = static_cast<std::int64_t>(data.dim());
+  const bool ok = labels.defined() && labels.dtype() == kInt64 && labels.dim() == 1 &&
+                  labels.is_contiguous() && images.defined() && images.dtype() == kFloat32 &&
+                  images.dim() == 2 && images.size(0) == N && images.size(1) == D &&
+                  images.is_contiguous();
+  if (!ok) check_dataset("gather_rows", data);  // throws, naming what is wrong
+}
+
+}  // namespace
 
 void gather_rows(const Dataset& data, const std::vector<std::size_t>& indices, Batch& out) {
   const std::size_t N = data.size(), D = data.dim(), B = indices.size();
-  if (out.x.shape() != Shape{B, D}) out.x = ArrayF::empty({B, D});
-  out.y.resize(B);
-  const float* src = data.images.data();
-  float* dst = out.x.data();
+  check_layout(data);
+  const auto rows = static_cast<std::int64_t>(B), cols = static_cast<std::int64_t>(D);
+  // The buffers are reused while B stays (every batch of an epoch but a short last one).
+  if (!out.x.defined() || out.x.dtype() != kFloat32 || !out.x.is_contiguous() ||
+      out.x.sizes() != IntArrayRef{rows, cols}) {
+    out.x = empty({rows, cols}, kFloat32);
+  }
+  if (!out.y.defined() || out.y.dtype() != kInt64 || !out.y.is_contiguous() ||
+      out.y.sizes() != IntArrayRef{rows}) {
+    out.y = empty({rows}, kInt64);
+  }
+  const float* src = data.images.data_ptr<float>();
+  const std::int64_t* labels = data.labels.data_ptr<std::int64_t>();
+  float* dst = out.x.data_ptr<float>();
+  std::int64_t* y = out.y.data_ptr<std::int64_t>();
   for (std::size_t b = 0; b < B; ++b) {
     const std::size_t row = indices[b];
     if (row >= N) {
@@ -21,8 +48,11 @@ void gather_rows(const Dataset& data, const std::vector<std::size_t>& indices, B
                               std::to_string(N) + " rows");
     }
     std::copy_n(src + row * D, D, dst + b * D);
-    out.y[b] = data.labels[row];
+    y[b] = labels[row];
   }
+  // In-place writes, as copy_ would make: a node that saved the previous batch sees the change.
+  out.x.storage()->bump_version();
+  out.y.storage()->bump_version();
   out.indices = indices;
 }
 

@@ -6,8 +6,9 @@
 //     for (const Batch& batch : loader) step(batch.x, batch.y);   // x:(B,D) y:(B,)
 //
 // Lifetime: the loader keeps a reference to the dataset, which must outlive it (constructing
-// from a temporary does not compile). Each batch is written into one buffer the loader owns and
-// reuses, so a Batch& is valid until the next batch is produced; copy it to keep it.
+// from a temporary does not compile). Each batch is written into buffers the loader owns and
+// reuses: batch.x and batch.y are handles to them, so their values (and those of any copy of
+// the handles) change when the next batch is produced; clone() them to keep a batch.
 //
 // Reproducibility: each epoch starts from the identity order and, when shuffling, applies one
 // Fisher-Yates shuffle drawn from the loader's generator, so an epoch's order depends only on
@@ -38,13 +39,14 @@ struct DataLoaderOptions {
 };
 
 struct Batch {
-  ArrayF x;                         // (B, D): the selected rows of the dataset's images
-  std::vector<std::int64_t> y;       // (B,): their labels
+  Tensor x;                          // float32 (B, D): the selected rows of the dataset's images
+  Tensor y;                          // int64 (B,): their labels
   std::vector<std::size_t> indices;  // (B,): which rows of the dataset they are
   std::size_t size() const { return indices.size(); }
 };
 
-// Copies rows `indices` of `data` into `out`, reallocating out.x only when its shape changes.
+// Copies rows `indices` of `data` into `out`, writing into out.x and out.y in place (bumping
+// their versions, as any in-place write) and reallocating them only when B changes.
 // Throws std::out_of_range for an index >= N.
 void gather_rows(const Dataset& data, const std::vector<std::size_t>& indices, Batch& out);
 

@@ -1,6 +1,7 @@
 #include <gategrad/data/error.hpp>
 #include <gategrad/data/fashion_mnist.hpp>
 #include <gategrad/data/idx.hpp>
+#include <gategrad/tensor/factory.hpp>
 
 #include <algorithm>
 #include <string>
@@ -41,7 +42,7 @@ Dataset load_fashion_mnist(const std::filesystem::path& dir, Split split) {
     throw DataError("load_fashion_mnist: " + labels_path.string() + ": " +
                     std::to_string(labels.dims.size()) + " dimensions, expected 1 (count)");
   }
-  const std::size_t n = images.dims[0];
+  const std::int64_t n = images.dims[0];
   if (labels.dims[0] != n) {
     throw DataError("load_fashion_mnist: " + images_path.string() + " holds " +
                     std::to_string(n) + " images but " + labels_path.string() + " holds " +
@@ -55,12 +56,21 @@ Dataset load_fashion_mnist(const std::filesystem::path& dir, Split split) {
                     std::to_string(bad - labels.bytes.begin()) + ", expected 0 to 9");
   }
 
+  // With no images, read_idx's bound on the byte count says nothing about rows * columns.
+  std::int64_t D = 0;
+  if (__builtin_mul_overflow(images.dims[1], images.dims[2], &D)) {
+    throw DataError("load_fashion_mnist: " + images_path.string() + ": images of " +
+                    std::to_string(images.dims[1]) + " x " + std::to_string(images.dims[2]) +
+                    " pixels hold more than 2^63 values");
+  }
+
   Dataset out;
   out.name = std::string("Fashion-MNIST ") + std::string(to_string(split));
   out.image_shape = {images.dims[1], images.dims[2]};
-  out.images = ArrayF::empty({n, out.dim()});
-  std::copy(images.bytes.begin(), images.bytes.end(), out.images.data());
-  out.labels.assign(labels.bytes.begin(), labels.bytes.end());
+  out.images = empty({n, D}, kFloat32);
+  std::copy(images.bytes.begin(), images.bytes.end(), out.images.data_ptr<float>());
+  out.labels = empty({n}, kInt64);
+  std::copy(labels.bytes.begin(), labels.bytes.end(), out.labels.data_ptr<std::int64_t>());
   out.num_classes = 10;
   out.class_names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                      "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};

@@ -20,7 +20,7 @@ namespace {
 // deflate cannot expand data by more than about 1032:1 (zlib's technical details).
 constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
-std::string dims_text(const std::vector<std::size_t>& dims) {
+std::string dims_text(const SizeVector& dims) {
   std::string text = "(";
   for (std::size_t k = 0; k < dims.size(); ++k) {
     if (k > 0) text += ", ";
@@ -146,7 +146,7 @@ IdxArray read_idx(const std::filesystem::path& path, std::size_t max_bytes) {
   for (std::size_t k = 0; k < ndim; ++k) {
     const std::size_t dim = (std::size_t{raw[4 * k]} << 24) | (std::size_t{raw[4 * k + 1]} << 16) |
                             (std::size_t{raw[4 * k + 2]} << 8) | raw[4 * k + 3];
-    array.dims.push_back(dim);
+    array.dims.push_back(static_cast<std::int64_t>(dim));  // below 2^32
     if (dim != 0 && count > std::numeric_limits<std::size_t>::max() / dim) {
       in.fail("dims " + dims_text(array.dims) + " hold more values than memory can address");
     }

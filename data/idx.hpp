@@ -6,6 +6,8 @@
 //   byte  3    number of dimensions n
 //   then n uint32 sizes, outermost first, then prod(sizes) values in row-major order.
 // Files may be plain or gzip-compressed (as distributed); zlib reads both.
+#include <gategrad/tensor/int_array_ref.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -13,8 +15,10 @@
 
 namespace gg::data {
 
+// The file's raw bytes: gg::Tensor has no uint8 dtype, and widening 47 MB of pixels to int64
+// only to narrow them into float32 images would cost 376 MB on the way.
 struct IdxArray {
-  std::vector<std::size_t> dims;    // e.g. (60000, 28, 28) for the training images
+  SizeVector dims;                  // e.g. (60000, 28, 28) for the training images
   std::vector<std::uint8_t> bytes;  // prod(dims) values, row-major
 };
 

@@ -1,4 +1,6 @@
 #include <gategrad/data/preprocess.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/native.hpp>
 
 #include <cmath>
 #include <stdexcept>
@@ -15,49 +17,63 @@ void require_rows(std::string_view op, const Dataset& data) {
   }
 }
 
+// The in-place writes below go through raw pointers, so each marks its change as copy_ would.
+void bump_version(const Dataset& data) { data.images.storage()->bump_version(); }
+
 }  // namespace
 
 void affine_transform(Dataset& data, float scale, float shift) {
-  for (float& x : data.images.values()) x = x * scale + shift;
+  check_dataset("affine_transform", data);
+  float* x = data.images.data_ptr<float>();
+  const auto count = static_cast<std::size_t>(data.images.numel());
+  for (std::size_t i = 0; i < count; ++i) x[i] = x[i] * scale + shift;
+  bump_version(data);
 }
 
 void scale_to_unit(Dataset& data) { affine_transform(data, 1.0f / 255.0f, 0.0f); }
 
 void scale_to_symmetric(Dataset& data) { affine_transform(data, 2.0f / 255.0f, -1.0f); }
 
-ArrayF mean_image(const Dataset& train) {
+Tensor mean_image(const Dataset& train) {
   require_rows("mean_image", train);
   const std::size_t N = train.size(), D = train.dim();
   std::vector<double> sum(D, 0.0);
-  const float* x = train.images.data();
+  const float* x = train.images.data_ptr<float>();
   for (std::size_t i = 0; i < N; ++i) {
     for (std::size_t j = 0; j < D; ++j) sum[j] += x[i * D + j];
   }
-  ArrayF mean = ArrayF::empty({D});
-  for (std::size_t j = 0; j < D; ++j) mean.data()[j] = static_cast<float>(sum[j] / double(N));
+  Tensor mean = empty({static_cast<std::int64_t>(D)}, kFloat32);
+  float* m = mean.data_ptr<float>();
+  for (std::size_t j = 0; j < D; ++j) m[j] = static_cast<float>(sum[j] / double(N));
   return mean;
 }
 
-void subtract_mean_image(Dataset& data, const ArrayF& mean) {
+void subtract_mean_image(Dataset& data, const Tensor& mean) {
   check_dataset("subtract_mean_image", data);
   const std::size_t N = data.size(), D = data.dim();
-  if (mean.shape() != Shape{D}) {
-    throw std::invalid_argument("subtract_mean_image: mean image of shape " +
-                                gg::to_string(mean.shape()) + " for dataset \"" + data.name +
-                                "\" with images (N, D) = " + gg::to_string(data.images.shape()) +
-                                ": expected (" + std::to_string(D) + ",)");
+  if (!mean.defined() || mean.dtype() != kFloat32 ||
+      mean.sizes() != IntArrayRef{static_cast<std::int64_t>(D)}) {
+    throw std::invalid_argument(
+        "subtract_mean_image: mean image " +
+        (mean.defined() ? std::string(name(mean.dtype())) + " of sizes " + gg::to_string(mean.sizes())
+                        : std::string("undefined")) +
+        " for dataset \"" + data.name + "\" with images [N, D] = " +
+        gg::to_string(data.images.sizes()) + ": expected float32 of sizes [" + std::to_string(D) +
+        "]");
   }
-  float* x = data.images.data();
-  const float* m = mean.data();
+  const Tensor values = native::contiguous(mean);  // a view of any strides reads as its values
+  float* x = data.images.data_ptr<float>();
+  const float* m = values.data_ptr<float>();
   for (std::size_t i = 0; i < N; ++i) {
     for (std::size_t j = 0; j < D; ++j) x[i * D + j] -= m[j];
   }
+  bump_version(data);
 }
 
 ChannelStats channel_stats(const Dataset& train) {
   require_rows("channel_stats", train);
   const std::size_t N = train.size(), D = train.dim(), C = train.channels(), P = D / C;
-  const float* x = train.images.data();
+  const float* x = train.images.data_ptr<float>();
   ChannelStats stats{std::vector<double>(C, 0.0), std::vector<double>(C, 0.0)};
   const double count = double(N) * double(P);
   // Two passes in double: the mean, then the mean squared deviation (no cancellation).
@@ -100,7 +116,7 @@ void standardize_channels(Dataset& data, const ChannelStats& stats) {
                                 data.name + "\" (image shape " + gg::to_string(data.image_shape) +
                                 ") has " + std::to_string(C) + " channels");
   }
-  float* x = data.images.data();
+  float* x = data.images.data_ptr<float>();
   for (std::size_t c = 0; c < C; ++c) {
     const auto mean = static_cast<float>(stats.mean[c]);
     const auto inverse_std = static_cast<float>(1.0 / stats.std[c]);
@@ -109,6 +125,7 @@ void standardize_channels(Dataset& data, const ChannelStats& stats) {
       for (std::size_t p = 0; p < P; ++p) plane[p] = (plane[p] - mean) * inverse_std;
     }
   }
+  bump_version(data);
 }
 
 }  // namespace gg::data

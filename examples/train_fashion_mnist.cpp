@@ -22,15 +22,15 @@ int main() {
     double total = 0;
     for (const auto& batch : loader) {
       optimizer.zero_grad();
-      gg::Var loss = nn::cross_entropy((*model)(gg::Var(batch.x)), batch.y);
+      gg::Tensor loss = nn::cross_entropy((*model)(batch.x), batch.y);
       loss.backward();  // gradients of every parameter
       optimizer.step();
-      total += loss.item();
+      total += loss.item<double>();
     }
     std::cout << "epoch " << epoch << ": mean loss " << total / double(loader.num_batches()) << "\n";
   }
   gg::NoGradGuard no_grad;
   model->eval();
-  const auto logits = (*model)(gg::Var(test.images)).data();
+  const gg::Tensor logits = (*model)(test.images);
   std::cout << "test accuracy: " << nn::accuracy(logits, test.labels) << "\n";
 }

@@ -3,6 +3,7 @@
 #include "strict.hpp"
 
 #include <gategrad/apps/architecture.hpp>
+#include <gategrad/tensor/factory.hpp>
 
 #include <string>
 
@@ -31,9 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   gg::fuzz::check_module(*model, "build_mlp");
   for (const bool training : {true, false}) {
     model->train(training);
-    const gg::Var y = (*model)(gg::Var(gg::ArrayF::ones({1, 4})));
-    if (y.shape() != gg::Shape{1, 2}) gg::fuzz::fail("build_mlp: '" + spec + "' gives " + gg::to_string(y.shape()));
-    gg::fuzz::check_tensor(y.data(), "build_mlp forward");
+    const gg::Tensor y = (*model)(gg::ones({1, 4}));
+    if (y.sizes() != gg::IntArrayRef{1, 2}) gg::fuzz::fail("build_mlp: '" + spec + "' gives " + gg::to_string(y.sizes()));
+    gg::fuzz::check_tensor(y, "build_mlp forward");
   }
   return 0;
 }

@@ -22,12 +22,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     gg::fuzz::undocumented("load_cifar10", e);
   }
   gg::fuzz::check_tensor(ds.images, "load_cifar10 images");
-  if (ds.images.dim() != 2 || ds.images.shape()[1] != gg::data::kCifar10RecordBytes - 1 ||
-      ds.images.shape()[0] != ds.labels.size() || ds.labels.size() * gg::data::kCifar10RecordBytes != size) {
-    gg::fuzz::fail("load_cifar10: images " + gg::to_string(ds.images.shape()) + " and " +
-                   std::to_string(ds.labels.size()) + " labels from " + std::to_string(size) + " bytes");
+  gg::fuzz::check_tensor(ds.labels, "load_cifar10 labels");
+  const auto n = static_cast<std::int64_t>(size / gg::data::kCifar10RecordBytes);
+  if (ds.images.dtype() != gg::kFloat32 || ds.labels.dtype() != gg::kInt64 || ds.images.dim() != 2 ||
+      ds.images.size(1) != std::int64_t{gg::data::kCifar10RecordBytes - 1} || ds.images.size(0) != n ||
+      ds.labels.sizes() != gg::IntArrayRef{n} || std::size_t(n) * gg::data::kCifar10RecordBytes != size) {
+    gg::fuzz::fail("load_cifar10: images " + std::string(gg::name(ds.images.dtype())) + " " +
+                   gg::to_string(ds.images.sizes()) + " and labels " + std::string(gg::name(ds.labels.dtype())) +
+                   " " + gg::to_string(ds.labels.sizes()) + " from " + std::to_string(size) + " bytes");
   }
-  for (std::int64_t label : ds.labels) {
+  for (std::int64_t label : std::span<const std::int64_t>(ds.labels.data_ptr<std::int64_t>(), std::size_t(n))) {
     if (label < 0 || label > 9) gg::fuzz::fail("load_cifar10: label " + std::to_string(label));
   }
   try {

@@ -8,6 +8,8 @@
 #include <gategrad/nn/serialize.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/training_state.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/native.hpp>
 #include <gategrad/tensor/safetensors.hpp>
 
 #include <zlib.h>
@@ -115,10 +117,10 @@ void checkpoint_corpus(const fs::path& dir) {
 
   // The training state after two Adam steps, with a progress counter and a generator.
   gg::optim::Adam optimizer(model->parameters(), gg::optim::AdamOptions(1e-2));
-  const std::vector<std::int64_t> labels = {0, 1};
+  const gg::Tensor labels = gg::tensor({0, 1});
   for (int step = 0; step < 2; ++step) {
     optimizer.zero_grad();
-    gg::Var loss = gg::nn::cross_entropy((*model)(gg::Var(gg::ArrayF::ones({2, 4}))), labels);
+    const gg::Tensor loss = gg::nn::cross_entropy((*model)(gg::ones({2, 4})), labels);
     loss.backward();
     optimizer.step();
   }
@@ -131,11 +133,15 @@ void checkpoint_corpus(const fs::path& dir) {
   state.generators["dropout"] = gen.state();
   gg::optim::save_training_state(dir / "training_state.safetensors", state);
 
+  // Every dtype, a rank-0 and an empty tensor.
   gg::SafetensorsFile mixed;
-  mixed.tensors.emplace_back("f32", gg::ArrayF::from({2, 2}, {1, 2, 3, 4}));
-  mixed.tensors.emplace_back("f64", gg::ArrayD::from({3}, {0.5, -1, 2}));
-  mixed.tensors.emplace_back("scalar", gg::ArrayF::scalar(3));
-  mixed.tensors.emplace_back("empty", gg::ArrayF::zeros({0, 3}));
+  mixed.tensors.emplace_back("f32", gg::native::view(gg::tensor({1.0f, 2.0f, 3.0f, 4.0f}), {2, 2}));
+  mixed.tensors.emplace_back("f64", gg::tensor({0.5, -1.0, 2.0}, gg::kFloat64));
+  mixed.tensors.emplace_back("scalar", gg::scalar_tensor(3.0f));
+  mixed.tensors.emplace_back("empty", gg::zeros({0, 3}));
+  mixed.tensors.emplace_back("i64", gg::tensor({std::int64_t{-2}, std::int64_t{1} << 40, std::int64_t{7}}));
+  mixed.tensors.emplace_back("bool", gg::tensor({true, false, true}));
+  mixed.tensors.emplace_back("bf16", gg::tensor({1.0f, -0.5f}, gg::kBFloat16));
   mixed.metadata["note"] = "seed";
   gg::save_safetensors(dir / "mixed.safetensors", mixed);
   gg::save_safetensors(dir / "nothing.safetensors", {});
@@ -151,6 +157,11 @@ void checkpoint_corpus(const fs::path& dir) {
   write(dir / "wrapping_bytes.safetensors",
         safetensors(R"({"a":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,0]}})", 0));
   write(dir / "huge_header_length.safetensors", Bytes{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, '{', '}'});
+  // Issue 11's: a BOOL byte that is neither 0 nor 1 (0x3f), a size beyond int64.
+  write(dir / "bool_byte_63.safetensors",
+        safetensors(R"({"a":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}})", 2));
+  write(dir / "int64_overflowing_size.safetensors",
+        safetensors(R"({"a":{"dtype":"BOOL","shape":[9223372036854775808],"data_offsets":[0,0]}})", 0));
 }
 
 void arch_corpus(const fs::path& dir) {

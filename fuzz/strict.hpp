@@ -4,13 +4,15 @@
 // that succeeded returned something inconsistent, or when a load failed with anything but the
 // error its header documents.
 //
-// Strict checks of a tensor: the product of its dimensions does not overflow and equals the
-// number of elements its storage holds, the data pointer is non-null when there are elements,
-// and every element is read (AddressSanitizer reports storage shorter than claimed).
+// Strict checks of a tensor: the product of its sizes does not overflow and is its numel, its
+// strides reach no byte beyond its storage, the data pointer is non-null when there are
+// elements, and every element is read as its own type (AddressSanitizer reports storage
+// shorter than claimed; UndefinedBehaviorSanitizer a bool byte other than 0 or 1).
 #include <gategrad/nn/module.hpp>
 #include <gategrad/tensor/allocator.hpp>
+#include <gategrad/tensor/native.hpp>
 #include <gategrad/tensor/parallel.hpp>
-#include <gategrad/tensor/array.hpp>
+#include <gategrad/tensor/tensor.hpp>
 
 #include <unistd.h>
 
@@ -24,6 +26,7 @@
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <type_traits>
 
 namespace gg::fuzz {
 
@@ -41,45 +44,63 @@ namespace gg::fuzz {
   fail(std::string(entry) + " threw an undocumented exception: " + e.what());
 }
 
-// Reads every byte of `values`; the sum goes to a volatile so the reads are not optimized out.
+// Reads every element of `values`; the sum goes to a volatile so the reads are not optimized
+// out. bfloat16 and bool add up as float and as a count.
 template <class T>
 void touch(std::span<const T> values) {
-  T acc{};
-  for (const T& v : values) acc = static_cast<T>(acc + v);
-  volatile T sink = acc;
+  using Acc = std::conditional_t<std::is_same_v<T, BFloat16>, float,
+                                 std::conditional_t<std::is_same_v<T, bool>, std::size_t, T>>;
+  Acc acc{};
+  for (const T& v : values) acc = static_cast<Acc>(acc + static_cast<Acc>(v));
+  volatile Acc sink = acc;
   (void)sink;
 }
 
-// Product of `dims`, trapping on overflow.
-template <class Dims>
-std::size_t checked_numel(const Dims& dims, const std::string& what) {
+// Product of `dims`, trapping on overflow (or on a negative size).
+inline std::size_t checked_numel(IntArrayRef dims, const std::string& what) {
   std::size_t n = 1;
-  for (std::size_t d : dims) {
-    if (__builtin_mul_overflow(n, d, &n)) fail(what + ": the product of its dimensions overflows");
+  for (const std::int64_t d : dims) {
+    if (d < 0) fail(what + ": a negative size");
+    if (__builtin_mul_overflow(n, static_cast<std::size_t>(d), &n)) {
+      fail(what + ": the product of its dimensions overflows");
+    }
   }
   return n;
 }
 
-template <class T>
-void check_tensor(const Array<T>& t, const std::string& what) {
-  const std::size_t n = checked_numel(t.shape(), what + " " + to_string(t.shape()));
-  const std::size_t stored = t.xarray().storage().size();
-  if (n != stored) {
-    fail(what + ": shape " + to_string(t.shape()) + " has " + std::to_string(n) +
-         " elements, its storage " + std::to_string(stored));
+inline void check_tensor(const Tensor& t, const std::string& what) {
+  if (!t.defined()) fail(what + ": undefined");
+  const std::string described = what + " " + to_string(t.sizes());
+  const std::size_t n = checked_numel(t.sizes(), described);
+  if (static_cast<std::size_t>(t.numel()) != n) {
+    fail(described + ": numel() " + std::to_string(t.numel()) + " != " + std::to_string(n));
   }
-  if (t.size() != n) fail(what + ": size() " + std::to_string(t.size()) + " != numel " + std::to_string(n));
-  if (n > 0 && t.data() == nullptr) fail(what + ": null data for " + std::to_string(n) + " elements");
-  if (n > 0) touch(std::span<const T>(t.data(), n));
-  // Printing reads through the shape and strides, not the storage size: the first thing a user
+  if (t.strides().size() != t.sizes().size()) fail(described + ": strides of another rank");
+  if (n > 0) {
+    // The last element a stride reaches, in elements from the storage's start.
+    std::size_t last = static_cast<std::size_t>(t.storage_offset());
+    for (std::size_t d = 0; d < t.sizes().size(); ++d) {
+      if (t.strides()[d] < 0) fail(described + ": a negative stride");
+      last += static_cast<std::size_t>(t.sizes()[d] - 1) * static_cast<std::size_t>(t.strides()[d]);
+    }
+    const std::size_t stored = t.storage()->nbytes() / t.element_size();
+    if (last >= stored) {
+      fail(described + ": reaches element " + std::to_string(last) + " of a storage of " +
+           std::to_string(stored));
+    }
+    if (t.data_ptr() == nullptr) fail(described + ": null data for " + std::to_string(n) + " elements");
+    const Tensor values = native::contiguous(t);
+    visit_dtype(t.dtype(), [&]<class T>() { touch(std::span<const T>(values.data_ptr<T>(), n)); });
+  }
+  // Printing reads through the sizes and strides, not the storage size: the first thing a user
   // does with a loaded tensor, and where the overflowing shapes of issue 10 crashed.
   std::ostringstream printed;
   printed << t;
 }
 
 inline void check_module(const nn::Module& model, const std::string& what) {
-  for (const auto& [name, p] : model.named_parameters()) check_tensor(p.data(), what + " " + name);
-  for (const auto& [name, b] : model.named_buffers()) check_tensor(b.data(), what + " " + name);
+  for (const auto& [name, p] : model.named_parameters()) check_tensor(p, what + " " + name);
+  for (const auto& [name, b] : model.named_buffers()) check_tensor(b, what + " " + name);
 }
 
 // The fuzz input as a file: one per process in /dev/shm (memory, not disk), rewritten for each

@@ -1,5 +1,7 @@
-#include <gategrad/autograd/ops.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
 #include <gategrad/nn/layers.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/shape.hpp>
 
 #include <cmath>
 #include <stdexcept>
@@ -18,42 +20,58 @@ std::string format_p(double p) {
 }  // namespace
 
 Linear::Linear(const LinearOptions& options) : options_(options) {
-  const std::size_t in = options.in_features, out = options.out_features;
-  if (in == 0 || out == 0) {
+  const std::int64_t in = options.in_features, out = options.out_features;
+  if (in < 1 || out < 1) {
     throw std::invalid_argument("Linear: got in_features = " + std::to_string(in) +
                                 ", out_features = " + std::to_string(out) +
                                 ", expected both >= 1");
   }
   Generator& gen = options.gen_ != nullptr ? *options.gen_ : default_generator();
-  ArrayF w, b = ArrayF::zeros({out});
+  // The old core's draws, value for value: one uniform01f (or normal) per element, W before b,
+  // each scaled in float as low + (high - low) * u (or mean + std * z).
+  const auto uniform = [&](IntArrayRef sizes, float low, float high) {
+    Tensor t = gg::rand(sizes, gen);
+    float* p = t.data_ptr<float>();
+    for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = low + (high - low) * p[i];
+    return t;
+  };
+  Tensor w, b = gg::zeros({out});
   switch (options.initialization) {
     case Init::KaimingUniform: {
       // PyTorch: kaiming_uniform_(a = sqrt(5)) gives bound 1/sqrt(in), and so does the bias.
       const float bound = 1.0f / std::sqrt(static_cast<float>(in));
-      w = ArrayF::uniform({out, in}, gen, -bound, bound);
-      b = ArrayF::uniform({out}, gen, -bound, bound);
+      w = uniform({out, in}, -bound, bound);
+      b = uniform({out}, -bound, bound);
       break;
     }
     case Init::XavierUniform: {
       const float a = std::sqrt(6.0f / static_cast<float>(in + out));
-      w = ArrayF::uniform({out, in}, gen, -a, a);
+      w = uniform({out, in}, -a, a);
       break;
     }
-    case Init::Normal:
-      w = ArrayF::randn({out, in}, gen, 0.0f, static_cast<float>(options.normal_std));
+    case Init::Normal: {
+      w = gg::randn({out, in}, gen);
+      const float stddev = static_cast<float>(options.normal_std);
+      float* p = w.data_ptr<float>();
+      for (std::int64_t i = 0, n = w.numel(); i < n; ++i) p[i] = 0.0f + stddev * p[i];
       break;
+    }
   }
-  weight_ = register_parameter("weight", std::move(w));
-  if (options.with_bias) bias_ = register_parameter("bias", std::move(b));
+  weight_ = register_parameter("weight", w);
+  if (options.with_bias) bias_ = register_parameter("bias", b);
 }
 
-Var Linear::forward(const Var& x) {
-  if (x.dim() != 2 || x.shape()[1] != options_.in_features) {
-    throw ShapeError(describe() + ": got input of shape " + to_string(x.shape()) +
+Tensor Linear::forward(const Tensor& x) {
+  if (x.dim() != 2 || x.size(1) != options_.in_features) {
+    throw ShapeError(describe() + ": got input of sizes " + to_string(x.sizes()) +
                      ", expected (batch, " + std::to_string(options_.in_features) + ")");
   }
-  Var y = matmul(x, weight_, Trans::No, Trans::Yes);
-  return options_.with_bias ? y + bias_ : y;
+  if (x.dtype() != weight_.dtype()) {
+    throw std::invalid_argument(describe() + ": got input of dtype " + to_string(x.dtype()) +
+                                ", expected the weight's dtype " + to_string(weight_.dtype()) +
+                                " (Module::to converts a model)");
+  }
+  return linear(x, weight_, bias_);
 }
 
 std::string Linear::describe() const {
@@ -62,9 +80,9 @@ std::string Linear::describe() const {
          ")";
 }
 
-Var ReLU::forward(const Var& x) { return relu(x); }
-Var Sigmoid::forward(const Var& x) { return sigmoid(x); }
-Var Tanh::forward(const Var& x) { return tanh(x); }
+Tensor ReLU::forward(const Tensor& x) { return gg::relu(x); }
+Tensor Sigmoid::forward(const Tensor& x) { return gg::sigmoid(x); }
+Tensor Tanh::forward(const Tensor& x) { return gg::tanh(x); }
 
 Dropout::Dropout(double p, Generator* gen) : p_(p), gen_(gen) {
   if (!(p >= 0.0 && p < 1.0)) {
@@ -73,16 +91,16 @@ Dropout::Dropout(double p, Generator* gen) : p_(p), gen_(gen) {
   }
 }
 
-Var Dropout::forward(const Var& x) {
-  return dropout(x, p_, gen_ != nullptr ? *gen_ : default_generator(), is_training());
+Tensor Dropout::forward(const Tensor& x) {
+  return gg::dropout(x, p_, gen_ != nullptr ? *gen_ : default_generator(), is_training());
 }
 
 std::string Dropout::describe() const { return "Dropout(p=" + format_p(p_) + ")"; }
 
-Var Flatten::forward(const Var& x) {
+Tensor Flatten::forward(const Tensor& x) {
   if (x.dim() < 1) throw ShapeError("Flatten: got a scalar, expected (batch, ...)");
-  const std::size_t batch = x.shape()[0];
-  return reshape(x, {batch, batch == 0 ? 0 : x.size() / batch});
+  const std::int64_t batch = x.size(0);
+  return gg::reshape(x, {batch, batch == 0 ? 0 : x.numel() / batch});
 }
 
 Sequential::Sequential(std::initializer_list<std::shared_ptr<Module>> layers) {
@@ -95,8 +113,8 @@ Sequential& Sequential::push_back(std::shared_ptr<Module> layer) {
   return *this;
 }
 
-Var Sequential::forward(const Var& x) {
-  Var y = x;
+Tensor Sequential::forward(const Tensor& x) {
+  Tensor y = x;
   for (const auto& [name, layer] : children()) y = (*layer)(y);
   return y;
 }

@@ -3,6 +3,7 @@
 #include <gategrad/nn/module.hpp>
 #include <gategrad/tensor/random.hpp>
 
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 
@@ -16,53 +17,61 @@ enum class Init {
 };
 
 struct LinearOptions {
-  LinearOptions(std::size_t in, std::size_t out) : in_features(in), out_features(out) {}
+  LinearOptions(std::int64_t in, std::int64_t out) : in_features(in), out_features(out) {}
   LinearOptions& bias(bool on) { with_bias = on; return *this; }
   LinearOptions& init(Init how) { initialization = how; return *this; }
   LinearOptions& std(double value) { normal_std = value; return *this; }
   // The generator used for initialisation; gg::default_generator() when not set.
   LinearOptions& generator(Generator& gen) { gen_ = &gen; return *this; }
 
-  std::size_t in_features, out_features;
+  std::int64_t in_features, out_features;
   bool with_bias = true;
   Init initialization = Init::KaimingUniform;
   double normal_std = 1e-4;
   Generator* gen_ = nullptr;
 };
 
+// torch.nn.functional.linear: x W^T + b (b may be undefined), one recorded gate
+// (nn/linear_gate.cpp) whose backward writes dW in W's layout into W's gradient buffer.
+// Throws ShapeError unless x:(B,in) W:(out,in) b:(out), std::invalid_argument unless one dtype.
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {},
+              Where where = Where::current());
+
 // y = x W^T + b    x:(B,in)  W:(out,in)  b:(out,)  ->  y:(B,out)
 // W is stored (out, in) as PyTorch's Linear.weight, so checkpoints move between the two as they
-// are; the product reads W transposed in place (no copy). Row k of W is hidden unit k's
-// template, the image the homework plots.
+// are; the product reads W transposed in place (no copy), and the backward writes dW into W's
+// gradient buffer (nn::linear above). Row k of W is hidden unit k's template, the image the
+// homework plots. Initialised in float32 (the draws of the old core, value for value);
+// Module::to converts.
 class Linear : public Module {
  public:
   explicit Linear(const LinearOptions& options);
-  Var forward(const Var& x) override;
+  Tensor forward(const Tensor& x) override;
   std::string describe() const override;
-  Var& weight() { return weight_; }
-  Var& bias() { return bias_; }
+  const Tensor& weight() const { return weight_; }
+  const Tensor& bias() const { return bias_; }  // undefined without a bias
   const LinearOptions& options() const { return options_; }
 
  private:
   LinearOptions options_;
-  Var weight_, bias_;
+  Tensor weight_, bias_;
 };
 
 class ReLU : public Module {
  public:
-  Var forward(const Var& x) override;
+  Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "ReLU"; }
 };
 
 class Sigmoid : public Module {
  public:
-  Var forward(const Var& x) override;
+  Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "Sigmoid"; }
 };
 
 class Tanh : public Module {
  public:
-  Var forward(const Var& x) override;
+  Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "Tanh"; }
 };
 
@@ -70,7 +79,7 @@ class Tanh : public Module {
 class Dropout : public Module {
  public:
   explicit Dropout(double p = 0.5, Generator* gen = nullptr);
-  Var forward(const Var& x) override;
+  Tensor forward(const Tensor& x) override;
   std::string describe() const override;
   double p() const { return p_; }
 
@@ -79,16 +88,16 @@ class Dropout : public Module {
   Generator* gen_;
 };
 
-// (B, d1, d2, ...) -> (B, d1 * d2 * ...).
+// (B, d1, d2, ...) -> (B, d1 * d2 * ...): a view when the input's strides allow.
 class Flatten : public Module {
  public:
-  Var forward(const Var& x) override;
+  Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "Flatten"; }
 };
 
 class Identity : public Module {
  public:
-  Var forward(const Var& x) override { return x; }
+  Tensor forward(const Tensor& x) override { return x; }
   std::string describe() const override { return "Identity"; }
 };
 
@@ -98,7 +107,7 @@ class Sequential : public Module {
   Sequential() = default;
   Sequential(std::initializer_list<std::shared_ptr<Module>> layers);
   Sequential& push_back(std::shared_ptr<Module> layer);
-  Var forward(const Var& x) override;
+  Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "Sequential"; }
   std::size_t size() const { return children().size(); }
   // The i-th layer; throws std::out_of_range naming i and the size.

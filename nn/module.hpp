@@ -4,9 +4,15 @@
 //
 // A module registers its parameters, buffers and child modules by name; parameters() and
 // named_parameters() recurse through children in registration order and name nested
-// parameters as PyTorch does ("fc1.weight", "0.bias"). train()/eval() reach every child.
-#include <gategrad/autograd/ops.hpp>  // operators on Var wherever models are written
-#include <gategrad/autograd/variable.hpp>
+// parameters as PyTorch does ("fc1.weight", "0.bias"). train()/eval() and to() reach every
+// child.
+//
+// Calling a module (operator()) names it on every node its forward records, so an anomaly or a
+// graph dump says which layer an op ran in: "fc1 (Linear(in=784, out=256, bias=true))", or
+// "0 (Linear(in=2, out=3, bias=true)) of Sequential" under a root that describes itself. The
+// text is made when the child is registered and shared, so a call costs one refcount.
+#include <gategrad/autograd/tensor_ops.hpp>  // operators on Tensor wherever models are written
+#include <gategrad/tensor/tensor.hpp>
 
 #include <memory>
 #include <string>
@@ -15,7 +21,7 @@
 
 namespace gg::nn {
 
-using NamedVar = std::pair<std::string, Var>;
+using NamedTensor = std::pair<std::string, Tensor>;
 
 class Module {
  public:
@@ -25,16 +31,17 @@ class Module {
   Module& operator=(const Module&) = delete;
 
   // The computation. Modules with other signatures may leave it; Sequential needs it.
-  virtual Var forward(const Var& x);
-  // Calls forward, and records the output shape when summary() is tracing.
-  Var operator()(const Var& x);
+  virtual Tensor forward(const Tensor& x);
+  // Calls forward with this module's scope set (see above), and records the output sizes when
+  // summary() is tracing.
+  Tensor operator()(const Tensor& x);
 
   // One line describing this module alone, e.g. "Linear(in=784, out=256, bias=true)".
   virtual std::string describe() const;
 
-  std::vector<Var> parameters() const;
-  std::vector<NamedVar> named_parameters() const;
-  std::vector<NamedVar> named_buffers() const;
+  std::vector<Tensor> parameters() const;
+  std::vector<NamedTensor> named_parameters() const;
+  std::vector<NamedTensor> named_buffers() const;
   const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& children() const {
     return children_;
   }
@@ -45,31 +52,49 @@ class Module {
   bool is_training() const { return training_; }
   void zero_grad();
 
-  // A table of every module called by forward on an input of `input_shape` (batch first): its
-  // name, its output shape and its own parameter count, with the total. Runs forward once in
-  // eval mode without recording a graph.
-  std::string summary(const Shape& input_shape);
+  // Converts every parameter and buffer, of this module and its children, to `dtype` (a
+  // floating dtype), as torch's module.to(dtype): each tensor keeps its identity (every handle
+  // to it, such as Linear::weight(), sees the new values) and loses its gradient. Build the
+  // optimizer afterwards: one built before holds state of the old dtype (its step() throws).
+  Module& to(Dtype dtype);
 
- protected:
-  // Registers a trainable parameter (requires_grad) and returns a handle to it.
-  Var register_parameter(std::string name, ArrayF value);
+  // A table of every module called by forward on an input of `input_sizes` (batch first): its
+  // name, its output sizes and its own parameter count, with the total. Runs forward once in
+  // eval mode without recording a graph, on zeros of the parameters' dtype.
+  std::string summary(IntArrayRef input_sizes);
+
+  // What nodes recorded in this module's forward name as their module (see above).
+  const std::shared_ptr<const std::string>& scope() const;
+
+  // Registers a trainable parameter and returns it: a leaf that requires grad, sharing
+  // `value`'s data (a contiguous copy when `value` is a strided view), named `name`. Throws
+  // std::invalid_argument for a used or dotted name, or a dtype without gradients.
+  Tensor register_parameter(std::string name, const Tensor& value);
   // Registers a tensor saved with the model but not trained (e.g. a normalisation mean).
-  Var register_buffer(std::string name, ArrayF value);
+  Tensor register_buffer(std::string name, const Tensor& value);
   template <class M>
   std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> module) {
-    check_new_name(name);
-    children_.emplace_back(std::move(name), module);
+    adopt(std::move(name), module);
     return module;
   }
 
  private:
   void check_new_name(const std::string& name) const;
-  void collect(const std::string& prefix, bool buffers, std::vector<NamedVar>& out) const;
+  void adopt(std::string name, std::shared_ptr<Module> child);
+  // Sets this module's dotted path from the root and its scope, and its descendants' (a
+  // subtree registered into a new parent is renamed whole).
+  void set_path(const std::string& path, const std::string& root_description);
+  void collect(const std::string& prefix, bool buffers, std::vector<NamedTensor>& out) const;
 
-  std::vector<NamedVar> parameters_;
-  std::vector<NamedVar> buffers_;
+  std::vector<NamedTensor> parameters_;
+  std::vector<NamedTensor> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   bool training_ = true;
+  bool has_parent_ = false;
+  std::string path_;              // "" at a root, else e.g. "features.0"
+  std::string root_description_;  // the root's describe(), as it was when this was registered
+  mutable std::shared_ptr<const std::string> scope_;  // a root's is made on first use
+  mutable bool root_scope_made_ = false;
 };
 
 }  // namespace gg::nn

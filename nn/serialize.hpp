@@ -9,12 +9,13 @@
 
 namespace gg::nn {
 
-// Writes every parameter and buffer (named as named_parameters() names them), atomically.
+// Writes every parameter and buffer (named as named_parameters() names them) in its dtype
+// (F32, or F64 after Module::to(kFloat64)), atomically.
 void save(const Module& model, const std::filesystem::path& path,
           const std::map<std::string, std::string>& metadata = {});
 
-// Loads into the model's existing parameters and buffers, strictly: every name must be present
-// with dtype F32 and the parameter's shape, and the file may hold nothing else. Throws
+// Loads into the model's existing parameters and buffers, in place, strictly: every name must
+// be present with the tensor's dtype and sizes, and the file may hold nothing else. Throws
 // gg::FormatError naming the file and the first mismatch; the model is unchanged then.
 void load(Module& model, const std::filesystem::path& path);
 

@@ -42,14 +42,17 @@ struct AdamWOptions : AdamSetters<AdamWOptions> {
 
 class Adam : public Optimizer {
  public:
-  Adam(std::vector<Var> params, const AdamOptions& options);
+  Adam(std::vector<Tensor> params, const AdamOptions& options);
   Adam(std::vector<ParamGroup> groups, const AdamOptions& options);
 
  protected:
   Adam(std::vector<ParamGroup> groups, const AdamSettings& settings, bool decoupled, const char* name);
 
  private:
-  void update(const ParamSlice& slice, double lr, std::int64_t step) override;
+  void update(const ParamSlice<float>& slice, double lr, std::int64_t step) override;
+  void update(const ParamSlice<double>& slice, double lr, std::int64_t step) override;
+  template <class T>
+  void run(const ParamSlice<T>& slice, double lr, std::int64_t step) const;
   std::vector<std::string> buffer_names() const override;
   bool nonnegative_buffer(const std::string& name) const override { return name != "exp_avg"; }
   AdamSettings settings_;
@@ -60,7 +63,7 @@ class Adam : public Optimizer {
 // Regularization").
 class AdamW : public Adam {
  public:
-  AdamW(std::vector<Var> params, const AdamWOptions& options);
+  AdamW(std::vector<Tensor> params, const AdamWOptions& options);
   AdamW(std::vector<ParamGroup> groups, const AdamWOptions& options);
 };
 

@@ -1,11 +1,14 @@
+#include <gategrad/autograd/autograd_meta.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/optim/optimizer.hpp>
-#include <gategrad/tensor/parallel.hpp>
+#include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/thread_pool.hpp>
+#include <gategrad/tensor/parallel.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 namespace gg::optim {
 
@@ -14,11 +17,22 @@ Optimizer::Optimizer(std::vector<ParamGroup> groups, const char* name)
   std::size_t count = 0;
   for (const ParamGroup& g : groups_) {
     check_hyper(name, "lr", g.lr, 0.0, INFINITY);
-    for (const Var& p : g.params) {
+    for (const Tensor& p : g.params) {
+      const std::string which = std::string(name) + ": parameter " + std::to_string(count);
+      if (!p.defined()) throw std::invalid_argument(which + " is an undefined tensor");
+      if (p.dtype() != kFloat32 && p.dtype() != kFloat64) {
+        throw std::invalid_argument(which + " of sizes " + to_string(p.sizes()) + " has dtype " +
+                                    to_string(p.dtype()) + ", expected float32 or float64");
+      }
       if (!p.requires_grad() || !p.is_leaf()) {
-        throw std::invalid_argument(std::string(name) + ": parameter " + std::to_string(count) +
-                                    " of shape " + to_string(p.shape()) +
+        throw std::invalid_argument(which + " of sizes " + to_string(p.sizes()) +
                                     " is not a leaf that requires grad");
+      }
+      if (!p.is_contiguous()) {
+        // The updates run over the parameter's memory as one range.
+        throw std::invalid_argument(which + " of sizes " + to_string(p.sizes()) + " and strides " +
+                                    to_string(p.strides()) + " is not contiguous, expected a "
+                                    "contiguous leaf (make it from a contiguous copy)");
       }
       ++count;
     }
@@ -44,10 +58,10 @@ void Optimizer::create_buffers() {
   const std::size_t count = buffer_names().size();
   std::size_t index = 0;
   for (ParamGroup& g : groups_) {
-    for (Var& p : g.params) {
-      p.reserve_grad();
-      std::vector<ArrayF>& buffers = buffers_[index++];
-      while (buffers.size() < count) buffers.push_back(ArrayF::zeros(p.shape()));
+    for (const Tensor& p : g.params) {
+      autograd::reserve_grad(p);
+      std::vector<Tensor>& buffers = buffers_[index++];
+      while (buffers.size() < count) buffers.push_back(gg::zeros_like(p));
     }
   }
 }
@@ -61,36 +75,51 @@ void Optimizer::step() {
   constexpr std::size_t kParallelElements = std::size_t{1} << 19;
   std::size_t index = 0;
   for (ParamGroup& g : groups_) {
-    for (Var& p : g.params) {
+    for (const Tensor& p : g.params) {
       const std::size_t i = index++;
-      if (!p.has_grad()) continue;
-      std::vector<ArrayF>& buffers = buffers_[i];
+      const Tensor& grad = p.grad();
+      if (!grad.defined()) continue;
+      std::vector<Tensor>& buffers = buffers_[i];
       if (buffers.empty()) {
         const std::size_t count = buffer_names().size();
-        for (std::size_t b = 0; b < count; ++b) buffers.push_back(ArrayF::zeros(p.shape()));
+        for (std::size_t b = 0; b < count; ++b) buffers.push_back(gg::zeros_like(p));
       }
-      const ArrayF& grad = p.grad();
-      ArrayF& param = p.mutable_data();
-      ParamSlice whole{param.data(), grad.data(), {}, param.size()};
-      for (std::size_t b = 0; b < buffers.size(); ++b) whole.buffers[b] = buffers[b].data();
+      if ((!buffers.empty() && buffers.front().dtype() != p.dtype()) || grad.dtype() != p.dtype() ||
+          !grad.is_contiguous()) {
+        throw std::logic_error(std::string(name_) + "::step: parameter " + std::to_string(i) + " is " +
+                               to_string(p.dtype()) + " but its gradient is " + to_string(grad.dtype()) +
+                               (buffers.empty() ? std::string() : " and its state " + to_string(buffers.front().dtype())) +
+                               " (was the model converted after the optimizer was built? Build the "
+                               "optimizer after Module::to)");
+      }
       const std::int64_t step = ++steps_[i];
-      const int parts = whole.n >= kParallelElements ? num_threads() : 1;
-      parallel_run(parts, [&](int part) {
-        // Slices start on a 16-element (64-byte) boundary, so each stays vector-aligned.
-        const std::size_t units = (whole.n + 15) / 16;
-        const std::size_t begin = std::min(whole.n, units * static_cast<std::size_t>(part) / static_cast<std::size_t>(parts) * 16);
-        const std::size_t end = std::min(whole.n, units * static_cast<std::size_t>(part + 1) / static_cast<std::size_t>(parts) * 16);
-        ParamSlice slice{whole.param + begin, whole.grad + begin, {}, end - begin};
-        for (std::size_t b = 0; b < buffers.size(); ++b) slice.buffers[b] = whole.buffers[b] + begin;
-        if (slice.n > 0) update(slice, g.lr, step);
+      visit_dtype(p.dtype(), [&]<class T>() {
+        if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+          ParamSlice<T> whole{p.data_ptr<T>(), grad.data_ptr<T>(), {}, static_cast<std::size_t>(p.numel())};
+          for (std::size_t b = 0; b < buffers.size(); ++b) whole.buffers[b] = buffers[b].data_ptr<T>();
+          const int parts = whole.n >= kParallelElements ? num_threads() : 1;
+          parallel_run(parts, [&](int part) {
+            // Slices start on a 16-element (64-byte or more) boundary, so each stays vector-aligned.
+            const std::size_t units = (whole.n + 15) / 16;
+            const auto bound = [&](int k) {
+              return std::min(whole.n, units * static_cast<std::size_t>(k) / static_cast<std::size_t>(parts) * 16);
+            };
+            const std::size_t begin = bound(part), end = bound(part + 1);
+            ParamSlice<T> slice{whole.param + begin, whole.grad + begin, {}, end - begin};
+            for (std::size_t b = 0; b < buffers.size(); ++b) slice.buffers[b] = whole.buffers[b] + begin;
+            if (slice.n > 0) update(slice, g.lr, step);
+          });
+        }
       });
+      // An in-place change, as torch's p.add_: a graph that saved p refuses to backpropagate.
+      p.storage()->bump_version();
     }
   }
 }
 
 void Optimizer::zero_grad() {
   for (ParamGroup& g : groups_) {
-    for (Var& p : g.params) p.zero_grad();
+    for (const Tensor& p : g.params) autograd::zero_grad(p);
   }
 }
 

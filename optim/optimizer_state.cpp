@@ -2,10 +2,13 @@
 // restore of it (a state file is input like any other, and may be damaged or hostile).
 #include <gategrad/optim/number_text.hpp>
 #include <gategrad/optim/optimizer.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/native.hpp>
 
 #include <cmath>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
 
 namespace gg::optim {
 namespace {
@@ -23,7 +26,8 @@ OptimizerState Optimizer::state() const {
   const std::vector<std::string> names = buffer_names();
   for (std::size_t i = 0; i < buffers_.size(); ++i) {
     s.scalars[step_key(i)] = static_cast<double>(steps_[i]);
-    for (std::size_t b = 0; b < buffers_[i].size(); ++b) s.tensors[buffer_key(i, names[b])] = buffers_[i][b];
+    // Copies: the buffers change in place at every later step.
+    for (std::size_t b = 0; b < buffers_[i].size(); ++b) s.tensors[buffer_key(i, names[b])] = native::clone(buffers_[i][b]);
   }
   for (std::size_t g = 0; g < groups_.size(); ++g) s.scalars[lr_key(g)] = groups_[g].lr;
   return s;
@@ -34,9 +38,9 @@ void Optimizer::load_state(const OptimizerState& s) {
   const auto fail = [&](const std::string& key, const std::string& what) {
     throw std::invalid_argument(std::string(name_) + "::load_state: entry '" + key + "' " + what);
   };
-  std::vector<const Var*> params;
+  std::vector<const Tensor*> params;
   for (const ParamGroup& g : groups_) {
-    for (const Var& p : g.params) params.push_back(&p);
+    for (const Tensor& p : g.params) params.push_back(&p);
   }
 
   // Nothing but what state() writes: a misspelt or foreign entry is an error, not ignored.
@@ -64,7 +68,7 @@ void Optimizer::load_state(const OptimizerState& s) {
 
   // Everything is checked into these before anything of this optimizer changes.
   std::vector<std::int64_t> steps(params.size());
-  std::vector<std::vector<ArrayF>> buffers(params.size());
+  std::vector<std::vector<Tensor>> buffers(params.size());
   std::vector<double> lrs(groups_.size());
   for (std::size_t i = 0; i < params.size(); ++i) {
     const std::string key = step_key(i);
@@ -76,7 +80,7 @@ void Optimizer::load_state(const OptimizerState& s) {
       fail(key, "is " + number_text(v) + ", expected a whole number of steps in [0, 2^63)");
     }
     steps[i] = static_cast<std::int64_t>(v);
-    const Shape& shape = params[i]->shape();
+    const Tensor& param = *params[i];
     for (const std::string& b : names) {
       const std::string name = buffer_key(i, b);
       const auto t = s.tensors.find(name);
@@ -84,23 +88,33 @@ void Optimizer::load_state(const OptimizerState& s) {
         if (steps[i] != 0) {
           fail(name, "is missing (parameter " + std::to_string(i) + " has taken " + number_text(v) + " steps)");
         }
-        buffers[i].push_back(ArrayF::zeros(shape));  // never updated: its buffers start at zero
+        buffers[i].push_back(gg::zeros_like(param));  // never updated: its buffers start at zero
         continue;
       }
-      const ArrayF& tensor = t->second;
-      if (tensor.shape() != shape) {
-        fail(name, "has shape " + to_string(tensor.shape()) + ", expected the parameter's shape " +
-                       to_string(shape));
+      const Tensor& tensor = t->second;
+      if (!tensor.defined()) fail(name, "is an undefined tensor, expected the parameter's sizes " + to_string(param.sizes()));
+      if (tensor.sizes() != param.sizes()) {
+        fail(name, "has sizes " + to_string(tensor.sizes()) + ", expected the parameter's sizes " +
+                       to_string(param.sizes()));
       }
+      if (tensor.dtype() != param.dtype()) {
+        fail(name, "has dtype " + to_string(tensor.dtype()) + ", expected the parameter's dtype " +
+                       to_string(param.dtype()));
+      }
+      Tensor copy = native::clone(tensor);  // contiguous, and this optimizer's alone
       const bool nonnegative = nonnegative_buffer(b);
-      for (std::size_t e = 0; e < tensor.size(); ++e) {
-        const float x = tensor.data()[e];
-        if (!std::isfinite(x) || (nonnegative && x < 0)) {
-          fail(name, "holds " + number_text(x) + " at element " + std::to_string(e) + ", expected finite values" +
-                         (nonnegative ? " >= 0 (a mean of squares)" : ""));
+      visit_dtype(copy.dtype(), [&]<class T>() {
+        if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+          const T* x = copy.data_ptr<T>();
+          for (std::int64_t e = 0, n = copy.numel(); e < n; ++e) {
+            if (!std::isfinite(x[e]) || (nonnegative && x[e] < 0)) {
+              fail(name, "holds " + number_text(static_cast<double>(x[e])) + " at element " + std::to_string(e) +
+                             ", expected finite values" + (nonnegative ? " >= 0 (a mean of squares)" : ""));
+            }
+          }
         }
-      }
-      buffers[i].push_back(tensor);
+      });
+      buffers[i].push_back(std::move(copy));
     }
   }
   for (std::size_t g = 0; g < groups_.size(); ++g) {

@@ -4,7 +4,7 @@
 
 namespace gg::optim {
 
-RMSprop::RMSprop(std::vector<Var> params, const RMSpropOptions& options)
+RMSprop::RMSprop(std::vector<Tensor> params, const RMSpropOptions& options)
     : RMSprop(std::vector<ParamGroup>{{std::move(params), options.lr}}, options) {}
 
 RMSprop::RMSprop(std::vector<ParamGroup> groups, const RMSpropOptions& options)
@@ -23,24 +23,25 @@ std::vector<std::string> RMSprop::buffer_names() const {
   return names;
 }
 
-void RMSprop::update(const ParamSlice& slice, double lr, std::int64_t) {
+template <class T>
+void RMSprop::run(const ParamSlice<T>& slice, double lr, std::int64_t) const {
   // Coefficients formed in double and rounded once, as torch forms them from Python floats.
-  const float alpha = static_cast<float>(options_.smoothing);
-  const float one_minus_alpha = static_cast<float>(1.0 - options_.smoothing);
-  const float eps = static_cast<float>(options_.epsilon);
-  const float wd = static_cast<float>(options_.decay);
-  const float mu = static_cast<float>(options_.mu);
-  const float rate = static_cast<float>(lr);
-  const float sign = options_.maximize_ ? -1.0f : 1.0f;
-  float* w = slice.param;
-  const float* g = slice.grad;
-  float* v = slice.buffers[0];
-  float* b = options_.mu > 0 ? slice.buffers[1] : nullptr;
-  float* a = options_.center ? slice.buffers[options_.mu > 0 ? 2 : 1] : nullptr;
+  const T alpha = static_cast<T>(options_.smoothing);
+  const T one_minus_alpha = static_cast<T>(1.0 - options_.smoothing);
+  const T eps = static_cast<T>(options_.epsilon);
+  const T wd = static_cast<T>(options_.decay);
+  const T mu = static_cast<T>(options_.mu);
+  const T rate = static_cast<T>(lr);
+  const T sign = options_.maximize_ ? -T(1) : T(1);
+  T* w = slice.param;
+  const T* g = slice.grad;
+  T* v = slice.buffers[0];
+  T* b = options_.mu > 0 ? slice.buffers[1] : nullptr;
+  T* a = options_.center ? slice.buffers[options_.mu > 0 ? 2 : 1] : nullptr;
   for (std::size_t i = 0; i < slice.n; ++i) {
-    const float d = sign * g[i] + wd * w[i];
+    const T d = sign * g[i] + wd * w[i];
     v[i] = alpha * v[i] + one_minus_alpha * d * d;
-    float denominator;
+    T denominator;
     if (a != nullptr) {
       a[i] = alpha * a[i] + one_minus_alpha * d;
       denominator = std::sqrt(v[i] - a[i] * a[i]) + eps;
@@ -55,5 +56,8 @@ void RMSprop::update(const ParamSlice& slice, double lr, std::int64_t) {
     }
   }
 }
+
+void RMSprop::update(const ParamSlice<float>& slice, double lr, std::int64_t step) { run(slice, lr, step); }
+void RMSprop::update(const ParamSlice<double>& slice, double lr, std::int64_t step) { run(slice, lr, step); }
 
 }  // namespace gg::optim

@@ -23,11 +23,14 @@ struct RMSpropOptions {
 
 class RMSprop : public Optimizer {
  public:
-  RMSprop(std::vector<Var> params, const RMSpropOptions& options);
+  RMSprop(std::vector<Tensor> params, const RMSpropOptions& options);
   RMSprop(std::vector<ParamGroup> groups, const RMSpropOptions& options);
 
  private:
-  void update(const ParamSlice& slice, double lr, std::int64_t step) override;
+  void update(const ParamSlice<float>& slice, double lr, std::int64_t step) override;
+  void update(const ParamSlice<double>& slice, double lr, std::int64_t step) override;
+  template <class T>
+  void run(const ParamSlice<T>& slice, double lr, std::int64_t step) const;
   std::vector<std::string> buffer_names() const override;
   bool nonnegative_buffer(const std::string& name) const override { return name == "square_avg"; }
   RMSpropOptions options_;

@@ -1,12 +1,13 @@
 #include <gategrad/optim/number_text.hpp>
 #include <gategrad/optim/scheduler.hpp>
-#include <gategrad/tensor/elementwise.hpp>
+#include <gategrad/tensor/native.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace gg::optim {
 namespace {
@@ -123,22 +124,41 @@ void ReduceLROnPlateau::step(double metric) {
   }
 }
 
-double clip_grad_norm(const std::vector<Var>& params, double max_norm) {
+double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
   if (!(max_norm > 0)) {
     throw std::invalid_argument("clip_grad_norm: got max_norm = " + std::to_string(max_norm) +
                                 ", expected > 0");
   }
+  // Each gradient's elements, in place: a leaf's gradient is contiguous (the engine makes it so;
+  // one a user set by hand may not be, and is written back).
+  const auto for_each_grad = [&](bool writes, auto&& f) {
+    for (const Tensor& p : params) {
+      const Tensor& grad = p.grad();
+      if (!grad.defined()) continue;
+      const Tensor g = grad.is_contiguous() ? grad : native::contiguous(grad);
+      visit_dtype(g.dtype(), [&]<class T>() {
+        if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+          f(g.data_ptr<T>(), static_cast<std::size_t>(g.numel()));
+        } else {
+          throw std::invalid_argument("clip_grad_norm: got a gradient of dtype " + to_string(g.dtype()) +
+                                      ", expected float32 or float64");
+        }
+      });
+      if (writes && !g.is_same(grad)) native::copy_(grad, g);
+    }
+  };
   double total = 0;
-  for (const Var& p : params) {
-    if (!p.has_grad()) continue;
-    for (float g : p.grad().values()) total += double(g) * g;
-  }
+  for_each_grad(false, [&](const auto* g, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) total += double(g[i]) * g[i];
+  });
   const double norm = std::sqrt(total);
   const double scale = max_norm / (norm + 1e-6);
   if (scale < 1.0) {
-    for (Var p : params) {
-      if (p.has_grad()) mul_(p.mutable_grad(), static_cast<float>(scale));
-    }
+    for_each_grad(true, [&](auto* g, std::size_t n) {
+      using T = std::remove_pointer_t<decltype(g)>;
+      const T s = static_cast<T>(scale);
+      for (std::size_t i = 0; i < n; ++i) g[i] *= s;
+    });
   }
   return norm;
 }

@@ -84,7 +84,8 @@ class ReduceLROnPlateau {
 };
 
 // Scales all gradients so that their global L2 norm is at most max_norm (PyTorch's
-// clip_grad_norm_, with its 1e-6 guard); returns the norm before clipping.
-double clip_grad_norm(const std::vector<Var>& params, double max_norm);
+// clip_grad_norm_, with its 1e-6 guard), in place; returns the norm before clipping
+// (accumulated in double over float32 and float64 gradients alike).
+double clip_grad_norm(const std::vector<Tensor>& params, double max_norm);
 
 }  // namespace gg::optim

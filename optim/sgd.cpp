@@ -4,7 +4,7 @@
 
 namespace gg::optim {
 
-SGD::SGD(std::vector<Var> params, const SGDOptions& options)
+SGD::SGD(std::vector<Tensor> params, const SGDOptions& options)
     : SGD(std::vector<ParamGroup>{{std::move(params), options.lr}}, options) {}
 
 SGD::SGD(std::vector<ParamGroup> groups, const SGDOptions& options)
@@ -23,22 +23,23 @@ std::vector<std::string> SGD::buffer_names() const {
   return {};
 }
 
-void SGD::update(const ParamSlice& slice, double lr, std::int64_t step) {
-  const float wd = static_cast<float>(options_.weight_decay_);
-  const float mu = static_cast<float>(options_.momentum_);
-  const float one_minus_damp = static_cast<float>(1.0 - options_.dampening_);  // rounded once, as torch
-  const float rate = static_cast<float>(lr);
-  const float sign = options_.maximize_ ? -1.0f : 1.0f;  // maximizing descends along -grad
-  float* w = slice.param;
-  const float* g = slice.grad;
-  if (options_.momentum_ == 0 && wd == 0.0f) {
-    const float signed_rate = sign * rate;
+template <class T>
+void SGD::run(const ParamSlice<T>& slice, double lr, std::int64_t step) const {
+  const T wd = static_cast<T>(options_.weight_decay_);
+  const T mu = static_cast<T>(options_.momentum_);
+  const T one_minus_damp = static_cast<T>(1.0 - options_.dampening_);  // rounded once, as torch
+  const T rate = static_cast<T>(lr);
+  const T sign = options_.maximize_ ? -T(1) : T(1);  // maximizing descends along -grad
+  T* w = slice.param;
+  const T* g = slice.grad;
+  if (options_.momentum_ == 0 && wd == T(0)) {
+    const T signed_rate = sign * rate;
     for (std::size_t i = 0; i < slice.n; ++i) w[i] -= signed_rate * g[i];  // the homework's plain SGD
     return;
   }
-  float* b = options_.momentum_ > 0 ? slice.buffers[0] : nullptr;
+  T* b = options_.momentum_ > 0 ? slice.buffers[0] : nullptr;
   for (std::size_t i = 0; i < slice.n; ++i) {
-    float d = sign * g[i] + wd * w[i];
+    T d = sign * g[i] + wd * w[i];
     if (b != nullptr) {
       b[i] = step == 1 ? d : mu * b[i] + one_minus_damp * d;
       d = options_.nesterov_ ? d + mu * b[i] : b[i];
@@ -46,5 +47,8 @@ void SGD::update(const ParamSlice& slice, double lr, std::int64_t step) {
     w[i] -= rate * d;
   }
 }
+
+void SGD::update(const ParamSlice<float>& slice, double lr, std::int64_t step) { run(slice, lr, step); }
+void SGD::update(const ParamSlice<double>& slice, double lr, std::int64_t step) { run(slice, lr, step); }
 
 }  // namespace gg::optim

@@ -23,11 +23,14 @@ struct SGDOptions {
 
 class SGD : public Optimizer {
  public:
-  SGD(std::vector<Var> params, const SGDOptions& options);
+  SGD(std::vector<Tensor> params, const SGDOptions& options);
   SGD(std::vector<ParamGroup> groups, const SGDOptions& options);
 
  private:
-  void update(const ParamSlice& slice, double lr, std::int64_t step) override;
+  void update(const ParamSlice<float>& slice, double lr, std::int64_t step) override;
+  void update(const ParamSlice<double>& slice, double lr, std::int64_t step) override;
+  template <class T>
+  void run(const ParamSlice<T>& slice, double lr, std::int64_t step) const;
   std::vector<std::string> buffer_names() const override;
   SGDOptions options_;
 };

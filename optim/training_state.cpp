@@ -69,9 +69,11 @@ TrainingState load_training_state(const std::filesystem::path& path) {
   for (auto& [name, tensor] : file.tensors) {
     std::string key;
     if (!starts_with(name, kOptimizerTensor, key)) fail(name, "is not an optimizer tensor");
-    auto* f = std::get_if<ArrayF>(&tensor);
-    if (f == nullptr) fail(name, "has dtype F64, expected F32");
-    state.optimizer.tensors[key] = std::move(*f);
+    // The dtype against the parameter's is load_state's to check; no state is ever integer.
+    if (tensor.dtype() != kFloat32 && tensor.dtype() != kFloat64) {
+      fail(name, std::string("has dtype ") + safetensors_dtype(tensor.dtype()) + ", expected F32 or F64");
+    }
+    state.optimizer.tensors[key] = std::move(tensor);
   }
   for (const auto& [name, text] : file.metadata) {
     std::string key;

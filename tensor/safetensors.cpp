@@ -1,4 +1,6 @@
 #include <gategrad/tensor/atomic_file.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/native.hpp>
 #include <gategrad/tensor/regular_file.hpp>
 #include <gategrad/tensor/safetensors.hpp>
 
@@ -6,6 +8,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <limits>
 #include <optional>
 
 namespace gg {
@@ -23,23 +26,47 @@ constexpr std::uint64_t kMaxHeader = 100u << 20;  // as the reference implementa
 
 }  // namespace
 
+const char* safetensors_dtype(Dtype dtype) {
+  switch (dtype) {
+    case Dtype::Bool: return "BOOL";
+    case Dtype::Int64: return "I64";
+    case Dtype::BFloat16: return "BF16";
+    case Dtype::Float32: return "F32";
+    case Dtype::Float64: return "F64";
+  }
+  throw std::logic_error("safetensors_dtype: not a Dtype");
+}
+
+std::optional<Dtype> dtype_from_safetensors(std::string_view name) {
+  for (const Dtype d : {Dtype::Bool, Dtype::Int64, Dtype::BFloat16, Dtype::Float32, Dtype::Float64}) {
+    if (name == safetensors_dtype(d)) return d;
+  }
+  return std::nullopt;
+}
+
 void save_safetensors(const std::filesystem::path& path, const SafetensorsFile& file) {
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   if (!file.metadata.empty()) header["__metadata__"] = file.metadata;
+  // A strided view is written as its values in row-major order: the file has no strides.
+  std::vector<Tensor> values;
+  values.reserve(file.tensors.size());
   std::size_t offset = 0;
-  for (const auto& [name, any] : file.tensors) {
+  for (const auto& [name, tensor] : file.tensors) {
     if (name == "__metadata__" || header.contains(name)) {
       throw std::invalid_argument("save_safetensors: " + path.string() + ": tensor name '" + name +
                                   "' is reserved or used twice");
     }
-    std::visit([&, &tensor_name = name](const auto& t) {
-      using T = typename std::decay_t<decltype(t)>::value_type;
-      const std::size_t bytes = t.size() * sizeof(T);
-      header[tensor_name] = {{"dtype", std::is_same_v<T, float> ? "F32" : "F64"},
-                             {"shape", std::vector<std::size_t>(t.shape().begin(), t.shape().end())},
-                             {"data_offsets", {offset, offset + bytes}}};
-      offset += bytes;
-    }, any);
+    if (!tensor.defined()) {
+      throw std::invalid_argument("save_safetensors: " + path.string() + ": tensor '" + name +
+                                  "' is undefined, expected a tensor with values");
+    }
+    const Tensor& contiguous = values.emplace_back(native::contiguous(tensor));
+    const std::size_t bytes = contiguous.nbytes();
+    const IntArrayRef sizes = contiguous.sizes();
+    header[name] = {{"dtype", safetensors_dtype(contiguous.dtype())},
+                    {"shape", std::vector<std::int64_t>(sizes.begin(), sizes.end())},
+                    {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
   }
   std::string json = header.dump();
   json.append((8 - json.size() % 8) % 8, ' ');  // keep the data 8-byte aligned
@@ -48,10 +75,8 @@ void save_safetensors(const std::filesystem::path& path, const SafetensorsFile& 
   const std::uint64_t n = json.size();
   out.append(reinterpret_cast<const char*>(&n), 8);
   out += json;
-  for (const auto& [name, any] : file.tensors) {
-    std::visit([&](const auto& t) {
-      if (t.size() > 0) out.append(reinterpret_cast<const char*>(t.data()), t.size() * sizeof(*t.data()));
-    }, any);
+  for (const Tensor& t : values) {
+    if (t.nbytes() > 0) out.append(static_cast<const char*>(t.data_ptr()), t.nbytes());
   }
   write_file_atomically(path, out);
 }
@@ -68,10 +93,20 @@ std::optional<std::uint64_t> as_count(const nlohmann::ordered_json& v) {
 
 struct Entry {
   std::string name;
-  std::string dtype;
-  Shape shape;
+  std::string dtype_name;  // as in the file
+  Dtype dtype = Dtype::Float32;
+  SizeVector shape;
   std::uint64_t begin = 0, end = 0;
 };
+
+// "F32, F64, I64, BOOL, BF16": what a dtype name may be.
+std::string supported_dtypes() {
+  std::string text;
+  for (const Dtype d : {Dtype::Float32, Dtype::Float64, Dtype::Int64, Dtype::Bool, Dtype::BFloat16}) {
+    text += (text.empty() ? "" : ", ") + std::string(safetensors_dtype(d));
+  }
+  return text;
+}
 
 constexpr std::size_t kMaxRank = 64;
 
@@ -82,30 +117,36 @@ Entry parse_entry(const std::filesystem::path& path, const std::string& name, co
   if (!json.is_object() || !json.contains("dtype") || !json.contains("shape") || !json.contains("data_offsets")) {
     bad("expected an object with dtype, shape and data_offsets, found " + json.dump().substr(0, 200));
   }
-  Entry e{name, json["dtype"].is_string() ? json["dtype"].get<std::string>() : json["dtype"].dump(), {}, 0, 0};
-  if (e.dtype != "F32" && e.dtype != "F64") bad("dtype " + e.dtype + " is not supported, expected F32 or F64");
+  Entry e;
+  e.name = name;
+  e.dtype_name = json["dtype"].is_string() ? json["dtype"].get<std::string>() : json["dtype"].dump();
+  const std::optional<Dtype> dtype = dtype_from_safetensors(e.dtype_name);
+  if (!dtype) bad("dtype " + e.dtype_name + " is not supported, expected one of " + supported_dtypes());
+  e.dtype = *dtype;
   const auto& shape = json["shape"];
   if (!shape.is_array()) bad("shape is " + shape.dump().substr(0, 200) + ", expected an array of sizes");
   if (shape.size() > kMaxRank) {
     bad("shape has " + std::to_string(shape.size()) + " dimensions, expected at most " + std::to_string(kMaxRank));
   }
-  // The element count, and every partial product of non-zero sizes, must fit 64 bits: a shape
-  // such as (3, 6148914691236517206) would otherwise claim more elements than its bytes hold.
+  // The element count, and every partial product of non-zero sizes, must fit a tensor's int64
+  // sizes: a shape such as (3, 6148914691236517206) would otherwise claim more elements than
+  // its bytes hold.
+  constexpr auto kMaxCount = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   std::uint64_t nonzero_product = 1;
   bool has_zero = false;
   for (const auto& d : shape) {
     const auto size = as_count(d);
     if (!size) bad("shape " + shape.dump().substr(0, 200) + " holds " + d.dump() + ", expected non-negative integers");
-    e.shape.push_back(static_cast<std::size_t>(*size));
     has_zero = has_zero || *size == 0;
-    if (*size != 0 && __builtin_mul_overflow(nonzero_product, *size, &nonzero_product)) {
-      bad("shape " + shape.dump().substr(0, 200) + " holds more elements than 64 bits can count");
+    if (*size != 0 && (__builtin_mul_overflow(nonzero_product, *size, &nonzero_product) || nonzero_product > kMaxCount)) {
+      bad("shape " + shape.dump().substr(0, 200) + " holds more elements than 64 bits can count (sizes are int64)");
     }
+    e.shape.push_back(static_cast<std::int64_t>(*size));
   }
-  const std::uint64_t item = e.dtype == "F32" ? 4 : 8;
+  const std::uint64_t item = element_size(e.dtype);
   std::uint64_t bytes = 0;
   if (__builtin_mul_overflow(has_zero ? 0 : nonzero_product, item, &bytes)) {
-    bad("shape " + to_string(e.shape) + " of " + e.dtype + " holds more bytes than 64 bits can count");
+    bad("shape " + to_string(e.shape) + " of " + e.dtype_name + " holds more bytes than 64 bits can count");
   }
   const auto& offsets = json["data_offsets"];
   const auto begin = offsets.is_array() && offsets.size() == 2 ? as_count(offsets[0]) : std::nullopt;
@@ -121,9 +162,22 @@ Entry parse_entry(const std::filesystem::path& path, const std::string& name, co
   }
   if (e.end - e.begin != bytes) {
     bad("data_offsets span " + std::to_string(e.end - e.begin) + " bytes, expected " + std::to_string(bytes) +
-        " for " + e.dtype + " of shape " + to_string(e.shape));
+        " for " + e.dtype_name + " of shape " + to_string(e.shape));
   }
   return e;
+}
+
+// A C++ bool may hold only 0 or 1 (any other byte read as bool is undefined behaviour), so
+// BOOL bytes are checked as unsigned chars before anything reads them as bools.
+void check_bools(const std::filesystem::path& path, const Entry& e, const Tensor& tensor) {
+  const auto* bytes = static_cast<const unsigned char*>(tensor.data_ptr());
+  const auto count = static_cast<std::size_t>(tensor.numel());
+  for (std::size_t i = 0; i < count; ++i) {
+    if (bytes[i] > 1) {
+      fail(path, "tensor '" + e.name + "': BOOL element " + std::to_string(i) + " is byte " +
+                     std::to_string(bytes[i]) + ", expected 0 or 1");
+    }
+  }
 }
 
 }  // namespace
@@ -185,14 +239,12 @@ SafetensorsFile load_safetensors(const std::filesystem::path& path) {
                    " data bytes, expected all of them (truncated or padded data)");
   }
   for (const auto& e : entries) {
-    const auto read_into = [&](auto tensor) {
-      if (e.end > e.begin && !in.read_at(8 + n + e.begin, tensor.data(), e.end - e.begin)) {
-        fail(path, "tensor '" + e.name + "': " + in.problem());
-      }
-      file.tensors.emplace_back(e.name, std::move(tensor));
-    };
-    if (e.dtype == "F32") read_into(ArrayF::empty(e.shape));
-    else read_into(ArrayD::empty(e.shape));
+    Tensor tensor = empty(e.shape, e.dtype);
+    if (e.end > e.begin && !in.read_at(8 + n + e.begin, tensor.data_ptr(), e.end - e.begin)) {
+      fail(path, "tensor '" + e.name + "': " + in.problem());
+    }
+    if (e.dtype == Dtype::Bool) check_bools(path, e, tensor);
+    file.tensors.emplace_back(e.name, std::move(tensor));
   }
   return file;
 }

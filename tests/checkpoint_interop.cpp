@@ -1,19 +1,24 @@
 // The C++ half of the checkpoint interoperability test with PyTorch (checkpoint_interop.py):
-//   checkpoint_interop write DIR   saves a 5-7-3 MLP, inputs and its outputs as safetensors
-//   checkpoint_interop check DIR   loads PyTorch's weights into the same MLP and compares its
+//   checkpoint_interop write DIR   saves a 5-7-3 MLP, inputs, its outputs and tensors of every
+//                                  dtype derived from them as safetensors
+//   checkpoint_interop check DIR   loads PyTorch's weights into the same MLP, compares its
 //                                  outputs with PyTorch's on the same inputs (max abs <= 1e-6)
+//                                  and PyTorch's tensors of every dtype with gategrad's own
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/serialize.hpp>
-#include <gategrad/tensor/ops.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/native.hpp>
 #include <gategrad/tensor/safetensors.hpp>
 
-#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <string>
 
 namespace nn = gg::nn;
-using gg::ArrayF;
+namespace native = gg::native;
+using gg::Tensor;
 
 namespace {
 
@@ -23,11 +28,30 @@ std::shared_ptr<nn::Sequential> mlp() {
       std::make_shared<nn::Linear>(nn::LinearOptions(7, 3))});
 }
 
-ArrayF tensor_named(const gg::SafetensorsFile& f, const std::string& name) {
+// Values whose bytes a wrong byte order or width would scramble; checkpoint_interop.py has the
+// same list.
+Tensor ints() {
+  return gg::tensor({-(std::int64_t{1} << 62), std::int64_t{-1}, std::int64_t{0}, std::int64_t{1} << 40,
+                     std::numeric_limits<std::int64_t>::max()});
+}
+
+const Tensor& tensor_named(const gg::SafetensorsFile& f, const std::string& name) {
   for (const auto& [n, t] : f.tensors) {
-    if (n == name) return std::get<ArrayF>(t);
+    if (n == name) return t;
   }
   throw std::runtime_error("no tensor '" + name + "'");
+}
+
+// Same dtype, sizes and values, bit for bit.
+bool same(const Tensor& a, const Tensor& b) {
+  if (a.dtype() != b.dtype() || a.sizes() != b.sizes()) return false;
+  const Tensor x = native::contiguous(a), y = native::contiguous(b);
+  return x.nbytes() == 0 || std::memcmp(x.data_ptr(), y.data_ptr(), x.nbytes()) == 0;
+}
+
+bool check(const std::string& what, bool ok) {
+  std::cout << "  " << what << ": " << (ok ? "ok" : "DIFFERS") << "\n";
+  return ok;
 }
 
 }  // namespace
@@ -44,22 +68,38 @@ int main(int argc, char** argv) {
   model->eval();
   if (mode == "write") {
     gg::Generator gen(7);
-    const ArrayF x = ArrayF::randn({4, 5}, gen);
-    const ArrayF y = (*model)(gg::Var(x)).data();
+    const Tensor x = gg::randn({4, 5}, gen);
+    const Tensor y = native::alias((*model)(x));  // the values, without the graph
     nn::save(*model, dir / "gategrad_model.safetensors");
-    gg::save_safetensors(dir / "gategrad_io.safetensors", {{{"x", x}, {"y", y}}, {}});
+    gg::save_safetensors(dir / "gategrad_io.safetensors",
+                         {{{"x", x},
+                           {"y", y},
+                           {"labels", native::argmax(y, 1)},
+                           {"ints", ints()},
+                           {"mask", native::gt(y, 0)},
+                           {"y_bf16", native::to(y, gg::kBFloat16)},
+                           {"y_f64", native::to(y, gg::kFloat64)},
+                           {"x_t", native::t(x)}},
+                          {}});
     std::cout << "wrote gategrad_model.safetensors and gategrad_io.safetensors\n";
     return 0;
   }
   if (mode == "check") {
     nn::load(*model, dir / "torch_model.safetensors");
     const gg::SafetensorsFile io = gg::load_safetensors(dir / "torch_io.safetensors");
-    const ArrayF x = tensor_named(io, "x"), want = tensor_named(io, "y");
-    const ArrayF got = (*model)(gg::Var(x)).data();
-    double worst = 0;
-    for (std::size_t i = 0; i < got.size(); ++i) worst = std::max(worst, double(std::abs(got.data()[i] - want.data()[i])));
+    const Tensor &x = tensor_named(io, "x"), &want = tensor_named(io, "y");
+    const Tensor got = native::alias((*model)(x));
+    const double worst = native::max(native::abs(native::sub(got, want))).item<double>();
     std::cout << "PyTorch weights in gategrad: max |gategrad - torch| = " << worst << "\n";
-    return worst <= 1e-6 ? 0 : 1;
+    std::cout << "PyTorch's tensors of every dtype, read by gategrad:\n";
+    bool ok = worst <= 1e-6;
+    ok &= check("I64 labels = argmax(y, 1)", same(tensor_named(io, "labels"), native::argmax(want, 1)));
+    ok &= check("I64 constants", same(tensor_named(io, "ints"), ints()));
+    ok &= check("BOOL mask = y > 0", same(tensor_named(io, "mask"), native::gt(want, 0)));
+    ok &= check("BF16 y rounded to nearest even",
+                same(tensor_named(io, "y_bf16"), native::to(want, gg::kBFloat16)));
+    ok &= check("F64 y", same(tensor_named(io, "y_f64"), native::to(want, gg::kFloat64)));
+    return ok ? 0 : 1;
   }
   std::cerr << "checkpoint_interop: unknown mode '" << mode << "', expected write or check\n";
   return 2;

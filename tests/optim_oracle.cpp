@@ -1,9 +1,11 @@
 // PyTorch as the oracle of the optimizers and schedulers, gategrad's half: every row of kCases
 // runs 20 steps on pseudo-random gradients, and is written with those gradients and what
 // gategrad made of them (every parameter and learning rate after every step) to a JSON file,
-// which optim_oracle.py replays in torch.optim and compares. Adding a row adds a case.
+// which optim_oracle.py replays in torch.optim and compares. Adding a row adds a case; each row
+// runs twice, on float32 parameters and on float64 ones (each replayed in torch in its dtype).
 // usage: optim_oracle OUT.json
-#include <gategrad/autograd/autograd.hpp>
+#include <gategrad/autograd/autograd_meta.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/scheduler.hpp>
@@ -17,9 +19,9 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
 
-using gg::ArrayF;
-using gg::Var;
+using gg::Tensor;
 using nlohmann::json;
 namespace optim = gg::optim;
 
@@ -212,27 +214,60 @@ std::function<void(std::size_t step)> make_scheduler(const Case& c, optim::Optim
   return step;
 }
 
-std::vector<float> values(const ArrayF& t) { return {t.data(), t.data() + t.size()}; }
+// The elements as JSON numbers: float32 ones as floats (their shortest text), float64 as doubles.
+json values(const Tensor& t) {
+  const Tensor c = t.contiguous();
+  return gg::visit_dtype(c.dtype(), [&]<class T>() -> json {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
+    } else {
+      throw std::logic_error("optim_oracle: not a float32 or float64 tensor");
+    }
+  });
+}
+
+// The old core's draws in the parameter's type: low + (high - low) * u and mean + std * z, with
+// u from uniform01f (float32) or uniform01 (float64), as rand and randn draw them.
+Tensor uniform(gg::IntArrayRef sizes, gg::Generator& gen, gg::Dtype dtype, double low, double high) {
+  Tensor t = gg::rand(sizes, gen, dtype);
+  gg::visit_dtype(dtype, [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      T* p = t.data_ptr<T>();
+      for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = static_cast<T>(low) + (static_cast<T>(high) - static_cast<T>(low)) * p[i];
+    }
+  });
+  return t;
+}
+Tensor normal(gg::IntArrayRef sizes, gg::Generator& gen, gg::Dtype dtype, float stddev) {
+  Tensor t = gg::randn(sizes, gen, dtype);
+  gg::visit_dtype(dtype, [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      T* p = t.data_ptr<T>();
+      for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = T(0) + static_cast<T>(stddev) * p[i];
+    }
+  });
+  return t;
+}
 
 // Runs one row: two parameters per group, of shapes (4, 3) and (5,), uniform in [-1, 1]; each
 // step's gradients normal, shrinking over the steps (so that amsgrad's maximum matters).
-json run(const Case& c, std::uint64_t seed) {
+json run(const Case& c, std::uint64_t seed, gg::Dtype dtype) {
   gg::Generator gen(seed);
-  std::vector<Var> params;
+  std::vector<Tensor> params;
   std::vector<optim::ParamGroup> groups;
-  json record = {{"name", c.name},         {"optimizer", c.optimizer}, {"options", c.options.is_null() ? json::object() : c.options},
+  json record = {{"name", dtype == gg::kFloat32 ? c.name : c.name + " (float64)"}, {"dtype", gg::name(dtype)},         {"optimizer", c.optimizer}, {"options", c.options.is_null() ? json::object() : c.options},
                  {"lrs", c.lrs},           {"scheduler", c.scheduler}, {"metrics", c.metrics},
                  {"set_lr", c.set_lr},     {"shapes", json::array()},  {"group_of", json::array()},
                  {"initial", json::array()}, {"steps", json::array()}};
   for (std::size_t g = 0; g < c.lrs.size(); ++g) {
     groups.push_back({{}, c.lrs[g]});
-    for (const gg::Shape& shape : {gg::Shape{4, 3}, gg::Shape{5}}) {
-      Var p(ArrayF::uniform(shape, gen, -1.0f, 1.0f), true);
+    for (const std::vector<std::int64_t>& shape : {std::vector<std::int64_t>{4, 3}, std::vector<std::int64_t>{5}}) {
+      const Tensor p = uniform(shape, gen, dtype, -1.0, 1.0).requires_grad_();
       params.push_back(p);
       groups.back().params.push_back(p);
-      record["shapes"].push_back(std::vector<std::size_t>(shape.begin(), shape.end()));
+      record["shapes"].push_back(shape);
       record["group_of"].push_back(g);
-      record["initial"].push_back(values(p.data()));
+      record["initial"].push_back(values(p));
     }
   }
   auto opt = make_optimizer(c, std::move(groups));
@@ -243,14 +278,14 @@ json run(const Case& c, std::uint64_t seed) {
     if (!c.set_lr.is_null() && c.set_lr.at("step").get<std::size_t>() == t + 1) opt->set_lr(c.set_lr.at("lr").get<double>());
     opt->zero_grad();
     const float scale = 2.0f / (1.0f + 0.25f * static_cast<float>(t));
-    for (const Var& p : params) {
-      const ArrayF grad = ArrayF::randn(p.shape(), gen, 0.0f, scale);
-      gg::sum(p * Var(grad)).backward();  // d/dp sum(p * grad) = grad, exactly
+    for (const Tensor& p : params) {
+      const Tensor grad = normal(p.sizes(), gen, dtype, scale);
+      gg::sum(p * grad).backward();  // d/dp sum(p * grad) = grad, exactly
       step["grads"].push_back(values(grad));
     }
     opt->step();
     schedule(t);
-    for (const Var& p : params) step["params"].push_back(values(p.data()));
+    for (const Tensor& p : params) step["params"].push_back(values(p));
     for (const optim::ParamGroup& g : opt->param_groups()) step["lrs"].push_back(g.lr);
     record["steps"].push_back(step);
   }
@@ -266,11 +301,13 @@ int main(int argc, char** argv) {
   }
   try {
     json cases = json::array();
-    for (std::size_t i = 0; i < kCases.size(); ++i) cases.push_back(run(kCases[i], 1000 + i));
+    for (gg::Dtype dtype : {gg::kFloat32, gg::kFloat64}) {
+      for (std::size_t i = 0; i < kCases.size(); ++i) cases.push_back(run(kCases[i], 1000 + i, dtype));
+    }
     std::ofstream out(argv[1]);
     out << cases.dump();
     if (!out.flush()) throw std::runtime_error(std::string("cannot write ") + argv[1]);
-    std::cout << "optim_oracle: wrote " << kCases.size() << " cases of " << kSteps << " steps to " << argv[1] << "\n";
+    std::cout << "optim_oracle: wrote " << cases.size() << " cases of " << kSteps << " steps to " << argv[1] << "\n";
   } catch (const std::exception& e) {
     std::cerr << "optim_oracle: " << e.what() << "\n";
     return 1;

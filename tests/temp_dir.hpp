@@ -39,13 +39,13 @@ inline std::string read_file(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-// Writes `bytes` as the whole content of `path`.
 // A safetensors file built by hand, for corrupting: the 8-byte header length, the header, the data.
 inline std::string safetensors_bytes(const std::string& json, const std::string& data) {
   const std::uint64_t n = json.size();
   return std::string(reinterpret_cast<const char*>(&n), 8) + json + data;
 }
 
+// Writes `bytes` as the whole content of `path`.
 inline void write_file(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }

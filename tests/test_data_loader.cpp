@@ -1,5 +1,7 @@
 // DataLoader epochs, shuffling, drop_last, checkpointed generator state and sample_batch.
 #include <gategrad/data/dataloader.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/native.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -20,12 +22,15 @@ namespace {
 gg::data::Dataset numbered(std::size_t n, std::size_t D = 3) {
   gg::data::Dataset data;
   data.name = "numbered";
-  data.image_shape = {D};
+  data.image_shape = {std::int64_t(D)};
   data.num_classes = 10;
-  data.images = gg::ArrayF::empty({n, D});
+  data.images = gg::empty({std::int64_t(n), std::int64_t(D)});
+  data.labels = gg::empty({std::int64_t(n)}, gg::kInt64);
+  float* x = data.images.data_ptr<float>();
+  std::int64_t* y = data.labels.data_ptr<std::int64_t>();
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < D; ++j) data.images.data()[i * D + j] = float(i * 10 + j);
-    data.labels.push_back(std::int64_t(i % 10));
+    for (std::size_t j = 0; j < D; ++j) x[i * D + j] = float(i * 10 + j);
+    y[i] = std::int64_t(i % 10);
   }
   return data;
 }
@@ -33,14 +38,20 @@ gg::data::Dataset numbered(std::size_t n, std::size_t D = 3) {
 // Checks that each row of the batch is the dataset row its index names.
 void check_gathered(const gg::data::Dataset& data, const Batch& batch) {
   const std::size_t D = data.dim();
-  REQUIRE(batch.x.shape() == gg::Shape{batch.size(), D});
-  REQUIRE(batch.y.size() == batch.size());
+  const auto B = std::int64_t(batch.size());
+  REQUIRE(batch.x.dtype() == gg::kFloat32);
+  REQUIRE(batch.x.sizes() == gg::IntArrayRef{B, std::int64_t(D)});
+  REQUIRE(batch.x.is_contiguous());
+  REQUIRE(batch.y.dtype() == gg::kInt64);
+  REQUIRE(batch.y.sizes() == gg::IntArrayRef{B});
+  const float* x = batch.x.data_ptr<float>();
+  const std::int64_t* y = batch.y.data_ptr<std::int64_t>();
   for (std::size_t b = 0; b < batch.size(); ++b) {
     const std::size_t row = batch.indices[b];
     REQUIRE(row < data.size());
-    CHECK(batch.y[b] == data.labels[row]);
+    CHECK(y[b] == data.labels.data_ptr<std::int64_t>()[row]);
     for (std::size_t j = 0; j < D; ++j) {
-      if (batch.x.at({b, j}) != float(row * 10 + j)) FAIL("batch row " << b << " column " << j);
+      if (x[b * D + j] != float(row * 10 + j)) FAIL("batch row " << b << " column " << j);
     }
   }
 }
@@ -135,10 +146,47 @@ TEST_CASE("loader: drop_last decides whether a short last batch is given", "[dat
 TEST_CASE("loader: full batches reuse one buffer", "[data][loader]") {
   const gg::data::Dataset data = numbered(40);
   DataLoader loader(data, DataLoaderOptions(10).shuffle(true));
-  std::vector<const float*> buffers;
-  for (const Batch& batch : loader) buffers.push_back(batch.x.data());
+  std::vector<const void*> buffers, label_buffers;
+  std::vector<std::uint64_t> versions;
+  for (const Batch& batch : loader) {
+    buffers.push_back(batch.x.data_ptr());
+    label_buffers.push_back(batch.y.data_ptr());
+    versions.push_back(batch.x._version());
+  }
+  REQUIRE(buffers.size() == 4);
   CHECK(std::all_of(buffers.begin(), buffers.end(),
-                    [&](const float* p) { return p == buffers.front(); }));
+                    [&](const void* p) { return p == buffers.front(); }));
+  CHECK(std::all_of(label_buffers.begin(), label_buffers.end(),
+                    [&](const void* p) { return p == label_buffers.front(); }));
+  // Each batch is an in-place write: a node that saved the previous batch would notice.
+  for (std::size_t k = 1; k < versions.size(); ++k) CHECK(versions[k] > versions[k - 1]);
+  // The next epoch goes on writing into the same buffer.
+  for (const Batch& batch : loader) CHECK(batch.x.data_ptr() == buffers.front());
+}
+
+TEST_CASE("loader: a short last batch gets buffers of its own size, then full ones again",
+          "[data][loader]") {
+  const gg::data::Dataset data = numbered(25);
+  DataLoader loader(data, DataLoaderOptions(10));
+  std::vector<std::int64_t> rows;
+  for (const Batch& batch : loader) {
+    rows.push_back(batch.x.size(0));
+    CHECK(batch.y.size(0) == batch.x.size(0));
+  }
+  CHECK(rows == std::vector<std::int64_t>{10, 10, 5});
+  gg::Generator gen(1);
+  CHECK(loader.sample_batch(gen, 10).x.sizes() == gg::IntArrayRef{10, 3});
+}
+
+TEST_CASE("gather_rows refuses an index past the dataset and a dataset it cannot read",
+          "[data][loader]") {
+  gg::data::Dataset data = numbered(4);
+  Batch batch;
+  CHECK_THROWS_WITH(gg::data::gather_rows(data, {0, 4}, batch),
+                    Contains("index 4 at position 1") && Contains("of 4 rows"));
+  data.images = gg::native::t(gg::empty({3, 4}));  // (4, 3) but transposed: not contiguous
+  CHECK_THROWS_WITH(gg::data::gather_rows(data, {0}, batch),
+                    Contains("gather_rows") && Contains("not contiguous"));
 }
 
 TEST_CASE("loader: restoring the generator state replays the next epoch", "[data][loader]") {

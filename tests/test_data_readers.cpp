@@ -48,6 +48,18 @@ Bytes idx_bytes(std::uint8_t dtype, const std::vector<std::uint32_t>& dims, cons
   return bytes;
 }
 
+// The values of a contiguous 1-D tensor.
+template <class T>
+std::vector<T> values(const gg::Tensor& t) {
+  const T* p = t.data_ptr<T>();
+  return std::vector<T>(p, p + t.numel());
+}
+
+// Element (i, j) of a contiguous float32 matrix.
+float at(const gg::Tensor& x, std::size_t i, std::size_t j) {
+  return x.data_ptr<float>()[i * std::size_t(x.size(1)) + j];
+}
+
 Bytes counting(std::size_t n, std::size_t start = 0) {
   Bytes bytes(n);
   for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<std::uint8_t>((start + i) % 251);
@@ -78,7 +90,7 @@ TEST_CASE("read_idx reads plain and gzip files to the same dims and bytes", "[da
   for (const char* name : {"plain-idx3-ubyte", "packed-idx3-ubyte.gz"}) {
     INFO(name);
     const gg::data::IdxArray array = gg::data::read_idx(dir / name);
-    CHECK(array.dims == std::vector<std::size_t>{3, 2, 4});
+    CHECK(array.dims == gg::SizeVector{3, 2, 4});
     CHECK(array.bytes == payload);
   }
 }
@@ -88,7 +100,7 @@ TEST_CASE("read_idx reads dims above 65535 big-endian", "[data][idx]") {
   const Bytes payload = counting(70000);
   write_gzip(dir / "labels.gz", idx_bytes(0x08, {70000}, payload));
   const gg::data::IdxArray array = gg::data::read_idx(dir / "labels.gz");
-  CHECK(array.dims == std::vector<std::size_t>{70000});
+  CHECK(array.dims == gg::SizeVector{70000});
   CHECK(array.bytes == payload);
 }
 
@@ -188,21 +200,23 @@ TEST_CASE("idx: load_fashion_mnist turns IDX files into a Dataset of float bytes
 
   const gg::data::Dataset train =
       gg::data::load_fashion_mnist(dir.path(), gg::data::Split::Train);
-  CHECK(train.images.shape() == gg::Shape{5, 784});
-  CHECK(train.image_shape == gg::Shape{28, 28});
-  CHECK(train.labels == std::vector<std::int64_t>{0, 1, 2, 3, 4});
+  CHECK(train.images.dtype() == gg::kFloat32);
+  CHECK(train.images.sizes() == gg::IntArrayRef{5, 784});
+  CHECK(train.image_shape == gg::SizeVector{28, 28});
+  CHECK(train.labels.dtype() == gg::kInt64);
+  CHECK(values<std::int64_t>(train.labels) == std::vector<std::int64_t>{0, 1, 2, 3, 4});
   CHECK(train.num_classes == 10);
   REQUIRE(train.class_names.size() == 10);
   CHECK(train.class_names[9] == "Ankle boot");
   CHECK(train.name == "Fashion-MNIST train");
   const Bytes expected = counting(5 * 784);
   for (std::size_t k = 0; k < expected.size(); ++k) {
-    if (train.images.data()[k] != float(expected[k])) FAIL("value " << k << " differs");
+    if (train.images.data_ptr<float>()[k] != float(expected[k])) FAIL("value " << k << " differs");
   }
 
   const gg::data::Dataset test = gg::data::load_fashion_mnist(dir.path(), gg::data::Split::Test);
-  CHECK(test.images.shape() == gg::Shape{3, 784});
-  CHECK(test.images.at({2, 783}) == float((2 * 784 + 783) % 251));
+  CHECK(test.images.sizes() == gg::IntArrayRef{3, 784});
+  CHECK(at(test.images, 2, 783) == float((2 * 784 + 783) % 251));
 }
 
 TEST_CASE("idx: load_fashion_mnist rejects images and labels that disagree in count",
@@ -221,6 +235,15 @@ TEST_CASE("idx: load_fashion_mnist rejects a label above 9", "[data][idx]") {
   CHECK_THAT(data_error([&] { gg::data::load_fashion_mnist(dir.path()); }),
              Contains("train-labels-idx1-ubyte.gz") && Contains("label 12 at index 1") &&
                  Contains("expected 0 to 9"));
+}
+
+TEST_CASE("idx: load_fashion_mnist refuses zero images whose pixel count overflows", "[data][idx]") {
+  // No images, so read_idx's bound on the value bytes (0) says nothing about rows * columns.
+  TempDir dir;
+  write_gzip(dir / "train-images-idx3-ubyte.gz", idx_bytes(0x08, {0, 0xFFFFFFFFu, 0xFFFFFFFFu}, {}));
+  write_gzip(dir / "train-labels-idx1-ubyte.gz", idx_bytes(0x08, {0}, {}));
+  CHECK_THAT(data_error([&] { gg::data::load_fashion_mnist(dir.path()); }),
+             Contains("images of 4294967295 x 4294967295 pixels hold more than 2^63 values"));
 }
 
 TEST_CASE("idx: load_fashion_mnist on a folder without the files says how to get them",
@@ -272,29 +295,32 @@ TEST_CASE("load_cifar10 keeps each record's planes in CHW order, files in order"
   TempDir dir;
   write_cifar_folder(dir);
   const gg::data::Dataset train = gg::data::load_cifar10(dir.path(), gg::data::Split::Train);
-  CHECK(train.images.shape() == gg::Shape{10, 3072});
-  CHECK(train.image_shape == gg::Shape{3, 32, 32});
+  CHECK(train.images.dtype() == gg::kFloat32);
+  CHECK(train.images.sizes() == gg::IntArrayRef{10, 3072});
+  CHECK(train.image_shape == gg::SizeVector{3, 32, 32});
+  CHECK(train.labels.dtype() == gg::kInt64);
+  const std::vector<std::int64_t> labels = values<std::int64_t>(train.labels);
   CHECK(train.num_classes == 10);
   CHECK(train.class_names.at(0) == "airplane");
   for (std::size_t f = 1; f <= 5; ++f) {
     for (std::size_t r = 0; r < 2; ++r) {
       const std::size_t row = (f - 1) * 2 + r;
       const Bytes record = cifar_record(f, r);
-      CHECK(train.labels[row] == std::int64_t(record[0]));
+      CHECK(labels[row] == std::int64_t(record[0]));
       for (std::size_t k = 0; k < 1024; ++k) {
         // R byte k at column k, G at 1024 + k, B at 2048 + k.
-        if (train.images.at({row, k}) != float(record[1 + k]) ||
-            train.images.at({row, 1024 + k}) != float(record[1 + 1024 + k]) ||
-            train.images.at({row, 2048 + k}) != float(record[1 + 2048 + k])) {
+        if (at(train.images, row, k) != float(record[1 + k]) ||
+            at(train.images, row, 1024 + k) != float(record[1 + 1024 + k]) ||
+            at(train.images, row, 2048 + k) != float(record[1 + 2048 + k])) {
           FAIL("pixel " << k << " of file " << f << " record " << r << " misplaced");
         }
       }
     }
   }
   const gg::data::Dataset test = gg::data::load_cifar10(dir.path(), gg::data::Split::Test);
-  CHECK(test.images.shape() == gg::Shape{3, 3072});
-  CHECK(test.labels == std::vector<std::int64_t>{0, 1, 2});
-  CHECK(test.images.at({2, 2048 + 5}) == float((5 + 14 + 62) % 256));
+  CHECK(test.images.sizes() == gg::IntArrayRef{3, 3072});
+  CHECK(values<std::int64_t>(test.labels) == std::vector<std::int64_t>{0, 1, 2});
+  CHECK(at(test.images, 2, 2048 + 5) == float((5 + 14 + 62) % 256));
 }
 
 TEST_CASE("load_cifar10 rejects a file that is not whole records", "[data][cifar]") {

@@ -1,19 +1,24 @@
-// Every gate's analytic gradient against central finite differences in float64: one table,
-// one row per gate use (adding a gate adds a row).
-#include "helpers.hpp"
+// Every gate's analytic gradient on gg::Tensor against central finite differences in float64:
+// one table, one row per gate use (adding a gate adds a row, and its name to kGates). Each row
+// also says which gate it exercises, and the test checks that the row's graph holds it, so a
+// row cannot silently test something else; the self-tests run a wrong gate through the same
+// path and expect it caught.
+#include "tensor_helpers.hpp"
 
-#include <gategrad/autograd/autograd.hpp>
+#include <gategrad/autograd/gradcheck.hpp>
+#include <gategrad/autograd/graph.hpp>
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
-using gg::Shape;
-using gg::ArrayD;
-using gg::Trans;
-using gg::VarD;
+using gg::Tensor;
 
 namespace {
 
@@ -22,97 +27,201 @@ namespace {
 enum class Values { Any, AwayFromZero, Positive };
 
 struct InputSpec {
-  Shape shape;
+  std::vector<std::int64_t> sizes;
   Values values = Values::Any;
 };
 
 struct GateCase {
   std::string name;
+  const char* gate;  // the kName of the gate this row checks: its graph must hold it
   std::vector<InputSpec> inputs;
-  std::function<VarD(const std::vector<VarD>&)> f;
+  gg::TensorGradcheckFunction f;
+  gg::GradcheckOptions options = {};
 };
 
-ArrayD draw(const InputSpec& spec, std::uint64_t seed) {
-  ArrayD t = gg::test::random_tensor<double>(spec.shape, seed, -2.0, 2.0);
-  for (double& v : t.values()) {
-    if (spec.values == Values::Positive) v = 0.2 + std::abs(v);
-    if (spec.values == Values::AwayFromZero) v = (v < 0 ? -0.2 : 0.2) + v;
+// Every gate on gg::Tensor (the kName of each autograd::Node subclass in autograd/gates/).
+const std::vector<std::string> kGates = {
+    "MulGate",     "AddGate",     "SubGate",          "NegGate",       "ElementwiseMulGate",
+    "DivGate",     "RDivGate",    "ReluGate",         "SigmoidGate",   "TanhGate",
+    "ExpGate",     "LogGate",     "SumGate",          "ReshapeGate",   "PermuteGate",
+    "TransposeGate", "ExpandGate", "SliceGate",       "CloneGate",     "ToGate",
+    "DropoutGate", "L2PenaltyGate", "SoftmaxCrossEntropyGate",
+};
+
+Tensor draw(const InputSpec& spec, std::uint64_t seed) {
+  const Tensor t = gg::test::uniform(spec.sizes, seed, -2.0, 2.0, gg::kFloat64);
+  double* p = t.data_ptr<double>();
+  for (std::int64_t i = 0; i < t.numel(); ++i) {
+    if (spec.values == Values::Positive) p[i] = 0.2 + std::abs(p[i]);
+    if (spec.values == Values::AwayFromZero) p[i] = (p[i] < 0 ? -0.2 : 0.2) + p[i];
   }
   return t;
 }
 
-const std::vector<std::int64_t> kLabels4 = {2, 0, 4, 4};
-const std::vector<std::int64_t> kLabels1 = {3};
+// The names of the gates in the graph that f records at `inputs`.
+std::set<std::string> gates_recorded(const GateCase& row, const std::vector<Tensor>& inputs) {
+  std::vector<Tensor> leaves;
+  for (const Tensor& x : inputs) leaves.push_back(gg::native::clone(x).requires_grad_());
+  const Tensor out = row.f(leaves);
+  std::set<std::string> names;
+  if (out.grad_fn() == nullptr) return names;
+  std::vector<gg::autograd::Node*> order;
+  gg::autograd::topological_order(out.grad_fn().get(), order);
+  for (const gg::autograd::Node* node : order) names.insert(node->name());
+  return names;
+}
+
+struct RowResult {
+  gg::GradcheckReport report;
+  std::set<std::string> gates;
+};
+
+// The one path every row, and the self-tests' wrong gates, go through.
+RowResult check_row(const GateCase& row, std::uint64_t& seed) {
+  std::vector<Tensor> inputs;
+  for (const InputSpec& spec : row.inputs) inputs.push_back(draw(spec, seed++));
+  return {gg::gradcheck(row.f, inputs, row.options), gates_recorded(row, inputs)};
+}
+
+Tensor labels(std::initializer_list<std::int64_t> v) { return gg::tensor(v); }
 
 std::vector<GateCase> gate_table() {
-  using V = std::vector<VarD>;
+  using V = std::vector<Tensor>;
+  // Finite differences through float32 rounding: a step of 1e-3 keeps the rounding error of
+  // f(x +- eps) (about 6e-8) at 1e-4 of the difference.
+  const gg::GradcheckOptions through_float32{.eps = 1e-3, .rtol = 1e-3, .atol = 1e-6};
   return {
-      {"MulGate A B", {{{3, 4}}, {{4, 5}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
-      {"MulGate A^T B", {{{4, 3}}, {{4, 5}}}, [](const V& x) { return gg::matmul(x[0], x[1], Trans::Yes); }},
-      {"MulGate A B^T", {{{3, 4}}, {{5, 4}}}, [](const V& x) { return gg::matmul(x[0], x[1], Trans::No, Trans::Yes); }},
-      {"MulGate A^T B^T", {{{4, 3}}, {{5, 4}}}, [](const V& x) { return gg::matmul(x[0], x[1], Trans::Yes, Trans::Yes); }},
-      {"MulGate batch 1", {{{1, 6}}, {{6, 3}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
-      {"AddGate same shape", {{{3, 4}}, {{3, 4}}}, [](const V& x) { return x[0] + x[1]; }},
-      {"AddGate bias broadcast", {{{3, 4}}, {{4}}}, [](const V& x) { return x[0] + x[1]; }},
-      {"AddGate both broadcast", {{{3, 1}}, {{1, 4}}}, [](const V& x) { return x[0] + x[1]; }},
-      {"AddGate batch 1", {{{1, 4}}, {{4}}}, [](const V& x) { return x[0] + x[1]; }},
-      {"AddGate scalar", {{{2, 3}}, {{}}}, [](const V& x) { return x[0] + x[1]; }},
-      {"SubGate broadcast", {{{2, 3}}, {{2, 1}}}, [](const V& x) { return x[0] - x[1]; }},
-      {"NegGate", {{{2, 3}}}, [](const V& x) { return -x[0]; }},
-      {"ElementwiseMulGate", {{{2, 3}}, {{2, 3}}}, [](const V& x) { return x[0] * x[1]; }},
-      {"ElementwiseMulGate broadcast", {{{4, 2, 3}}, {{2, 1}}}, [](const V& x) { return x[0] * x[1]; }},
-      {"DivGate", {{{2, 3}}, {{2, 3}, Values::AwayFromZero}}, [](const V& x) { return x[0] / x[1]; }},
-      {"DivGate broadcast", {{{2, 3}}, {{3}, Values::AwayFromZero}}, [](const V& x) { return x[0] / x[1]; }},
-      {"ReluGate", {{{3, 5}, Values::AwayFromZero}}, [](const V& x) { return gg::relu(x[0]); }},
-      {"SigmoidGate", {{{3, 5}}}, [](const V& x) { return gg::sigmoid(x[0]); }},
-      {"TanhGate", {{{3, 5}}}, [](const V& x) { return gg::tanh(x[0]); }},
-      {"ExpGate", {{{3, 5}}}, [](const V& x) { return gg::exp(x[0]); }},
-      {"LogGate", {{{3, 5}, Values::Positive}}, [](const V& x) { return gg::log(x[0]); }},
-      {"SumGate all", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0]); }},
-      {"SumGate axis 0", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0], 0); }},
-      {"SumGate axis -1 keepdims", {{{2, 3, 4}}}, [](const V& x) { return gg::sum(x[0], -1, true); }},
-      {"MeanGate all", {{{3, 4}}}, [](const V& x) { return gg::mean(x[0]); }},
-      {"MeanGate axis 1", {{{3, 4}}}, [](const V& x) { return gg::mean(x[0], 1); }},
-      {"ReshapeGate", {{{2, 6}}}, [](const V& x) { return gg::reshape(x[0], {3, 4}); }},
-      {"TransposeGate", {{{2, 5}}}, [](const V& x) { return gg::transpose(x[0]); }},
-      {"DropoutGate", {{{4, 6}}}, [](const V& x) {
+      {"mm A B", "MulGate", {{{3, 4}}, {{4, 5}}}, [](const V& x) { return gg::mm(x[0], x[1]); }},
+      {"mm A^T B (a transposed view)", "MulGate", {{{4, 3}}, {{4, 5}}}, [](const V& x) { return gg::mm(x[0].t(), x[1]); }},
+      {"mm A B^T", "MulGate", {{{3, 4}}, {{5, 4}}}, [](const V& x) { return gg::mm(x[0], x[1].t()); }},
+      {"mm A^T B^T", "MulGate", {{{4, 3}}, {{5, 4}}}, [](const V& x) { return gg::mm(x[0].t(), x[1].t()); }},
+      {"mm batch 1", "MulGate", {{{1, 6}}, {{6, 3}}}, [](const V& x) { return gg::mm(x[0], x[1]); }},
+      {"matmul vector-matrix", "MulGate", {{{3}}, {{3, 2}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
+      {"matmul matrix-vector", "MulGate", {{{2, 3}}, {{3}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
+      {"matmul vector-vector", "ElementwiseMulGate", {{{4}}, {{4}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
+      {"add same sizes", "AddGate", {{{3, 4}}, {{3, 4}}}, [](const V& x) { return x[0] + x[1]; }},
+      {"add bias broadcast", "AddGate", {{{3, 4}}, {{4}}}, [](const V& x) { return x[0] + x[1]; }},
+      {"add both broadcast", "AddGate", {{{3, 1}}, {{1, 4}}}, [](const V& x) { return x[0] + x[1]; }},
+      {"add batch 1", "AddGate", {{{1, 4}}, {{4}}}, [](const V& x) { return x[0] + x[1]; }},
+      {"add rank-0 tensor", "AddGate", {{{2, 3}}, {{}}}, [](const V& x) { return x[0] + x[1]; }},
+      {"add number", "AddGate", {{{2, 3}}}, [](const V& x) { return 1.5 + x[0]; }},
+      {"sub broadcast", "SubGate", {{{2, 3}}, {{2, 1}}}, [](const V& x) { return x[0] - x[1]; }},
+      {"sub number", "SubGate", {{{2, 3}}}, [](const V& x) { return x[0] - 1.5; }},
+      {"rsub number", "SubGate", {{{2, 3}}}, [](const V& x) { return 1.5 - x[0]; }},
+      {"neg", "NegGate", {{{2, 3}}}, [](const V& x) { return -x[0]; }},
+      {"mul same sizes", "ElementwiseMulGate", {{{2, 3}}, {{2, 3}}}, [](const V& x) { return x[0] * x[1]; }},
+      {"mul broadcast", "ElementwiseMulGate", {{{4, 2, 3}}, {{2, 1}}}, [](const V& x) { return x[0] * x[1]; }},
+      {"mul by itself", "ElementwiseMulGate", {{{5}}}, [](const V& x) { return x[0] * x[0]; }},
+      {"mul number", "ElementwiseMulGate", {{{2, 3}}}, [](const V& x) { return -2.5 * x[0]; }},
+      {"div", "DivGate", {{{2, 3}}, {{2, 3}, Values::AwayFromZero}}, [](const V& x) { return x[0] / x[1]; }},
+      {"div broadcast", "DivGate", {{{2, 3}}, {{3}, Values::AwayFromZero}}, [](const V& x) { return x[0] / x[1]; }},
+      {"div number", "DivGate", {{{2, 3}}}, [](const V& x) { return x[0] / 4.0; }},
+      {"number div", "RDivGate", {{{2, 3}, Values::AwayFromZero}}, [](const V& x) { return 2.0 / x[0]; }},
+      {"relu", "ReluGate", {{{3, 5}, Values::AwayFromZero}}, [](const V& x) { return gg::relu(x[0]); }},
+      {"sigmoid", "SigmoidGate", {{{3, 5}}}, [](const V& x) { return gg::sigmoid(x[0]); }},
+      {"tanh", "TanhGate", {{{3, 5}}}, [](const V& x) { return gg::tanh(x[0]); }},
+      {"exp", "ExpGate", {{{3, 5}}}, [](const V& x) { return gg::exp(x[0]); }},
+      {"log", "LogGate", {{{3, 5}, Values::Positive}}, [](const V& x) { return gg::log(x[0]); }},
+      {"sum all", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0]); }},
+      {"sum dim 0", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0], {0}); }},
+      {"sum dim -1 keepdim", "SumGate", {{{2, 3, 4}}}, [](const V& x) { return gg::sum(x[0], {-1}, true); }},
+      {"sum dims 0 and 2", "SumGate", {{{2, 3, 4}}}, [](const V& x) { return gg::sum(x[0], {0, 2}); }},
+      {"mean all", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::mean(x[0]); }},
+      {"mean dim 1", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::mean(x[0], {1}); }},
+      {"reshape", "ReshapeGate", {{{2, 6}}}, [](const V& x) { return gg::reshape(x[0], {3, 4}); }},
+      {"view with -1", "ReshapeGate", {{{2, 6}}}, [](const V& x) { return x[0].view({-1, 3}); }},
+      {"flatten", "ReshapeGate", {{{2, 3, 4}}}, [](const V& x) { return x[0].flatten(1); }},
+      {"unsqueeze", "ReshapeGate", {{{3, 4}}}, [](const V& x) { return x[0].unsqueeze(1); }},
+      {"squeeze", "ReshapeGate", {{{3, 1, 4}}}, [](const V& x) { return x[0].squeeze(1); }},
+      {"permute", "PermuteGate", {{{2, 3, 4}}}, [](const V& x) { return x[0].permute({2, 0, 1}); }},
+      {"transpose", "TransposeGate", {{{2, 5}}}, [](const V& x) { return gg::transpose(x[0], 0, 1); }},
+      {"transpose of a 3-d tensor", "TransposeGate", {{{2, 3, 4}}}, [](const V& x) { return x[0].transpose(0, 2); }},
+      {"expand", "ExpandGate", {{{3, 1}}}, [](const V& x) { return x[0].expand({2, 3, 4}); }},
+      {"narrow", "SliceGate", {{{4, 6}}}, [](const V& x) { return x[0].narrow(1, 2, 3); }},
+      {"slice with a step", "SliceGate", {{{7, 3}}}, [](const V& x) { return x[0].slice(0, 1, 6, 2); }},
+      {"select", "SliceGate", {{{3, 4}}}, [](const V& x) { return x[0].select(1, -1); }},
+      {"clone", "CloneGate", {{{2, 3}}}, [](const V& x) { return x[0].clone(); }},
+      {"contiguous of a transposed view", "CloneGate", {{{2, 3}}}, [](const V& x) { return x[0].t().contiguous(); }},
+      {"to float32 and back", "ToGate", {{{2, 3}}}, [](const V& x) { return x[0].to(gg::kFloat32).to(gg::kFloat64); },
+       through_float32},
+      {"cross_entropy", "SoftmaxCrossEntropyGate", {{{4, 5}}}, [](const V& x) { return gg::cross_entropy(x[0], labels({2, 0, 4, 4})); }},
+      {"cross_entropy batch 1", "SoftmaxCrossEntropyGate", {{{1, 5}}}, [](const V& x) { return gg::cross_entropy(x[0], labels({3})); }},
+      {"dropout", "DropoutGate", {{{4, 6}}}, [](const V& x) {
          gg::Generator gen(5);  // the same mask on every call
          return gg::dropout(x[0], 0.3, gen);
        }},
-      {"L2PenaltyGate", {{{3, 4}}}, [](const V& x) { return gg::l2_penalty(x[0], 0.25); }},
-      {"SoftmaxCrossEntropyGate", {{{4, 5}}}, [](const V& x) { return gg::cross_entropy(x[0], kLabels4); }},
-      {"SoftmaxCrossEntropyGate batch 1", {{{1, 5}}}, [](const V& x) { return gg::cross_entropy(x[0], kLabels1); }},
-      {"two-layer net composed", {{{2, 3}}, {{3, 4}}, {{4}}, {{4, 3}}}, [](const V& x) {
-         const VarD h = gg::tanh(gg::matmul(x[0], x[1]) + x[2]);
-         return gg::cross_entropy(gg::matmul(h, x[3]), std::vector<std::int64_t>{1, 2});
+      {"L2 penalty", "L2PenaltyGate", {{{3, 4}}}, [](const V& x) { return gg::l2_penalty(x[0], 0.25); }},
+      {"L2 penalty composed", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0] * x[0]) * 0.25; }},
+      {"two-layer net composed", "SoftmaxCrossEntropyGate", {{{2, 3}}, {{3, 4}}, {{4}}, {{4, 3}}}, [](const V& x) {
+         const Tensor h = gg::tanh(gg::mm(x[0], x[1]) + x[2]);
+         return gg::cross_entropy(gg::mm(h, x[3]), labels({1, 2}));
        }},
   };
+}
+
+// A sigmoid whose backward forgets the (1 - y) factor: dX = dY * y.
+struct WrongSigmoidGate final : gg::autograd::Node {
+  static constexpr const char* kName = "WrongSigmoidGate";
+  gg::autograd::SavedTensor y;
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = gg::native::mul(dout, y.unpack(*this));
+  }
+  void release() override { y.reset(); }
+};
+Tensor wrong_sigmoid(const Tensor& x) {
+  Tensor y = gg::native::sigmoid(x);
+  return gg::autograd::record<WrongSigmoidGate>(y, {&x}, gg::Where::current(),
+                                                [&](WrongSigmoidGate& g) { g.y = g.save(y, true); });
 }
 
 }  // namespace
 
 TEST_CASE("every gate's gradient matches finite differences in float64", "[autograd][gradcheck]") {
   std::uint64_t seed = 1;
+  std::set<std::string> covered;
   for (const GateCase& row : gate_table()) {
-    std::vector<ArrayD> inputs;
-    for (const InputSpec& spec : row.inputs) inputs.push_back(draw(spec, seed++));
-    const gg::GradcheckReport report = gg::gradcheck(row.f, inputs);
-    INFO(row.name << ": " << report.to_string());
-    CHECK(report.passed);
-    CHECK(report.rel_error < 1e-6);
+    const RowResult result = check_row(row, seed);
+    INFO(row.name << ": " << result.report.to_string());
+    CHECK(result.report.passed);
+    CHECK(result.report.rel_error < row.options.rtol);
+    CHECK(result.gates.count(row.gate) == 1);
+    covered.insert(result.gates.begin(), result.gates.end());
   }
+  for (const std::string& gate : kGates) {
+    INFO("no row of the table records " << gate);
+    CHECK(covered.count(gate) == 1);
+  }
+}
+
+TEST_CASE("the gate table catches a gate with a wrong backward", "[autograd][gradcheck]") {
+  std::uint64_t seed = 1;
+  const GateCase wrong{"wrong sigmoid", "WrongSigmoidGate", {{{3, 5}}},
+                       [](const std::vector<Tensor>& x) { return wrong_sigmoid(x[0]); }};
+  const RowResult result = check_row(wrong, seed);
+  CHECK(result.gates.count("WrongSigmoidGate") == 1);
+  CHECK_FALSE(result.report.passed);
+  // The analytic derivative is y where the true one is y (1 - y): the worst element has
+  // analytic / numeric = 1 / (1 - y) > 1.
+  CHECK(result.report.analytic > result.report.numeric);
+  CHECK(result.report.numeric > 0);
 }
 
 TEST_CASE("gradcheck catches a wrong gradient and says where", "[autograd][gradcheck]") {
   // A function whose recorded graph is not the function evaluated: x * detach(x) has analytic
   // gradient x, but the numeric derivative of x^2 is 2x.
-  const auto wrong = [](const std::vector<VarD>& x) { return x[0] * x[0].detach(); };
-  const auto report = gg::gradcheck(wrong, {ArrayD::from({3}, {1.0, 2.0, 3.0})});
+  const auto wrong = [](const std::vector<Tensor>& x) { return x[0] * x[0].detach(); };
+  const gg::GradcheckReport report = gg::gradcheck(wrong, {gg::tensor({1.0, 2.0, 3.0}, gg::kFloat64)});
   CHECK_FALSE(report.passed);
   CHECK(report.input == 0);
   CHECK(report.input_index == 2);  // the largest error, |3 - 6|
+  CHECK(report.output_index == 2);
   CHECK(report.analytic == Approx(3.0));
   CHECK(report.numeric == Approx(6.0));
   CHECK(report.rel_error == Approx(0.5));
   CHECK_THAT(report.to_string(), Catch::Contains("gradcheck FAILED: worst element is input 0 [2]"));
+  // The correct function passes, and says so.
+  const auto right = [](const std::vector<Tensor>& x) { return x[0] * x[0]; };
+  const gg::GradcheckReport ok = gg::gradcheck(right, {gg::tensor({1.0, 2.0, 3.0}, gg::kFloat64)});
+  CHECK(ok.passed);
+  CHECK_THAT(ok.to_string(), Catch::StartsWith("gradcheck passed"));
 }

@@ -5,6 +5,8 @@
 #include <gategrad/data/cifar10.hpp>
 #include <gategrad/data/error.hpp>
 #include <gategrad/data/idx.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/native.hpp>
 #include <gategrad/tensor/safetensors.hpp>
 
 #include <catch2/catch.hpp>
@@ -12,6 +14,7 @@
 #include <zlib.h>
 
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -135,8 +138,150 @@ TEST_CASE("safetensors: tensors must tile the data without overlaps or gaps", "[
   const gg::SafetensorsFile file = gg::load_safetensors(p);
   REQUIRE(file.tensors.size() == 2);
   CHECK(file.tensors[0].first == "b");
-  CHECK(std::get<gg::ArrayF>(file.tensors[0].second).item() == 2.0f);
-  CHECK(std::get<gg::ArrayF>(file.tensors[1].second).item() == 1.0f);
+  CHECK(file.tensors[0].second.item<float>() == 2.0f);
+  CHECK(file.tensors[1].second.item<float>() == 1.0f);
+}
+
+TEST_CASE("safetensors: sizes a tensor's int64 cannot hold are refused", "[hostile][safetensors]") {
+  TempDir dir;
+  const fs::path p = dir / "t.safetensors";
+  // 2^63 elements fit the file format's uint64 but not gg::Tensor's int64 sizes.
+  write_file(p, safetensors_bytes(one_tensor("[9223372036854775808]", "[0, 0]", "BOOL"), ""));
+  CHECK_THAT(load_error(p), Contains("holds more elements than 64 bits can count (sizes are int64)"));
+  write_file(p, safetensors_bytes(one_tensor("[0, 9223372036854775808]", "[0, 0]", "BOOL"), ""));
+  CHECK_THAT(load_error(p), Contains("holds more elements than 64 bits can count"));
+  // 2^62 int64 values are 2^65 bytes.
+  write_file(p, safetensors_bytes(one_tensor("[4611686018427387904]", "[0, 0]", "I64"), ""));
+  CHECK_THAT(load_error(p), Contains("of I64 holds more bytes than 64 bits can count"));
+}
+
+TEST_CASE("safetensors: a BOOL byte other than 0 or 1 is refused", "[hostile][safetensors]") {
+  // Read as a C++ bool, the byte 2 would be undefined behaviour (true and false at once).
+  TempDir dir;
+  const fs::path p = dir / "t.safetensors";
+  write_file(p, safetensors_bytes(one_tensor("[3]", "[0, 3]", "BOOL"), std::string("\1\0\2", 3)));
+  CHECK_THAT(load_error(p), Contains("tensor 't': BOOL element 2 is byte 2, expected 0 or 1"));
+  write_file(p, safetensors_bytes(one_tensor("[3]", "[0, 3]", "BOOL"), std::string("\1\0\1", 3)));
+  const gg::Tensor t = gg::load_safetensors(p).tensors.at(0).second;
+  CHECK(t.dtype() == gg::kBool);
+  CHECK(t.data_ptr<bool>()[0]);
+  CHECK_FALSE(t.data_ptr<bool>()[1]);
+}
+
+TEST_CASE("safetensors: dtypes gategrad does not have are named with the ones it has", "[hostile][safetensors]") {
+  TempDir dir;
+  const fs::path p = dir / "t.safetensors";
+  for (const std::string dtype : {"I8", "U8", "F16", "I32", "f32", "float32"}) {
+    INFO(dtype);
+    write_file(p, safetensors_bytes(one_tensor("[1]", "[0, 4]", dtype), std::string(4, 'x')));
+    CHECK_THAT(load_error(p), Contains("tensor 't': dtype " + dtype +
+                                       " is not supported, expected one of F32, F64, I64, BOOL, BF16"));
+  }
+  write_file(p, safetensors_bytes(R"({"t": {"dtype": 3, "shape": [1], "data_offsets": [0, 4]}})", std::string(4, 'x')));
+  CHECK_THAT(load_error(p), Contains("dtype 3 is not supported"));
+}
+
+// ------------------------------------------------------------ what the checks must let through
+
+namespace {
+
+template <class T>
+std::string raw_bytes(std::initializer_list<T> values) {
+  std::string bytes;
+  for (const T& v : values) bytes.append(reinterpret_cast<const char*>(&v), sizeof v);
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("safetensors: every dtype reads from its little-endian bytes", "[hostile][safetensors]") {
+  TempDir dir;
+  const fs::path p = dir / "t.safetensors";
+  const std::string data = raw_bytes<double>({0.5, -3.0}) + raw_bytes<std::int64_t>({-7, 1LL << 40}) +
+                           raw_bytes<std::uint16_t>({0x3f80, 0xc040}) + raw_bytes<float>({2.5f}) +
+                           std::string("\0\1", 2);
+  write_file(p, safetensors_bytes(R"({"d": {"dtype": "F64", "shape": [2], "data_offsets": [0, 16]},)"
+                                  R"( "i": {"dtype": "I64", "shape": [2, 1], "data_offsets": [16, 32]},)"
+                                  R"( "h": {"dtype": "BF16", "shape": [2], "data_offsets": [32, 36]},)"
+                                  R"( "f": {"dtype": "F32", "shape": [], "data_offsets": [36, 40]},)"
+                                  R"( "b": {"dtype": "BOOL", "shape": [1, 2], "data_offsets": [40, 42]}})",
+                                  data));
+  const gg::SafetensorsFile file = gg::load_safetensors(p);
+  REQUIRE(file.tensors.size() == 5);
+  const gg::Tensor &d = file.tensors[0].second, &i = file.tensors[1].second, &h = file.tensors[2].second,
+                   &f = file.tensors[3].second, &b = file.tensors[4].second;
+  CHECK(d.dtype() == gg::kFloat64);
+  CHECK(d.data_ptr<double>()[1] == -3.0);
+  CHECK(i.dtype() == gg::kInt64);
+  CHECK(i.sizes() == gg::IntArrayRef{2, 1});
+  CHECK(i.data_ptr<std::int64_t>()[0] == -7);
+  CHECK(i.data_ptr<std::int64_t>()[1] == (1LL << 40));
+  CHECK(h.dtype() == gg::kBFloat16);
+  CHECK(float(h.data_ptr<gg::BFloat16>()[0]) == 1.0f);
+  CHECK(float(h.data_ptr<gg::BFloat16>()[1]) == -3.0f);
+  CHECK(f.dim() == 0);
+  CHECK(f.item<float>() == 2.5f);
+  CHECK(b.dtype() == gg::kBool);
+  CHECK(b.sizes() == gg::IntArrayRef{1, 2});
+  CHECK(b.data_ptr<bool>()[1]);
+  for (const auto& [name, t] : file.tensors) CHECK(t.is_contiguous());
+
+  // Written back, the file is the same bytes (the header padded to 8 with spaces).
+  gg::save_safetensors(dir / "back.safetensors", file);
+  const gg::SafetensorsFile back = gg::load_safetensors(dir / "back.safetensors");
+  REQUIRE(back.tensors.size() == 5);
+  const std::string again = gg::test::read_file(dir / "back.safetensors");
+  std::uint64_t n = 0;
+  std::memcpy(&n, again.data(), 8);
+  CHECK(n % 8 == 0);
+  CHECK(again.substr(8 + n) == data);
+  CHECK_THAT(again.substr(8, n), Contains(R"("i":{"dtype":"I64","shape":[2,1],"data_offsets":[16,32]})") &&
+                                     Contains(R"("b":{"dtype":"BOOL","shape":[1,2],"data_offsets":[40,42]})"));
+}
+
+TEST_CASE("safetensors: a strided view is written as its values", "[hostile][safetensors]") {
+  TempDir dir;
+  // (2, 3) int64 0..5; its transpose (3, 2) holds 0 3 1 4 2 5; column 1 of it is 3 4 5; an
+  // expanded row repeats 7 three times without storing it three times.
+  const gg::Tensor m = gg::native::view(gg::arange(6), {2, 3});
+  gg::SafetensorsFile file;
+  file.tensors.emplace_back("t", gg::native::t(m));
+  file.tensors.emplace_back("column", gg::native::select(gg::native::t(m), 1, 1));
+  file.tensors.emplace_back("expanded", gg::native::expand(gg::full({1}, 7.0, gg::kFloat64), {2, 3}));
+  file.tensors.emplace_back("bf16", gg::native::t(gg::native::to(gg::native::view(gg::arange(4), {2, 2}), gg::kBFloat16)));
+  file.metadata["format"] = "pt";
+  gg::save_safetensors(dir / "s.safetensors", file);
+  const gg::SafetensorsFile back = gg::load_safetensors(dir / "s.safetensors");
+  REQUIRE(back.tensors.size() == 4);
+  CHECK(back.metadata == file.metadata);
+  const auto values = [](const gg::Tensor& t) {
+    const std::int64_t* p = t.data_ptr<std::int64_t>();
+    return std::vector<std::int64_t>(p, p + t.numel());
+  };
+  CHECK(back.tensors[0].second.sizes() == gg::IntArrayRef{3, 2});
+  CHECK(values(back.tensors[0].second) == std::vector<std::int64_t>{0, 3, 1, 4, 2, 5});
+  CHECK(values(back.tensors[1].second) == std::vector<std::int64_t>{3, 4, 5});
+  const gg::Tensor& expanded = back.tensors[2].second;
+  CHECK(expanded.dtype() == gg::kFloat64);
+  CHECK(expanded.sizes() == gg::IntArrayRef{2, 3});
+  CHECK(expanded.strides() == gg::IntArrayRef{3, 1});
+  for (std::int64_t k = 0; k < 6; ++k) CHECK(expanded.data_ptr<double>()[k] == 7.0);
+  const gg::Tensor& bf16 = back.tensors[3].second;
+  CHECK(bf16.dtype() == gg::kBFloat16);
+  CHECK(float(bf16.data_ptr<gg::BFloat16>()[1]) == 2.0f);  // (0 2; 1 3) row-major
+  CHECK(float(bf16.data_ptr<gg::BFloat16>()[2]) == 1.0f);
+}
+
+TEST_CASE("safetensors: save refuses an undefined tensor and a reused or reserved name", "[hostile][safetensors]") {
+  TempDir dir;
+  const fs::path p = dir / "s.safetensors";
+  CHECK_THROWS_WITH(gg::save_safetensors(p, {{{"w", gg::Tensor()}}, {}}),
+                    Contains("tensor 'w' is undefined"));
+  CHECK_THROWS_WITH(gg::save_safetensors(p, {{{"w", gg::zeros({1})}, {"w", gg::zeros({1})}}, {}}),
+                    Contains("tensor name 'w' is reserved or used twice"));
+  CHECK_THROWS_WITH(gg::save_safetensors(p, {{{"__metadata__", gg::zeros({1})}}, {}}),
+                    Contains("reserved or used twice"));
+  CHECK_FALSE(fs::exists(p));
 }
 
 TEST_CASE("readers refuse a FIFO, a folder or a device instead of blocking on it", "[hostile][files]") {

@@ -1,8 +1,9 @@
 // Each optimizer's first three steps against the update rules PyTorch documents, worked out
 // here in double precision one element at a time.
-#include "helpers.hpp"
+#include "tensor_values.hpp"
 
-#include <gategrad/autograd/autograd.hpp>
+#include <gategrad/autograd/autograd_meta.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/scheduler.hpp>
@@ -13,9 +14,10 @@
 #include <cmath>
 #include <functional>
 
-using gg::ArrayF;
-using gg::Var;
+using gg::Tensor;
+using gg::test::values;
 namespace optim = gg::optim;
+using Catch::Contains;
 
 namespace {
 
@@ -27,48 +29,54 @@ std::vector<double> gradient(const std::vector<double>& p) {
   return {2 * kQ[0] * p[0], 2 * kQ[1] * p[1], 2 * kQ[2] * p[2]};
 }
 
-// Runs three steps with gategrad and returns the parameter after each.
-std::vector<std::vector<float>> three_steps(
-    const std::function<std::unique_ptr<optim::Optimizer>(std::vector<Var>)>& make) {
-  Var p(ArrayF::from({3}, {0.5f, -1.5f, 2.0f}), true);
-  const Var q(ArrayF::from({3}, {1, 2, 3}));
+using MakeOptimizer = std::function<std::unique_ptr<optim::Optimizer>(std::vector<Tensor>)>;
+
+// Runs three steps with gategrad on a parameter of `dtype` and returns it after each.
+std::vector<std::vector<double>> three_steps(const MakeOptimizer& make, gg::Dtype dtype) {
+  const Tensor p = gg::tensor({0.5, -1.5, 2.0}, dtype).requires_grad_();
+  const Tensor q = gg::tensor({1, 2, 3}, dtype);
   auto opt = make({p});
-  std::vector<std::vector<float>> out;
+  std::vector<std::vector<double>> out;
   for (int t = 0; t < 3; ++t) {
     opt->zero_grad();
     gg::sum(q * p * p).backward();
     opt->step();
-    out.emplace_back(p.data().values().begin(), p.data().values().end());
+    out.push_back(values(p));
   }
   return out;
 }
 
-void check_matches(const std::vector<std::vector<float>>& got,
-                   const std::vector<std::vector<double>>& want) {
-  for (std::size_t t = 0; t < 3; ++t)
-    for (std::size_t i = 0; i < 3; ++i) {
-      INFO("step " << t + 1 << ", element " << i);
-      CHECK(got[t][i] == Approx(want[t][i]).epsilon(1e-5).margin(1e-7));
-    }
+// float32 to the reference's single-precision tolerance; float64 to 1e-12: the same loop in
+// double follows the double-precision reference.
+void check_matches(const MakeOptimizer& make, const std::vector<std::vector<double>>& want) {
+  for (gg::Dtype dtype : {gg::kFloat32, gg::kFloat64}) {
+    const auto got = three_steps(make, dtype);
+    const double epsilon = dtype == gg::kFloat32 ? 1e-5 : 1e-12;
+    for (std::size_t t = 0; t < 3; ++t)
+      for (std::size_t i = 0; i < 3; ++i) {
+        INFO(gg::to_string(dtype) << ", step " << t + 1 << ", element " << i);
+        CHECK(got[t][i] == Approx(want[t][i]).epsilon(epsilon).margin(epsilon * 1e-2));
+      }
+  }
 }
 
 }  // namespace
 
 TEST_CASE("plain SGD: p -= lr * grad", "[optim]") {
-  const auto got = three_steps([](std::vector<Var> p) {
+  const auto make = [](std::vector<Tensor> p) {
     return std::make_unique<optim::SGD>(p, optim::SGDOptions(0.1));
-  });
+  };
   // p1 = p0 (1 - 2 lr q) = (0.4, -0.9, 0.8), and so on.
-  check_matches(got, {{0.4, -0.9, 0.8}, {0.32, -0.54, 0.32}, {0.256, -0.324, 0.128}});
+  check_matches(make, {{0.4, -0.9, 0.8}, {0.32, -0.54, 0.32}, {0.256, -0.324, 0.128}});
 }
 
 TEST_CASE("SGD with momentum, Nesterov and weight decay follows torch.optim.SGD", "[optim]") {
   for (bool nesterov : {false, true}) {
     const double lr = 0.05, mu = 0.9, wd = 0.01;
-    const auto got = three_steps([&](std::vector<Var> p) {
+    const auto make = [&](std::vector<Tensor> p) {
       return std::make_unique<optim::SGD>(
           p, optim::SGDOptions(lr).momentum(mu).nesterov(nesterov).weight_decay(wd));
-    });
+    };
     std::vector<double> p = kStart, buf(3);
     std::vector<std::vector<double>> want;
     for (int t = 1; t <= 3; ++t) {
@@ -81,17 +89,17 @@ TEST_CASE("SGD with momentum, Nesterov and weight decay follows torch.optim.SGD"
       want.push_back(p);
     }
     INFO("nesterov " << nesterov);
-    check_matches(got, want);
+    check_matches(make, want);
   }
 }
 
 TEST_CASE("Adam and AdamW follow torch.optim.Adam and AdamW", "[optim]") {
   for (bool decoupled : {false, true}) {
     const double lr = 0.1, b1 = 0.8, b2 = 0.95, eps = 1e-6, wd = 0.05;
-    const auto got = three_steps([&](std::vector<Var> p) -> std::unique_ptr<optim::Optimizer> {
+    const auto make = [&](std::vector<Tensor> p) -> std::unique_ptr<optim::Optimizer> {
       if (decoupled) return std::make_unique<optim::AdamW>(p, optim::AdamWOptions(lr).betas(b1, b2).eps(eps).weight_decay(wd));
       return std::make_unique<optim::Adam>(p, optim::AdamOptions(lr).betas(b1, b2).eps(eps).weight_decay(wd));
-    });
+    };
     std::vector<double> p = kStart, m(3), v(3);
     std::vector<std::vector<double>> want;
     for (int t = 1; t <= 3; ++t) {
@@ -108,7 +116,7 @@ TEST_CASE("Adam and AdamW follow torch.optim.Adam and AdamW", "[optim]") {
       want.push_back(p);
     }
     INFO("AdamW " << decoupled);
-    check_matches(got, want);
+    check_matches(make, want);
   }
 }
 
@@ -118,10 +126,10 @@ TEST_CASE("RMSprop, plain, centered and with momentum, follows torch.optim.RMSpr
     const bool centered = row.first;
     const double mu = row.second;
     const double lr = 0.01, alpha = 0.9, eps = 1e-8, wd = 0.1;
-    const auto got = three_steps([&](std::vector<Var> p) {
+    const auto make = [&](std::vector<Tensor> p) {
       return std::make_unique<optim::RMSprop>(
           p, optim::RMSpropOptions(lr).alpha(alpha).eps(eps).weight_decay(wd).momentum(mu).centered(centered));
-    });
+    };
     std::vector<double> p = kStart, sq(3), avg(3), buf(3);
     std::vector<std::vector<double>> want;
     for (int t = 1; t <= 3; ++t) {
@@ -144,12 +152,12 @@ TEST_CASE("RMSprop, plain, centered and with momentum, follows torch.optim.RMSpr
       want.push_back(p);
     }
     INFO("centered " << centered << ", momentum " << mu);
-    check_matches(got, want);
+    check_matches(make, want);
   }
 }
 
 TEST_CASE("schedulers set every group's learning rate per epoch", "[optim]") {
-  Var a(ArrayF::zeros({1}), true), b(ArrayF::zeros({1}), true);
+  const Tensor a = gg::zeros({1}).requires_grad_(), b = gg::zeros({1}).requires_grad_();
   optim::SGD opt(std::vector<optim::ParamGroup>{{{a}, 1.0}, {{b}, 0.1}}, optim::SGDOptions(1.0));
   optim::ExponentialLR exp_lr(opt, 0.95);
   exp_lr.step();
@@ -177,25 +185,26 @@ TEST_CASE("schedulers set every group's learning rate per epoch", "[optim]") {
 }
 
 TEST_CASE("clip_grad_norm scales gradients to the global norm", "[optim]") {
-  Var a(ArrayF::zeros({2}), true), b(ArrayF::zeros({1}), true);
-  (gg::sum(a * Var(ArrayF::from({2}, {3, 0}))) + gg::sum(b * Var(ArrayF::from({1}, {4})))).backward();
-  const double norm = optim::clip_grad_norm({a, b}, 1.0);
+  const Tensor a = gg::zeros({2}).requires_grad_(), b = gg::zeros({1}, gg::kFloat64).requires_grad_();
+  (gg::sum(a * gg::tensor({3.0f, 0.0f})) + gg::sum(b * gg::tensor({4.0}, gg::kFloat64))).backward();
+  const double norm = optim::clip_grad_norm({a, b}, 1.0);  // float32 and float64 together
   CHECK(norm == Approx(5.0));
-  CHECK(a.grad().at({0}) == Approx(0.6).epsilon(1e-5));
-  CHECK(b.grad().at({0}) == Approx(0.8).epsilon(1e-5));
+  CHECK(values(a.grad())[0] == Approx(0.6).epsilon(1e-5));
+  CHECK(values(b.grad())[0] == Approx(4.0 / (5.0 + 1e-6)).epsilon(1e-14));  // float64: exactly scaled
   CHECK(optim::clip_grad_norm({a, b}, 10.0) == Approx(1.0).epsilon(1e-5));  // no change
-  CHECK(a.grad().at({0}) == Approx(0.6).epsilon(1e-5));
+  CHECK(values(a.grad())[0] == Approx(0.6).epsilon(1e-5));
+  CHECK_THROWS_WITH(optim::clip_grad_norm({a}, 0.0), "clip_grad_norm: got max_norm = 0.000000, expected > 0");
 }
 
 TEST_CASE("optimizer state saves and restores exactly", "[optim]") {
-  Var p1(ArrayF::from({2}, {1, 2}), true), p2(ArrayF::from({2}, {1, 2}), true);
+  const Tensor p1 = gg::tensor({1.0f, 2.0f}).requires_grad_(), p2 = gg::tensor({1.0f, 2.0f}).requires_grad_();
   optim::Adam first({p1}, optim::AdamOptions(0.1));
   for (int t = 0; t < 2; ++t) {
     first.zero_grad();
     gg::sum(p1 * p1).backward();
     first.step();
   }
-  p2.mutable_data() = p1.data();
+  p2.copy_(p1);
   optim::Adam second({p2}, optim::AdamOptions(0.1));
   second.load_state(first.state());
   for (auto* pair : {&first, &second}) {
@@ -205,20 +214,28 @@ TEST_CASE("optimizer state saves and restores exactly", "[optim]") {
   gg::sum(p2 * p2).backward();
   first.step();
   second.step();
-  CHECK(p1.data().at({0}) == p2.data().at({0}));
-  CHECK(p1.data().at({1}) == p2.data().at({1}));
+  CHECK(values(p1) == values(p2));
+  // state() holds copies: a later step leaves a saved state alone.
+  const optim::OptimizerState saved = first.state();
+  const std::vector<double> m = values(saved.tensors.at("0.exp_avg"));
+  first.step();
+  CHECK(values(saved.tensors.at("0.exp_avg")) == m);
 }
 
 TEST_CASE("bad hyper-parameters are refused with the value and the range", "[optim][errors]") {
-  Var a(ArrayF::zeros({1}), true);
+  const Tensor a = gg::zeros({1}).requires_grad_();
   CHECK_THROWS_WITH(optim::SGD({a}, optim::SGDOptions(-1.0)),
                     "SGD: got lr = -1.000000, expected 0.000000 <= lr < infinity");
   CHECK_THROWS_WITH(optim::Adam({a}, optim::AdamOptions(1e-3).betas(1.0, 0.999)),
                     "Adam: got beta1 = 1.000000, expected 0.000000 <= beta1 < 1.000000");
   CHECK_THROWS_WITH(optim::SGD({a}, optim::SGDOptions(0.1).nesterov(true)),
                     "SGD: Nesterov momentum needs momentum > 0 and dampening = 0");
-  CHECK_THROWS_WITH(optim::SGD(std::vector<Var>{}, optim::SGDOptions(0.1)), "SGD: got no parameters to optimize");
-  const Var not_leaf = a * 2.0f;
+  CHECK_THROWS_WITH(optim::SGD(std::vector<Tensor>{}, optim::SGDOptions(0.1)), "SGD: got no parameters to optimize");
+  const Tensor not_leaf = a * 2.0f;
   CHECK_THROWS_WITH(optim::SGD({not_leaf}, optim::SGDOptions(0.1)),
-                    "SGD: parameter 0 of shape (1,) is not a leaf that requires grad");
+                    "SGD: parameter 0 of sizes [1] is not a leaf that requires grad");
+  CHECK_THROWS_WITH(optim::SGD({gg::zeros({1}, gg::kInt64)}, optim::SGDOptions(0.1)),
+                    "SGD: parameter 0 of sizes [1] has dtype int64, expected float32 or float64");
+  const Tensor strided = gg::native::contiguous(gg::zeros({2, 3})).t().detach().requires_grad_();
+  CHECK_THROWS_WITH(optim::SGD({strided}, optim::SGDOptions(0.1)), Contains("is not contiguous"));
 }

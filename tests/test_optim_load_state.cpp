@@ -3,7 +3,9 @@
 // refused load changes nothing.
 #include "temp_dir.hpp"
 
-#include <gategrad/autograd/autograd.hpp>
+#include "tensor_values.hpp"
+
+#include <gategrad/autograd/tensor_ops.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/training_state.hpp>
@@ -17,8 +19,7 @@
 #include <limits>
 
 using Catch::Contains;
-using gg::ArrayF;
-using gg::Var;
+using gg::Tensor;
 namespace optim = gg::optim;
 
 namespace {
@@ -27,18 +28,26 @@ bool same(const optim::OptimizerState& a, const optim::OptimizerState& b) {
   if (a.scalars != b.scalars || a.tensors.size() != b.tensors.size()) return false;
   for (const auto& [key, t] : a.tensors) {
     const auto other = b.tensors.find(key);
-    if (other == b.tensors.end() || other->second.shape() != t.shape() ||
-        std::memcmp(t.data(), other->second.data(), t.size() * sizeof(float)) != 0) {
+    if (other == b.tensors.end() || other->second.sizes() != t.sizes() || other->second.dtype() != t.dtype() ||
+        std::memcmp(t.data_ptr(), other->second.data_ptr(), t.nbytes()) != 0) {
       return false;
     }
   }
   return true;
 }
 
+// Sets one element of a state's tensor: a copy, since a state's entries share their storage
+// with every copy of the state.
+void poke(optim::OptimizerState& s, const std::string& key, std::int64_t index, float value) {
+  Tensor t = gg::native::clone(s.tensors.at(key));
+  t.data_ptr<float>()[index] = value;
+  s.tensors[key] = t;
+}
+
 // An Adam over two groups (lr 0.1 and 0.01) that has taken two steps.
 struct Trained {
-  Var a{ArrayF::from({2}, {1, 2}), true};
-  Var b{ArrayF::from({3}, {-1, 0.5f, 3}), true};
+  Tensor a = gg::tensor({1.0f, 2.0f}).requires_grad_();
+  Tensor b = gg::tensor({-1.0f, 0.5f, 3.0f}).requires_grad_();
   optim::Adam opt{std::vector<optim::ParamGroup>{{{a}, 0.1}, {{b}, 0.01}}, optim::AdamOptions().amsgrad(true)};
   Trained() {
     for (int t = 0; t < 2; ++t) {
@@ -76,20 +85,24 @@ TEST_CASE("load_state refuses each damaged entry and changes nothing", "[optim][
       {"missing step", [](auto& s) { s.scalars.erase("1.step"); }, "entry '1.step' is missing"},
       {"missing moment", [](auto& s) { s.tensors.erase("1.exp_avg"); },
        "entry '1.exp_avg' is missing (parameter 1 has taken 2 steps)"},
-      {"NaN first moment", [](auto& s) { s.tensors["0.exp_avg"].data()[1] = NAN; },
+      {"NaN first moment", [](auto& s) { poke(s, "0.exp_avg", 1, NAN); },
        "entry '0.exp_avg' holds nan at element 1, expected finite values"},
-      {"infinite second moment", [](auto& s) { s.tensors["1.exp_avg_sq"].data()[2] = INFINITY; },
+      {"infinite second moment", [](auto& s) { poke(s, "1.exp_avg_sq", 2, INFINITY); },
        "entry '1.exp_avg_sq' holds inf at element 2, expected finite values >= 0 (a mean of squares)"},
-      {"negative second moment", [](auto& s) { s.tensors["1.exp_avg_sq"].data()[0] = -1; },
+      {"negative second moment", [](auto& s) { poke(s, "1.exp_avg_sq", 0, -1); },
        "entry '1.exp_avg_sq' holds -1 at element 0, expected finite values >= 0"},
-      {"negative amsgrad maximum", [](auto& s) { s.tensors["0.max_exp_avg_sq"].data()[0] = -0.5f; },
+      {"negative amsgrad maximum", [](auto& s) { poke(s, "0.max_exp_avg_sq", 0, -0.5f); },
        "entry '0.max_exp_avg_sq' holds -0.5 at element 0, expected finite values >= 0"},
-      {"mis-shaped moment", [](auto& s) { s.tensors["1.exp_avg"] = ArrayF::zeros({2}); },
-       "entry '1.exp_avg' has shape (2,), expected the parameter's shape (3,)"},
-      {"unknown tensor", [](auto& s) { s.tensors["0.momentum_buffer"] = ArrayF::zeros({2}); },
+      {"mis-shaped moment", [](auto& s) { s.tensors["1.exp_avg"] = gg::zeros({2}); },
+       "entry '1.exp_avg' has sizes [2], expected the parameter's sizes [3]"},
+      {"moment of another dtype", [](auto& s) { s.tensors["1.exp_avg"] = gg::zeros({3}, gg::kFloat64); },
+       "entry '1.exp_avg' has dtype float64, expected the parameter's dtype float32"},
+      {"undefined moment", [](auto& s) { s.tensors["1.exp_avg"] = Tensor(); },
+       "entry '1.exp_avg' is an undefined tensor"},
+      {"unknown tensor", [](auto& s) { s.tensors["0.momentum_buffer"] = gg::zeros({2}); },
        "entry '0.momentum_buffer' is not a tensor Adam saves (expected only '<i>.step', '<i>.exp_avg', "
        "'<i>.exp_avg_sq', '<i>.max_exp_avg_sq' for parameters i < 2 and 'group<g>.lr' for groups g < 2)"},
-      {"tensor of a third parameter", [](auto& s) { s.tensors["2.exp_avg"] = ArrayF::zeros({2}); },
+      {"tensor of a third parameter", [](auto& s) { s.tensors["2.exp_avg"] = gg::zeros({2}); },
        "entry '2.exp_avg' is not a tensor Adam saves"},
       {"unknown scalar", [](auto& s) { s.scalars["group2.lr"] = 0.1; }, "entry 'group2.lr' is not a scalar Adam saves"},
   };
@@ -130,14 +143,14 @@ TEST_CASE("load_state restores a good state exactly, amsgrad's maximum included"
 }
 
 TEST_CASE("load_state accepts a parameter never updated without buffers: they start at zero", "[optim]") {
-  Var p(ArrayF::from({2}, {1, 2}), true);
+  const Tensor p = gg::tensor({1.0f, 2.0f}).requires_grad_();
   optim::RMSprop opt({p}, optim::RMSpropOptions(0.1).momentum(0.9));
   opt.load_state({{}, {{"0.step", 0.0}, {"group0.lr", 0.25}}});
   CHECK(opt.lr() == 0.25);
   const optim::OptimizerState s = opt.state();
   REQUIRE(s.tensors.count("0.square_avg") == 1);
-  CHECK(s.tensors.at("0.square_avg").data()[0] == 0.0f);
-  CHECK(s.tensors.at("0.momentum_buffer").data()[1] == 0.0f);
+  CHECK(gg::test::values(s.tensors.at("0.square_avg")) == std::vector<double>{0, 0});
+  CHECK(gg::test::values(s.tensors.at("0.momentum_buffer")) == std::vector<double>{0, 0});
 }
 
 TEST_CASE("a training state with an all-zero generator is refused", "[optim][checkpoint][errors]") {

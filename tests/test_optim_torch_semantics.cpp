@@ -1,6 +1,6 @@
 // Where the optimizers and schedulers differed from PyTorch 1.13 (issue 10, points 12 and 13),
 // each reproducer as a case. optim_oracle.py checks every option against torch itself.
-#include <gategrad/autograd/autograd.hpp>
+#include <gategrad/autograd/tensor_ops.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/scheduler.hpp>
@@ -13,24 +13,23 @@
 #include <memory>
 
 using Catch::Contains;
-using gg::ArrayF;
-using gg::Var;
+using gg::Tensor;
 namespace optim = gg::optim;
 
 namespace {
 
-using MakeOptimizer = std::function<std::unique_ptr<optim::Optimizer>(std::vector<Var>)>;
+using MakeOptimizer = std::function<std::unique_ptr<optim::Optimizer>(std::vector<Tensor>)>;
 
 // Steps a one-element parameter from `start` through the given gradients; returns it after each.
 std::vector<float> run(const MakeOptimizer& make, float start, const std::vector<float>& grads) {
-  Var p(ArrayF::from({1}, {start}), true);
+  const Tensor p = gg::tensor({start}).requires_grad_();
   auto opt = make({p});
   std::vector<float> out;
   for (float g : grads) {
     opt->zero_grad();
-    gg::sum(p * Var(ArrayF::from({1}, {g}))).backward();
+    gg::sum(p * gg::tensor({g})).backward();
     opt->step();
-    out.push_back(p.data().data()[0]);
+    out.push_back(p.item<float>());
   }
   return out;
 }
@@ -48,7 +47,7 @@ TEST_CASE("AdamW's default weight decay is torch's 1e-2", "[optim]") {
   CHECK(optim::AdamWOptions().decay == 1e-2);
   CHECK(optim::AdamOptions().decay == 0);
   // With a zero gradient the moments stay 0 and only the decay acts: p (1 - lr 1e-2).
-  const auto got = run([](std::vector<Var> p) { return std::make_unique<optim::AdamW>(p, optim::AdamWOptions(0.1)); },
+  const auto got = run([](std::vector<Tensor> p) { return std::make_unique<optim::AdamW>(p, optim::AdamWOptions(0.1)); },
                        1.0f, {0.0f});
   CHECK(got[0] == static_cast<float>(1.0 - 0.1 * 1e-2));
 }
@@ -56,7 +55,7 @@ TEST_CASE("AdamW's default weight decay is torch's 1e-2", "[optim]") {
 TEST_CASE("one Adam step at lr 1 moves a parameter by exactly lr, as torch", "[optim]") {
   for (double beta2 : {0.999, 0.9999}) {
     INFO("beta2 " << beta2);
-    const MakeOptimizer adam = [&](std::vector<Var> p) {
+    const MakeOptimizer adam = [&](std::vector<Tensor> p) {
       return std::make_unique<optim::Adam>(p, optim::AdamOptions(1.0).betas(0.9, beta2));
     };
     // m_hat = g, v_hat = g^2: the step is lr g / (|g| + eps); at float precision, lr.
@@ -69,7 +68,7 @@ TEST_CASE("Adam at beta2 = 0.9999 matches the double-precision update to float p
   // The coefficients 1 - beta2 and the bias corrections are formed in double (as torch does
   // from Python floats); 1.0f - 0.9999f is off by 1e-4 and moved each update by 8e-5.
   const double lr = 1.0, b1 = 0.9, b2 = 0.9999, eps = 1e-8;
-  const auto got = run([&](std::vector<Var> p) {
+  const auto got = run([&](std::vector<Tensor> p) {
     return std::make_unique<optim::Adam>(p, optim::AdamOptions(lr).betas(b1, b2).eps(eps));
   }, 0.5f, kGrads);
   double p = 0.5, m = 0, v = 0;
@@ -88,7 +87,7 @@ TEST_CASE("Adam with amsgrad normalises by the largest second moment so far", "[
   const std::vector<float> grads = {10.0f, 0.1f, 0.1f};  // v falls after the first step
   for (bool decoupled : {false, true}) {
     INFO("AdamW " << decoupled);
-    const auto got = run([&](std::vector<Var> p) -> std::unique_ptr<optim::Optimizer> {
+    const auto got = run([&](std::vector<Tensor> p) -> std::unique_ptr<optim::Optimizer> {
       if (decoupled) return std::make_unique<optim::AdamW>(p, optim::AdamWOptions(lr).weight_decay(0).amsgrad(true));
       return std::make_unique<optim::Adam>(p, optim::AdamOptions(lr).amsgrad(true));
     }, 1.0f, grads);
@@ -111,23 +110,23 @@ TEST_CASE("maximize ascends: the same path as minimising with the gradient negat
     MakeOptimizer maximizing, minimizing;
   };
   const auto sgd = [](bool maximize) -> MakeOptimizer {
-    return [=](std::vector<Var> p) {
+    return [=](std::vector<Tensor> p) {
       return std::make_unique<optim::SGD>(p, optim::SGDOptions(0.1).momentum(0.9).weight_decay(0.1).maximize(maximize));
     };
   };
   const auto plain_sgd = [](bool maximize) -> MakeOptimizer {
-    return [=](std::vector<Var> p) { return std::make_unique<optim::SGD>(p, optim::SGDOptions(0.1).maximize(maximize)); };
+    return [=](std::vector<Tensor> p) { return std::make_unique<optim::SGD>(p, optim::SGDOptions(0.1).maximize(maximize)); };
   };
   const auto adam = [](bool maximize) -> MakeOptimizer {
-    return [=](std::vector<Var> p) {
+    return [=](std::vector<Tensor> p) {
       return std::make_unique<optim::Adam>(p, optim::AdamOptions(0.1).weight_decay(0.1).amsgrad(true).maximize(maximize));
     };
   };
   const auto adamw = [](bool maximize) -> MakeOptimizer {
-    return [=](std::vector<Var> p) { return std::make_unique<optim::AdamW>(p, optim::AdamWOptions(0.1).maximize(maximize)); };
+    return [=](std::vector<Tensor> p) { return std::make_unique<optim::AdamW>(p, optim::AdamWOptions(0.1).maximize(maximize)); };
   };
   const auto rmsprop = [](bool maximize) -> MakeOptimizer {
-    return [=](std::vector<Var> p) {
+    return [=](std::vector<Tensor> p) {
       return std::make_unique<optim::RMSprop>(
           p, optim::RMSpropOptions(0.01).momentum(0.5).centered(true).weight_decay(0.1).maximize(maximize));
     };
@@ -147,27 +146,27 @@ TEST_CASE("maximize ascends: the same path as minimising with the gradient negat
 
 TEST_CASE("AdamW and RMSprop take parameter groups, each with its own rate", "[optim]") {
   const auto check = [](const std::function<std::unique_ptr<optim::Optimizer>(std::vector<optim::ParamGroup>)>& make) {
-    Var a(ArrayF::from({1}, {1.0f}), true), b(ArrayF::from({1}, {1.0f}), true);
-    Var alone(ArrayF::from({1}, {1.0f}), true);
+    const Tensor a = gg::tensor({1.0f}).requires_grad_(), b = gg::tensor({1.0f}).requires_grad_();
+    const Tensor alone = gg::tensor({1.0f}).requires_grad_();
     auto both = make({{{a}, 0.1}, {{b}, 0.01}});
     auto reference = make({{{alone}, 0.01}});
     for (float g : kGrads) {
       both->zero_grad();
       reference->zero_grad();
-      const Var grad(ArrayF::from({1}, {g}));
+      const Tensor grad = gg::tensor({g});
       (gg::sum(a * grad) + gg::sum(b * grad) + gg::sum(alone * grad)).backward();
       both->step();
       reference->step();
     }
-    CHECK(b.data().data()[0] == alone.data().data()[0]);  // group 1 stepped at its own 0.01
-    CHECK(a.data().data()[0] != alone.data().data()[0]);
+    CHECK(b.item<float>() == alone.item<float>());  // group 1 stepped at its own 0.01
+    CHECK(a.item<float>() != alone.item<float>());
   };
   check([](std::vector<optim::ParamGroup> g) { return std::make_unique<optim::AdamW>(std::move(g), optim::AdamWOptions()); });
   check([](std::vector<optim::ParamGroup> g) { return std::make_unique<optim::RMSprop>(std::move(g), optim::RMSpropOptions()); });
 }
 
 TEST_CASE("StepLR and ExponentialLR scale the rate set by hand, as torch's chainable form", "[optim][scheduler]") {
-  Var a(ArrayF::zeros({1}), true);
+  const Tensor a = gg::zeros({1}).requires_grad_();
   optim::SGD opt({a}, optim::SGDOptions(0.1));
   optim::StepLR step_lr(opt, 2, 0.5);
   step_lr.step();
@@ -188,12 +187,12 @@ TEST_CASE("StepLR and ExponentialLR scale the rate set by hand, as torch's chain
 }
 
 TEST_CASE("a resumed schedule keeps the restored rate and continues from its epoch", "[optim][scheduler]") {
-  Var a(ArrayF::zeros({1}), true);
+  const Tensor a = gg::zeros({1}).requires_grad_();
   optim::SGD opt({a}, optim::SGDOptions(0.1));
   optim::StepLR straight(opt, 4, 0.5);
   for (int e = 0; e < 3; ++e) straight.step();
 
-  Var b(ArrayF::zeros({1}), true);
+  const Tensor b = gg::zeros({1}).requires_grad_();
   optim::SGD resumed_opt({b}, optim::SGDOptions(0.1));
   resumed_opt.load_state(opt.state());  // the rates come back with the optimizer
   optim::StepLR resumed(resumed_opt, 4, 0.5);
@@ -208,7 +207,7 @@ TEST_CASE("a resumed schedule keeps the restored rate and continues from its epo
 
 TEST_CASE("ReduceLROnPlateau: eps, mode max, threshold_mode abs, cooldown and min_lr as torch", "[optim][scheduler]") {
   using P = optim::ReduceLROnPlateau;
-  Var a(ArrayF::zeros({1}), true);
+  const Tensor a = gg::zeros({1}).requires_grad_();
   const auto lrs = [&](double lr, P::Options o, const std::vector<double>& metrics) {
     optim::SGD opt({a}, optim::SGDOptions(lr));
     P plateau(opt, o);

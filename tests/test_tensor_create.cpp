@@ -1,85 +1,99 @@
-#include <gategrad/tensor/array.hpp>
+// Making gg::Tensors: the factories' values, alignment, arange as torch.arange, and the errors
+// of bad construction and access.
+#include "tensor_helpers.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
-using gg::Shape;
-using gg::ArrayD;
-using gg::ArrayF;
+using gg::Tensor;
 
-TEMPLATE_TEST_CASE("constructors fill shapes with the asked-for values", "[tensor]", float,
-                   double) {
+TEMPLATE_TEST_CASE("factories fill their sizes with the asked-for values", "[tensor]", float, double) {
   using T = TestType;
-  const auto z = gg::Array<T>::zeros({2, 3});
-  CHECK(z.shape() == Shape{2, 3});
+  const gg::Dtype dt = gg::dtype_of<T>;
+  const Tensor z = gg::zeros({2, 3}, dt);
+  CHECK(z.sizes() == gg::IntArrayRef{2, 3});
   CHECK(z.dim() == 2);
-  CHECK(z.size() == 6);
-  for (T v : z.values()) CHECK(v == T(0));
-  const auto o = gg::Array<T>::ones({4});
-  for (T v : o.values()) CHECK(v == T(1));
-  const auto f = gg::Array<T>::full({2, 2, 2}, T(2.5));
-  CHECK(f.size() == 8);
-  for (T v : f.values()) CHECK(v == T(2.5));
+  CHECK(z.numel() == 6);
+  CHECK(z.dtype() == dt);
+  for (T v : gg::test::values<T>(z)) CHECK(v == T(0));
+  for (T v : gg::test::values<T>(gg::ones({4}, dt))) CHECK(v == T(1));
+  const Tensor f = gg::full({2, 2, 2}, 2.5, dt);
+  CHECK(f.numel() == 8);
+  for (T v : gg::test::values<T>(f)) CHECK(v == T(2.5));
 
-  const auto s = gg::Array<T>::scalar(T(3));
+  const Tensor s = gg::scalar_tensor(3, dt);
   CHECK(s.dim() == 0);
-  CHECK(s.item() == T(3));
-  CHECK(gg::Array<T>().item() == T(0));
+  CHECK(s.numel() == 1);
+  CHECK(s.item<T>() == T(3));
 
-  const auto m = gg::Array<T>::from({2, 2}, {1, 2, 3, 4});
-  CHECK(m.at({0, 1}) == T(2));
-  CHECK(m.at({1, 0}) == T(3));
+  const std::vector<T> v = {1, 2, 3, 4};
+  const Tensor m = gg::from_values<T>(v, {2, 2});
+  CHECK(m.dtype() == dt);
+  CHECK(m[0][1].item<T>() == T(2));
+  CHECK(m[1][0].item<T>() == T(3));
   CHECK(m.size(-1) == 2);
+  // from_values copies: changing the source afterwards leaves the tensor alone.
+  std::vector<T> source = {5, 6};
+  const Tensor copied = gg::from_values<T>(source, {2});
+  source[0] = 50;
+  CHECK(copied[0].item<T>() == T(5));
 }
 
 TEST_CASE("storage is 64-byte aligned", "[tensor]") {
-  for (std::size_t n : {1u, 3u, 17u, 1000u}) {
-    const auto t = ArrayF::zeros({n});
-    CHECK(reinterpret_cast<std::uintptr_t>(t.data()) % 64 == 0);
-    const auto d = ArrayD::ones({n, 3});
-    CHECK(reinterpret_cast<std::uintptr_t>(d.data()) % 64 == 0);
+  for (std::int64_t n : {1, 3, 17, 1000}) {
+    const Tensor t = gg::zeros({n});
+    CHECK(reinterpret_cast<std::uintptr_t>(t.data_ptr()) % 64 == 0);
+    const Tensor d = gg::ones({n, 3}, gg::kFloat64);
+    CHECK(reinterpret_cast<std::uintptr_t>(d.data_ptr()) % 64 == 0);
   }
 }
 
-TEST_CASE("arange matches numpy.arange", "[tensor]") {
-  const auto a = ArrayD::arange(0, 5);
-  REQUIRE(a.shape() == Shape{5});
-  for (std::size_t i = 0; i < 5; ++i) CHECK(a.data()[i] == double(i));
-  const auto b = ArrayF::arange(1.0f, 2.0f, 0.25f);
-  REQUIRE(b.size() == 4);
-  CHECK(b.data()[3] == 1.75f);
-  CHECK(ArrayD::arange(3, 1).size() == 0);
-  CHECK(ArrayD::arange(3, 0, -1).size() == 3);
-  CHECK_THROWS_AS(ArrayD::arange(0, 1, 0), std::invalid_argument);
+TEST_CASE("arange matches torch.arange", "[tensor]") {
+  const Tensor a = gg::arange(0, 5, 1, gg::kFloat64);
+  REQUIRE(a.sizes() == gg::IntArrayRef{5});
+  const std::vector<double> av = gg::test::values<double>(a);
+  for (std::size_t i = 0; i < 5; ++i) CHECK(av[i] == double(i));
+  const Tensor b = gg::arange(1.0, 2.0, 0.25);
+  REQUIRE(b.numel() == 4);
+  CHECK(b.dtype() == gg::kFloat32);
+  CHECK(b[3].item<float>() == 1.75f);
+  CHECK(gg::arange(3, 3).numel() == 0);
+  const Tensor down = gg::arange(3, 0, -1);
+  CHECK(gg::test::values<std::int64_t>(down) == std::vector<std::int64_t>{3, 2, 1});
+  CHECK_THROWS_AS(gg::arange(0, 1, 0), std::invalid_argument);
+  // numpy.arange(3, 1) is empty; torch.arange refuses a step of the wrong sign, and so do we.
+  CHECK_THROWS_AS(gg::arange(3, 1), std::invalid_argument);
 }
 
 TEST_CASE("bad construction and access name what was wrong", "[tensor][errors]") {
-  CHECK_THROWS_MATCHES(ArrayF::from({2, 3}, {1, 2, 3}), gg::ShapeError,
+  const std::vector<float> three = {1, 2, 3};
+  CHECK_THROWS_MATCHES(gg::from_values<float>(three, {2, 3}), gg::ShapeError,
                        Catch::Matchers::Message(
-                           "Array::from: got 3 values for shape (2, 3), expected 6"));
-  const auto t = ArrayF::zeros({2, 3});
-  CHECK_THROWS_WITH(t.at({2, 0}), "Array::at: index (2, 0) is out of range for shape (2, 3)");
-  CHECK_THROWS_WITH(t.at({0}), "Array::at: index (0) is out of range for shape (2, 3)");
-  CHECK_THROWS_WITH(t.item(), "Array::item: got shape (2, 3), expected a tensor with exactly "
-                              "one element");
+                           "from_values: got 3 values for sizes [2, 3], expected 6"));
+  const Tensor t = gg::zeros({2, 3});
+  CHECK_THROWS_AS(t[2], std::out_of_range);
+  CHECK_THROWS_WITH(t[2], "select: index 2 is out of range for size 2 of dim 0 in sizes [2, 3] "
+                          "(expected to be in [-2, 1])");
+  CHECK_THROWS_AS(t[0][3], std::out_of_range);
+  CHECK_THROWS_AS(t.item(), gg::ShapeError);
+  CHECK_THROWS_WITH(t.item(), Catch::StartsWith("item: got a tensor of sizes [2, 3]"));
   CHECK_THROWS_AS(t.size(2), std::out_of_range);
-  gg::Generator gen(1);
-  CHECK_THROWS_AS(ArrayF::uniform({2}, gen, 1.0f, 0.0f), std::invalid_argument);
+  CHECK_THROWS_AS(gg::rand({2}, gg::kInt64), std::invalid_argument);
+  // An undefined tensor (the default handle, as torch::Tensor()) says so instead of reading.
+  CHECK_THROWS_WITH(Tensor().item(), Catch::Contains("undefined"));
 }
 
-TEST_CASE("copies are deep, casts convert, allclose compares", "[tensor]") {
-  auto a = ArrayF::from({3}, {1, 2, 3});
-  auto b = a;
-  b.at({0}) = 10;
-  CHECK(a.at({0}) == 1);
-  const ArrayD d = a.cast<double>();
-  CHECK(d.at({2}) == 3.0);
-  CHECK(gg::allclose(a, ArrayF::from({3}, {1, 2, 3.00001f})));
-  CHECK_FALSE(gg::allclose(a, ArrayF::from({3}, {1, 2, 3.1f})));
-  CHECK_FALSE(gg::allclose(a, ArrayF::from({1, 3}, {1, 2, 3})));
-  const float inf = INFINITY;
-  CHECK(gg::allclose(ArrayF::from({1}, {inf}), ArrayF::from({1}, {inf})));
-  CHECK_FALSE(gg::allclose(ArrayF::from({1}, {NAN}), ArrayF::from({1}, {NAN})));
+TEST_CASE("clone copies deeply, to converts", "[tensor]") {
+  const Tensor a = gg::tensor({1.0f, 2.0f, 3.0f});
+  const Tensor b = a.clone();
+  b.data_ptr<float>()[0] = 10;
+  CHECK(a[0].item<float>() == 1.0f);
+  CHECK_FALSE(b.storage() == a.storage());
+  const Tensor d = a.to(gg::kFloat64);
+  CHECK(d.dtype() == gg::kFloat64);
+  CHECK(d[2].item<double>() == 3.0);
+  CHECK(gg::native::to(gg::tensor({2.7, -2.7}), gg::kInt64)[1].item<std::int64_t>() == -2);
 }
