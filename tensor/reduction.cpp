@@ -411,9 +411,9 @@ void softmax_rows(const T* x, T* y, std::size_t rows, std::size_t n) {
     const T* xr = x + r * n;
     T* yr = y + r * n;
     const T max_value = detail::contiguous_max(xr, n);
-    exp_shifted(xr, max_value, yr, n);
-    const T sum = detail::contiguous_sum(yr, n);
     if constexpr (Log) {
+      T sum = 0;  // the old core's order: scalar exp, sequential sum
+      for (std::size_t i = 0; i < n; ++i) sum += std::exp(xr[i] - max_value);
       // (z - max) - log(sum), in this order: z - (max + log(sum)) would round the shift to
       // the spacing of max, losing every digit of log(sum) below it for large logits.
       const T log_sum = std::log(sum);
@@ -422,6 +422,8 @@ void softmax_rows(const T* x, T* y, std::size_t rows, std::size_t n) {
         return (v - V(max_value)) - V(log_sum);
       });
     } else {
+      exp_shifted(xr, max_value, yr, n);
+      const T sum = detail::contiguous_sum(yr, n);
       const T inv = T(1) / sum;
       detail::map(yr, yr, n, [inv](const auto& v) { return v * std::decay_t<decltype(v)>(inv); });
     }
