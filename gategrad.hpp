@@ -11,4 +11,3 @@
 #include <gategrad/optim/scheduler.hpp>
 #include <gategrad/optim/sgd.hpp>
 #include <gategrad/optim/training_state.hpp>
-#include <gategrad/tensor/ops.hpp>

@@ -2,7 +2,7 @@
 #include <gategrad/tensor/atomic_file.hpp>
 #include <gategrad/apps/report/tee_log.hpp>
 #include <gategrad/autograd/graph_dot.hpp>
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/tensor/native.hpp>
 
 #include <cstdlib>

@@ -1,8 +1,11 @@
 #pragma once
-// Everything in the autograd layer.
+// Everything in the autograd layer, and the tensor it differentiates.
+#include <gategrad/autograd/function.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/graph_dot.hpp>
 #include <gategrad/autograd/ops.hpp>
-#include <gategrad/autograd/variable.hpp>
-#include <gategrad/tensor/ops.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/parallel.hpp>
+#include <gategrad/tensor/random.hpp>
+#include <gategrad/tensor/tensor.hpp>

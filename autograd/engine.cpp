@@ -1,6 +1,6 @@
 // The engine for gg::Tensor: recording (autograd/recording.hpp), the graph walk and the
 // backward pass, leaf accumulation, saved-tensor versions and the iterative teardown.
-#include <gategrad/autograd/node.hpp>  // AnomalyError, to_string(SourceLocation)
+#include <gategrad/autograd/grad_mode.hpp>  // AnomalyError
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>

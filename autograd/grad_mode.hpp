@@ -1,5 +1,7 @@
 #pragma once
 // Thread-local switches of the autograd engine, each with an RAII guard.
+#include <stdexcept>
+
 namespace gg {
 
 // Whether operations are recorded for backward (on by default).
@@ -16,6 +18,12 @@ class NoGradGuard {
 
  private:
   bool previous_;
+};
+
+// Thrown under AnomalyGuard when a gate produces NaN or Inf.
+class AnomalyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // Whether every gate checks its outputs and gradients for NaN/Inf (off by default).

@@ -1,8 +1,7 @@
 #pragma once
-// gradcheck: compares the analytic gradient of any function of Variables (or of gg::Tensors,
-// the second overload) with central finite differences in float64, element by element of the
-// full Jacobian (as torch.autograd.gradcheck, which LibTorch's C++ API lacks).
-#include <gategrad/autograd/variable.hpp>
+// gradcheck: compares the analytic gradient of any function of gg::Tensors with central finite
+// differences in float64, element by element of the full Jacobian (as torch.autograd.gradcheck,
+// which LibTorch's C++ API lacks).
 #include <gategrad/tensor/tensor.hpp>
 
 #include <functional>
@@ -28,20 +27,14 @@ struct GradcheckReport {
   std::string to_string() const;
 };
 
-using GradcheckFunction = std::function<VarD(const std::vector<VarD>&)>;
-
-// Calls f on leaves holding `inputs` (each requiring grad) and checks d f(x)_o / d x_k for
-// every output element o and input element k. f must be deterministic (reseed any generator it
-// uses on each call) and differentiable at the inputs (keep away from kinks such as ReLU at 0).
-GradcheckReport gradcheck(const GradcheckFunction& f, const std::vector<ArrayD>& inputs,
-                          const GradcheckOptions& options = {});
-
-// The same on gg::Tensor: f gets leaves made from contiguous clones of `inputs` (each requiring
-// grad) and may return a floating tensor of any sizes. The inputs must be float64 (throws
-// std::invalid_argument otherwise): the finite differences need double precision. The numeric
-// Jacobian perturbs the clones' elements one at a time with grad mode off.
-using TensorGradcheckFunction = std::function<Tensor(const std::vector<Tensor>&)>;
-GradcheckReport gradcheck(const TensorGradcheckFunction& f, const std::vector<Tensor>& inputs,
+// Calls f on leaves made from contiguous clones of `inputs` (each requiring grad); f may return
+// a floating tensor of any sizes. The inputs must be float64 (throws std::invalid_argument
+// otherwise): the finite differences need double precision. The numeric Jacobian perturbs the
+// clones' elements one at a time with grad mode off. f must be deterministic (reseed any
+// generator it uses on each call) and differentiable at the inputs (keep away from kinks such
+// as ReLU at 0).
+using GradcheckFunction = std::function<Tensor(const std::vector<Tensor>&)>;
+GradcheckReport gradcheck(const GradcheckFunction& f, const std::vector<Tensor>& inputs,
                           const GradcheckOptions& options = {});
 
 }  // namespace gg

@@ -4,7 +4,6 @@
 // one); one ellipse per leaf that requires a gradient (its name when set_name was used); one
 // dashed ellipse per input that needs no gradient; and an edge from each input to the gate
 // that consumed it. Render with `dot -Tpng graph.dot`.
-#include <gategrad/autograd/variable.hpp>
 #include <gategrad/tensor/tensor.hpp>
 
 #include <string>
@@ -13,9 +12,5 @@ namespace gg {
 
 // Throws std::invalid_argument for an undefined tensor.
 std::string to_dot(const Tensor& root, const std::string& title = "computational graph");
-
-// The same for the old core's Variable<T>; it goes with that core.
-template <class T>
-std::string to_dot(const Variable<T>& root, const std::string& title = "computational graph");
 
 }  // namespace gg

@@ -1,75 +1,115 @@
 #pragma once
-// Operations on Variables. Each records one gate (autograd/gates/, forward beside backward)
-// when an input requires a gradient and grad mode is on; `where` is filled in by the compiler
-// and names the calling line in anomaly reports and graph dumps.
+// Differentiable operations on gg::Tensor, with LibTorch's names. Each computes with a
+// gg::native kernel and records one gate (autograd/gates/, forward beside backward) through
+// autograd::record when an input requires a gradient and grad mode is on. `where` is filled in
+// by the compiler and names the caller's line in anomaly reports and graph dumps; the operators
+// capture it through Located (below), so `a + b` names the user's line too.
 #include <gategrad/autograd/source_location.hpp>
-#include <gategrad/autograd/variable.hpp>
-#include <gategrad/tensor/gemm.hpp>
-#include <gategrad/tensor/random.hpp>
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/shape.hpp>  // ShapeError, thrown by every op
+#include <gategrad/tensor/tensor.hpp>
 
-#include <cstdint>
-#include <span>
-#include <vector>
+#include <type_traits>
 
 namespace gg {
 
-// MulGate: op(a):(M,K) x op(b):(K,N) -> (M,N).
-template <class T>
-Variable<T> matmul(const Variable<T>& a, const Variable<T>& b, Trans trans_a = Trans::No,
-                   Trans trans_b = Trans::No, Where where = Where::current());
+// --- arithmetic, broadcasting, promoting as PyTorch -------------------------------------------
+Tensor add(const Tensor& a, const Tensor& b, Where where = Where::current());
+Tensor sub(const Tensor& a, const Tensor& b, Where where = Where::current());
+Tensor mul(const Tensor& a, const Tensor& b, Where where = Where::current());
+Tensor div(const Tensor& a, const Tensor& b, Where where = Where::current());
+Tensor add(const Tensor& a, Scalar b, Where where = Where::current());
+Tensor sub(const Tensor& a, Scalar b, Where where = Where::current());
+Tensor rsub(const Tensor& a, Scalar b, Where where = Where::current());  // b - a
+Tensor mul(const Tensor& a, Scalar b, Where where = Where::current());
+Tensor div(const Tensor& a, Scalar b, Where where = Where::current());
+Tensor rdiv(const Tensor& a, Scalar b, Where where = Where::current());  // b / a
+Tensor neg(const Tensor& x, Where where = Where::current());
 
-// Broadcasting arithmetic (NumPy rules); gradients are summed back to each input's shape.
-template <class T> Variable<T> add(const Variable<T>& a, const Variable<T>& b, Where where = Where::current());
-template <class T> Variable<T> sub(const Variable<T>& a, const Variable<T>& b, Where where = Where::current());
-template <class T> Variable<T> mul(const Variable<T>& a, const Variable<T>& b, Where where = Where::current());
-template <class T> Variable<T> div(const Variable<T>& a, const Variable<T>& b, Where where = Where::current());
-template <class T> Variable<T> neg(const Variable<T>& x, Where where = Where::current());
+Tensor relu(const Tensor& x, Where where = Where::current());
+Tensor sigmoid(const Tensor& x, Where where = Where::current());
+Tensor tanh(const Tensor& x, Where where = Where::current());
+Tensor exp(const Tensor& x, Where where = Where::current());
+Tensor log(const Tensor& x, Where where = Where::current());
 
-template <class T> Variable<T> relu(const Variable<T>& x, Where where = Where::current());
-template <class T> Variable<T> sigmoid(const Variable<T>& x, Where where = Where::current());
-template <class T> Variable<T> tanh(const Variable<T>& x, Where where = Where::current());
-template <class T> Variable<T> exp(const Variable<T>& x, Where where = Where::current());
-template <class T> Variable<T> log(const Variable<T>& x, Where where = Where::current());
+// --- reductions ------------------------------------------------------------------------------
+Tensor sum(const Tensor& x, Where where = Where::current());
+Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim = false, Where where = Where::current());
+Tensor mean(const Tensor& x, Where where = Where::current());
+Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim = false, Where where = Where::current());
 
-// Sum or mean of every element (rank-0 result), or over one axis.
-template <class T> Variable<T> sum(const Variable<T>& x, Where where = Where::current());
-template <class T> Variable<T> sum(const Variable<T>& x, std::ptrdiff_t axis, bool keepdims = false, Where where = Where::current());
-template <class T> Variable<T> mean(const Variable<T>& x, Where where = Where::current());
-template <class T> Variable<T> mean(const Variable<T>& x, std::ptrdiff_t axis, bool keepdims = false, Where where = Where::current());
+// --- matrix product: (M,K) x (K,N) -> (M,N); a transposed view costs no copy ------------------
+Tensor mm(const Tensor& a, const Tensor& b, Where where = Where::current());
+Tensor matmul(const Tensor& a, const Tensor& b, Where where = Where::current());
 
-template <class T> Variable<T> reshape(const Variable<T>& x, const Shape& shape, Where where = Where::current());
-template <class T> Variable<T> transpose(const Variable<T>& x, Where where = Where::current());
+// --- views and copies, as the Tensor methods of the same names (differentiable) --------------
+Tensor view(const Tensor& x, IntArrayRef sizes, Where where = Where::current());
+Tensor reshape(const Tensor& x, IntArrayRef sizes, Where where = Where::current());
+Tensor flatten(const Tensor& x, std::int64_t start_dim = 0, std::int64_t end_dim = -1,
+               Where where = Where::current());
+Tensor permute(const Tensor& x, IntArrayRef dims, Where where = Where::current());
+Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1, Where where = Where::current());
+Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t length,
+              Where where = Where::current());
+Tensor slice(const Tensor& x, std::int64_t dim, std::optional<std::int64_t> start,
+             std::optional<std::int64_t> end, std::int64_t step = 1, Where where = Where::current());
+Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index, Where where = Where::current());
+Tensor unsqueeze(const Tensor& x, std::int64_t dim, Where where = Where::current());
+Tensor squeeze(const Tensor& x, Where where = Where::current());
+Tensor squeeze(const Tensor& x, std::int64_t dim, Where where = Where::current());
+Tensor expand(const Tensor& x, IntArrayRef sizes, Where where = Where::current());
+Tensor contiguous(const Tensor& x, Where where = Where::current());
+Tensor clone(const Tensor& x, Where where = Where::current());
+Tensor to(const Tensor& x, Dtype dtype, Where where = Where::current());
 
+// --- losses ----------------------------------------------------------------------------------
+// Mean softmax cross-entropy of logits (N,C) against int64 class indices (N) in [0, C), fused
+// and stable: its gradient is (softmax(z) - onehot(y)) / N. Throws ShapeError, or
+// std::out_of_range naming the first bad label.
+Tensor cross_entropy(const Tensor& logits, const Tensor& target, Where where = Where::current());
+
+// --- regularisers (autograd/gates/dropout_gate.cpp, l2_penalty_gate.cpp) ----------------------
 // Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1-p), so
-// the expected value is unchanged; the identity when !training or p == 0. Throws
-// std::invalid_argument unless 0 <= p <= 1.
-template <class T>
-Variable<T> dropout(const Variable<T>& x, double p, Generator& gen, bool training = true,
-                    Where where = Where::current());
+// the expectation is unchanged; x itself when !training or p == 0. One draw of gen.uniform01()
+// per element in row-major order (the old core's stream). Throws std::invalid_argument unless
+// 0 <= p <= 1, or for a non-floating x.
+Tensor dropout(const Tensor& x, double p, Generator& gen, bool training = true,
+               Where where = Where::current());
+// lambda * sum(W^2), a rank-0 tensor of W's dtype, fused (dW = 2 lambda W dy, one gradient
+// contribution, no temporaries of W's size in the forward). Throws std::invalid_argument unless
+// lambda is finite and >= 0.
+Tensor l2_penalty(const Tensor& w, double lambda, Where where = Where::current());
 
-// lambda * sum(W^2): the L2 penalty of the homework's regularised loss.
-template <class T> Variable<T> l2_penalty(const Variable<T>& w, double lambda, Where where = Where::current());
+// --- operators: the converting wrappers carry the caller's line into the op -------------------
+// A tensor operand that remembers the source line of the expression it appears in: the
+// defaulted argument of this converting constructor is evaluated where the conversion happens,
+// in the user's expression.
+struct Located {
+  Located(const Tensor& t, Where w = Where::current()) : tensor(t), where(w) {}  // NOLINT: implicit
+  const Tensor& tensor;
+  Where where;
+};
+// The same for a number operand.
+struct LocatedScalar {
+  template <class N>
+    requires std::is_arithmetic_v<N>
+  LocatedScalar(N v, Where w = Where::current()) : value(v), where(w) {}  // NOLINT: implicit
+  Scalar value;
+  Where where;
+};
 
-// Mean softmax cross-entropy of logits (N,C) against integer labels in [0, C), fused and stable:
-// its gradient is (softmax(z) - onehot(y)) / N. Throws ShapeError / std::out_of_range naming the
-// first bad label.
-template <class T>
-Variable<T> cross_entropy(const Variable<T>& logits, std::span<const std::int64_t> labels,
-                          Where where = Where::current());
-
-// Operators.
-template <class T> Variable<T> operator+(const Variable<T>& a, const Variable<T>& b) { return add(a, b); }
-template <class T> Variable<T> operator-(const Variable<T>& a, const Variable<T>& b) { return sub(a, b); }
-template <class T> Variable<T> operator*(const Variable<T>& a, const Variable<T>& b) { return mul(a, b); }
-template <class T> Variable<T> operator/(const Variable<T>& a, const Variable<T>& b) { return div(a, b); }
-template <class T> Variable<T> operator-(const Variable<T>& x) { return neg(x); }
-template <class T> Variable<T> operator+(const Variable<T>& a, std::type_identity_t<T> b) { return add(a, Variable<T>(Array<T>::scalar(b))); }
-template <class T> Variable<T> operator+(std::type_identity_t<T> a, const Variable<T>& b) { return add(Variable<T>(Array<T>::scalar(a)), b); }
-template <class T> Variable<T> operator-(const Variable<T>& a, std::type_identity_t<T> b) { return sub(a, Variable<T>(Array<T>::scalar(b))); }
-template <class T> Variable<T> operator-(std::type_identity_t<T> a, const Variable<T>& b) { return sub(Variable<T>(Array<T>::scalar(a)), b); }
-template <class T> Variable<T> operator*(const Variable<T>& a, std::type_identity_t<T> b) { return mul(a, Variable<T>(Array<T>::scalar(b))); }
-template <class T> Variable<T> operator*(std::type_identity_t<T> a, const Variable<T>& b) { return mul(Variable<T>(Array<T>::scalar(a)), b); }
-template <class T> Variable<T> operator/(const Variable<T>& a, std::type_identity_t<T> b) { return div(a, Variable<T>(Array<T>::scalar(b))); }
-template <class T> Variable<T> operator/(std::type_identity_t<T> a, const Variable<T>& b) { return div(Variable<T>(Array<T>::scalar(a)), b); }
+inline Tensor operator+(const Tensor& a, Located b) { return add(a, b.tensor, b.where); }
+inline Tensor operator-(const Tensor& a, Located b) { return sub(a, b.tensor, b.where); }
+inline Tensor operator*(const Tensor& a, Located b) { return mul(a, b.tensor, b.where); }
+inline Tensor operator/(const Tensor& a, Located b) { return div(a, b.tensor, b.where); }
+inline Tensor operator+(const Tensor& a, LocatedScalar b) { return add(a, b.value, b.where); }
+inline Tensor operator-(const Tensor& a, LocatedScalar b) { return sub(a, b.value, b.where); }
+inline Tensor operator*(const Tensor& a, LocatedScalar b) { return mul(a, b.value, b.where); }
+inline Tensor operator/(const Tensor& a, LocatedScalar b) { return div(a, b.value, b.where); }
+inline Tensor operator+(LocatedScalar a, const Tensor& b) { return add(b, a.value, a.where); }
+inline Tensor operator-(LocatedScalar a, const Tensor& b) { return rsub(b, a.value, a.where); }
+inline Tensor operator*(LocatedScalar a, const Tensor& b) { return mul(b, a.value, a.where); }
+inline Tensor operator/(LocatedScalar a, const Tensor& b) { return rdiv(b, a.value, a.where); }
+inline Tensor operator-(Located x) { return neg(x.tensor, x.where); }
 
 }  // namespace gg

@@ -7,6 +7,7 @@
 // site: `Where where = Where::current()` as an operation's last parameter names the line that
 // called the operation, not this header.
 #include <cstdint>
+#include <string>
 
 namespace gg {
 
@@ -36,5 +37,11 @@ class SourceLocation {
 
 // The spelling every op's last parameter uses.
 using Where = SourceLocation;
+
+// "file:line (in function)".
+inline std::string to_string(const SourceLocation& where) {
+  return std::string(where.file_name()) + ":" + std::to_string(where.line()) + " (in " +
+         where.function_name() + ")";
+}
 
 }  // namespace gg

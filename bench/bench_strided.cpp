@@ -6,7 +6,6 @@
 //   one_transposed   native::add(a.t(), b): one operand against the other's memory order,
 //                    walked in tiles by the strided loop
 // Issue 11's targets: contiguous / old_core <= 1, both_transposed / contiguous <= 3.
-#include <gategrad/tensor/elementwise.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
 
@@ -31,14 +30,6 @@ gg::Tensor input(std::uint64_t seed) {
 
 // x.t() as a view written with as_strided, the layout a transposed operand has.
 gg::Tensor transposed(const gg::Tensor& x) { return gg::native::as_strided(x, {N, N}, {1, N}, 0); }
-
-void old_core(benchmark::State& state) {
-  gg::Generator gen(1);
-  const auto a = gg::ArrayF::uniform({N, N}, gen, 0.0f, 1.0f);
-  const auto b = gg::ArrayF::uniform({N, N}, gen, 0.0f, 1.0f);
-  for (auto _ : state) benchmark::DoNotOptimize(gg::add(a, b));
-  report_bytes(state);
-}
 
 void contiguous(benchmark::State& state) {
   const gg::Tensor a = input(1), b = input(2);
@@ -65,7 +56,6 @@ void contiguous_copy_of_transposed(benchmark::State& state) {
   report_bytes(state, 2);
 }
 
-BENCHMARK(old_core)->Name("add/512x512/old_core");
 BENCHMARK(contiguous)->Name("add/512x512/contiguous");
 BENCHMARK(both_transposed)->Name("add/512x512/both_transposed");
 BENCHMARK(one_transposed)->Name("add/512x512/one_transposed");

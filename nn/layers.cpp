@@ -1,4 +1,4 @@
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/shape.hpp>

@@ -1,4 +1,4 @@
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/tensor/shape.hpp>
 

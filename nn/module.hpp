@@ -11,7 +11,7 @@
 // graph dump says which layer an op ran in: "fc1 (Linear(in=784, out=256, bias=true))", or
 // "0 (Linear(in=2, out=3, bias=true)) of Sequential" under a root that describes itself. The
 // text is made when the child is registered and shared, so a call costs one refcount.
-#include <gategrad/autograd/tensor_ops.hpp>  // operators on Tensor wherever models are written
+#include <gategrad/autograd/ops.hpp>  // operators on Tensor wherever models are written
 #include <gategrad/tensor/tensor.hpp>
 
 #include <memory>

@@ -6,6 +6,7 @@
 // strided inputs of any layout: the contiguous path is the fast one, a transposed matrix goes to
 // the GEMM as it is, and other layouts are handled (some by a copy). Each file named below
 // holds one family.
+#include <gategrad/tensor/shape.hpp>  // ShapeError
 #include <gategrad/tensor/tensor.hpp>
 
 #include <optional>

@@ -27,7 +27,7 @@ namespace gg {
 
 struct AutogradMeta;  // defined in autograd/autograd_meta.hpp; opaque here
 namespace autograd {
-struct Node;  // a recorded op (autograd/node.hpp)
+struct Node;  // a recorded op (autograd/graph.hpp)
 }
 class Tensor;
 

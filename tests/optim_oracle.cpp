@@ -5,7 +5,7 @@
 // runs twice, on float32 parameters and on float64 ones (each replayed in torch in its dtype).
 // usage: optim_oracle OUT.json
 #include <gategrad/autograd/autograd_meta.hpp>
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/scheduler.hpp>

@@ -6,7 +6,7 @@
 #include <gategrad/autograd/autograd_meta.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/graph.hpp>
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 
 #include <catch2/catch.hpp>
 

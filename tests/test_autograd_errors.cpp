@@ -1,8 +1,7 @@
 // Every error a user can cause through autograd on gg::Tensor names the operation, what it got
 // and what it expected.
-#include <gategrad/autograd/grad_mode.hpp>
-#include <gategrad/autograd/node.hpp>  // AnomalyError
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/grad_mode.hpp>  // AnomalyError
+#include <gategrad/autograd/ops.hpp>
 
 #include <catch2/catch.hpp>
 

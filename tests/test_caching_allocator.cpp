@@ -1,6 +1,6 @@
 // The caching allocator behind tensor storage: reuse, size classes, alignment, limits.
 #include <gategrad/tensor/allocator.hpp>
-#include <gategrad/tensor/array.hpp>
+#include <gategrad/tensor/factory.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -55,10 +55,10 @@ TEST_CASE("tensors reuse the storage of tensors freed before them") {
   gg::release_cached_memory();
   const float* first = nullptr;
   {
-    auto t = gg::ArrayF::zeros({300, 300});
-    first = t.data();
+    auto t = gg::zeros({300, 300});
+    first = t.data_ptr<float>();
   }
-  auto again = gg::ArrayF::zeros({300, 300});
-  CHECK(again.data() == first);
-  CHECK(again.data()[300 * 300 - 1] == 0.0f);
+  auto again = gg::zeros({300, 300});
+  CHECK(again.data_ptr<float>() == first);
+  CHECK(again.data_ptr<float>()[300 * 300 - 1] == 0.0f);
 }

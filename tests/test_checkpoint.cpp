@@ -3,7 +3,7 @@
 #include "temp_dir.hpp"
 #include "tensor_values.hpp"
 
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/serialize.hpp>

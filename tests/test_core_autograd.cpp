@@ -3,9 +3,9 @@
 // recording path, source lines through operators, module scopes, leaf accumulation.
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/gradcheck.hpp>
-#include <gategrad/autograd/node.hpp>
+#include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/recording.hpp>
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/tensor/native.hpp>
 
 #include <catch2/catch.hpp>

@@ -2,7 +2,7 @@
 // and float64, at sizes around the vector width.
 #include "tensor_helpers.hpp"
 
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -119,7 +119,7 @@ TEST_CASE("number operands work on either side", "[elementwise]") {
   CHECK(allclose(gg::native::div(x, 2.0), d({0.5, 1, 2})));
   CHECK(allclose(gg::native::rdiv(x, 2.0), d({2, 1, 0.5})));
   CHECK(allclose(gg::native::maximum(x, gg::scalar_tensor(2.0, gg::kFloat64)), d({2, 2, 4})));
-  // The operators of autograd/tensor_ops.hpp, on tensors that need no gradient.
+  // The operators of autograd/ops.hpp, on tensors that need no gradient.
   CHECK(allclose(x + 1.0, d({2, 3, 5})));
   CHECK(allclose(1.0 + x, d({2, 3, 5})));
   CHECK(allclose(x - 1.0, d({0, 1, 3})));

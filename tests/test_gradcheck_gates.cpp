@@ -8,7 +8,7 @@
 #include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/graph.hpp>
 #include <gategrad/autograd/recording.hpp>
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -35,7 +35,7 @@ struct GateCase {
   std::string name;
   const char* gate;  // the kName of the gate this row checks: its graph must hold it
   std::vector<InputSpec> inputs;
-  gg::TensorGradcheckFunction f;
+  gg::GradcheckFunction f;
   gg::GradcheckOptions options = {};
 };
 

@@ -4,7 +4,7 @@
 
 #include <gategrad/autograd/graph.hpp>
 #include <gategrad/autograd/graph_dot.hpp>
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 
 #include <catch2/catch.hpp>
 

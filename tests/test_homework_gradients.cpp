@@ -5,7 +5,7 @@
 // gradients autograd gives, to 1e-10.
 #include "tensor_helpers.hpp"
 
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 
 #include <catch2/catch.hpp>
 

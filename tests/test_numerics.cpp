@@ -4,7 +4,7 @@
 // found by replaying random cases in torch 1.13).
 #include "tensor_helpers.hpp"
 
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 
 #include <catch2/catch.hpp>
 

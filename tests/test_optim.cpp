@@ -3,7 +3,7 @@
 #include "tensor_values.hpp"
 
 #include <gategrad/autograd/autograd_meta.hpp>
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/scheduler.hpp>

@@ -5,7 +5,7 @@
 
 #include "tensor_values.hpp"
 
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/training_state.hpp>

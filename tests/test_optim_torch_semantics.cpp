@@ -1,6 +1,6 @@
 // Where the optimizers and schedulers differed from PyTorch 1.13 (issue 10, points 12 and 13),
 // each reproducer as a case. optim_oracle.py checks every option against torch itself.
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/scheduler.hpp>

@@ -1,59 +1,16 @@
-// L2PenaltyGate: y = lambda * sum(W^2), a scalar.  dW = 2 lambda W dy.
+// L2PenaltyGate: y = lambda * sum(W^2), a scalar.  dW = 2 lambda W dy: one contribution to W's
+// gradient, written into W's lent gradient buffer when there is one (no temporary of W's size).
 #include <gategrad/autograd/ops.hpp>
-#include <gategrad/autograd/record.hpp>
-#include <gategrad/tensor/elementwise.hpp>
-#include <gategrad/tensor/reduce.hpp>
+#include <gategrad/autograd/recording.hpp>
+#include <gategrad/tensor/native.hpp>
 
 #include <cmath>
 #include <stdexcept>
 #include <string>
-#include <gategrad/autograd/recording.hpp>
-#include <gategrad/autograd/tensor_ops.hpp>
-#include <gategrad/tensor/native.hpp>
 
 namespace gg {
 namespace {
-
-template <class T>
-struct L2PenaltyGate final : Node<T> {
-  std::shared_ptr<const Array<T>> w;
-  T lambda = T(0);
-  const char* name() const override { return "L2PenaltyGate"; }
-  void backward(const Array<T>& dy, std::array<Array<T>, kMaxGateInputs>& din) override {
-    din[0] = mul(*w, T(2) * lambda * dy.item());
-  }
-  void release() override { w.reset(); }
-};
-
-}  // namespace
-
-template <class T>
-Variable<T> l2_penalty(const Variable<T>& w, double lambda, Where where) {
-  if (!std::isfinite(lambda) || lambda < 0) {
-    throw std::invalid_argument("l2_penalty: got lambda = " + std::to_string(lambda) +
-                                ", expected a finite value >= 0");
-  }
-  const T lam = static_cast<T>(lambda);
-  auto y = make_cached_shared<Array<T>>(mul(sum(square(w.data())), lam));
-  if (!detail::should_record<T>({&w})) return detail::make_result<T>("L2PenaltyGate", y, nullptr, {&w}, where);
-  auto node = make_cached_shared<L2PenaltyGate<T>>();
-  node->w = w.impl()->data;
-  node->lambda = lam;
-  return detail::make_result<T>("L2PenaltyGate", y, node, {&w}, where);
-}
-
-template Variable<float> l2_penalty(const Variable<float>&, double, Where);
-template Variable<double> l2_penalty(const Variable<double>&, double, Where);
-
-}  // namespace gg
-
-// --- gg::Tensor -----------------------------------------------------------------------------
-// L2PenaltyGate: y = lambda * sum(W^2), a scalar.  dW = 2 lambda W dy: one contribution to W's
-// gradient, written into W's lent gradient buffer when there is one (no temporary of W's size).
-
-namespace gg {
-namespace {
-struct TensorL2PenaltyGate final : autograd::Node {
+struct L2PenaltyGate final : autograd::Node {
   static constexpr const char* kName = "L2PenaltyGate";
   autograd::SavedTensor w;
   double lambda = 0;
@@ -90,7 +47,7 @@ Tensor l2_penalty(const Tensor& w, double lambda, Where where) {
                                 ", expected a floating dtype");
   }
   Tensor y = native::mul(native::sum(native::square(w)), lambda);
-  return autograd::record<TensorL2PenaltyGate>(std::move(y), {&w}, where, [&](TensorL2PenaltyGate& g) {
+  return autograd::record<L2PenaltyGate>(std::move(y), {&w}, where, [&](L2PenaltyGate& g) {
     g.w = g.save(w);
     g.lambda = lambda;
   });

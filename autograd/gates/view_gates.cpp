@@ -7,7 +7,7 @@
 //   narrow / slice / select:                         dX = zeros, with dY copied into that view
 //   contiguous / clone:                              dX = dY;   to(dtype): dX = dY in X's dtype
 #include <gategrad/autograd/recording.hpp>
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
 

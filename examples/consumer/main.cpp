@@ -12,7 +12,7 @@
 #include <gategrad/autograd/graph_dot.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/autograd/source_location.hpp>
-#include <gategrad/autograd/tensor_ops.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/data/data.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
