@@ -86,6 +86,10 @@ Tensor square(const Tensor& x);
 Tensor relu(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
+// ReluGate's backward, fused: dout where the ReLU output y is positive, else 0; y and dout of
+// equal sizes and a floating dtype (the result has their common one). Throws ShapeError or
+// std::invalid_argument otherwise.
+Tensor relu_backward(const Tensor& dout, const Tensor& y);
 // In place: a op= b (b broadcast to a's sizes, the result converted to a's dtype, which must
 // hold it: float += int is allowed, int += float is refused, as PyTorch); bump a's version.
 void add_(const Tensor& a, const Tensor& b);

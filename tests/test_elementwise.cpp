@@ -215,3 +215,21 @@ TEST_CASE("relu's gradient passes dout where the output is positive, exactly", "
   const std::vector<float> xv = values<float>(x), gv = values<float>(g), dx = values<float>(x.grad());
   for (std::size_t i = 0; i < xv.size(); ++i) CHECK(dx[i] == (xv[i] > 0 ? gv[i] : 0.0f));
 }
+
+TEST_CASE("relu_backward selects dout, so NaN or Inf where y <= 0 gives +0; bad inputs throw",
+          "[elementwise]") {
+  // As torch's threshold_backward; dout * (y > 0) would give NaN, NaN and -0 here.
+  const Tensor y = gg::tensor({0.0f, -1.0f, 2.0f, -2.0f, NAN});
+  const Tensor dout = gg::tensor({NAN, INFINITY, -3.0f, -1.0f, 4.0f});
+  const std::vector<float> din = values<float>(gg::native::relu_backward(dout, y));
+  CHECK(din == std::vector<float>{0, 0, -3, 0, 0});
+  CHECK(!std::signbit(din[3]));
+  // A transposed y against a row-major dout: the strided path gives the same selection.
+  const Tensor ys = uniform({5, 7}, 6).t(), ds = uniform({7, 5}, 7);
+  const std::vector<float> strided = values<float>(gg::native::relu_backward(ds, ys));
+  const std::vector<float> yv = values<float>(ys.contiguous()), dv = values<float>(ds);
+  for (std::size_t i = 0; i < yv.size(); ++i) CHECK(strided[i] == (yv[i] > 0 ? dv[i] : 0.0f));
+  CHECK_THROWS_AS(gg::native::relu_backward(dout, gg::tensor({1.0f})), gg::ShapeError);
+  CHECK_THROWS_AS(gg::native::relu_backward(gg::tensor({1, 2}), gg::tensor({1, 2})),
+                  std::invalid_argument);
+}

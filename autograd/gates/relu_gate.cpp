@@ -8,7 +8,7 @@ struct ReluGate final : autograd::Node {
   static constexpr const char* kName = "ReluGate";
   autograd::SavedTensor y;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    din[0] = native::mul(dout, native::gt(y.unpack(*this), 0));
+    din[0] = native::relu_backward(dout, y.unpack(*this));
   }
   void release() override { y.reset(); }
 };

@@ -104,6 +104,14 @@ struct Relu {
   template <RealScalar V> V operator()(V x) const { return x < V(0) ? V(0) : x; }
   template <Int V> V operator()(V x) const { return std::max<V>(x, 0); }
 };
+// relu's gradient from its output y: dy where y > 0, else 0 (also where dy is NaN or Inf, as
+// torch's threshold_backward). A select, not dy * (y > 0): one pass, and no -0 or NaN products.
+struct PassWherePositive {
+  template <RealBatch V> V operator()(const V& y, const V& dy) const {
+    return xsimd::select(y > V(0), dy, V(0));
+  }
+  template <RealScalar V> V operator()(V y, V dy) const { return y > V(0) ? dy : V(0); }
+};
 // Floating only: an integer or bool input is converted to float32 first.
 struct Exp { template <Real V> V operator()(const V& x) const { return detail::exp(x); } };
 struct Log { template <Real V> V operator()(const V& x) const { return xsimd::log(x); } };
