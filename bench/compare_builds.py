@@ -7,10 +7,15 @@ BENCH), and run
 
   bench/compare_builds.py OLD_BUILD NEW_BUILD [--bench bench_train] [--filter REGEX]
                           [--threads 1,2] [--rounds 3] [--repetitions 3] [--min-time 0.1]
+                          [--time real|cpu]
 
 Each round runs the old build, then the new one, for every thread count, one process at a time
 (GG_NUM_THREADS set for both): the machine's speed drifts over minutes, so only ratios within a
 round are compared, and the median of those ratios is reported.
+
+--time cpu compares CPU time instead of wall-clock time: on a machine shared with other jobs, a
+process that waits for a core loses wall-clock time but not CPU time. It counts only the
+benchmark's own thread, so use it with --threads 1 (with more threads the pool's work is missed).
 """
 import argparse
 import json
@@ -30,7 +35,7 @@ def run(binary, threads, args):
     for b in json.loads(out)["benchmarks"]:
         if b.get("aggregate_name") == "median":
             scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b["time_unit"]]
-            medians[b["run_name"]] = b["real_time"] * scale  # microseconds
+            medians[b["run_name"]] = b[f"{args.time}_time"] * scale  # microseconds
     return medians
 
 
@@ -44,6 +49,7 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--repetitions", type=int, default=3)
     p.add_argument("--min-time", type=float, default=0.1)
+    p.add_argument("--time", choices=("real", "cpu"), default="real")
     args = p.parse_args()
     binaries = {side: os.path.join(getattr(args, side), "bench", args.bench) for side in ("old", "new")}
     for side, path in binaries.items():
@@ -58,7 +64,7 @@ def main():
                     times.setdefault((t, name), {"old": [], "new": []})[side].append(us)
         print(f"round {r + 1} of {args.rounds} done", file=sys.stderr)
     print(f"`bench/compare_builds.py {args.old} {args.new} --bench {args.bench} --filter '{args.filter}'`, "
-          f"{args.rounds} rounds of {args.repetitions} repetitions\n")
+          f"{args.rounds} rounds of {args.repetitions} repetitions, {args.time} time\n")
     print("| benchmark | threads | old µs | new µs | old / new (range) |")
     print("| --- | ---: | ---: | ---: | --- |")
     for (t, name), sides in sorted(times.items(), key=lambda kv: (kv[0][1], kv[0][0])):
