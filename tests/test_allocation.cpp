@@ -119,6 +119,10 @@ TEST_CASE("a training step allocates nothing after the first") {
       {{3072, 50, 10}, 1, 2, true, 0.0, gg::kFloat32},          // batch 1 on two threads
       {{784, 64, 32, 10}, 64, 2, true, 0.5, gg::kFloat64},      // the same nets in float64
       {{784, 100, 10}, 200, 1, false, 0.0, gg::kFloat64},
+      // The rest of bench/bench_train.cpp's nets: (b) and (e) are the second and first above.
+      {{3072, 50, 10}, 200, 1, false, 0.0, gg::kFloat32},             // (a)
+      {{3072, 512, 512, 512, 10}, 200, 2, false, 0.0, gg::kFloat32},  // (c)
+      {{784, 256, 128, 100, 10}, 128, 2, false, 0.0, gg::kFloat32},   // (d)
   };
   for (const Case& c : cases) {
     INFO(describe(c));
