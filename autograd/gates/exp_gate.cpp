@@ -1,4 +1,4 @@
-// dX = dY * y
+// ExpGate: Y = exp(X).  dX = dY * Y.
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/tensor/native.hpp>

@@ -1,4 +1,4 @@
-// dX = dY / x
+// LogGate: Y = log(X).  dX = dY / X.
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/tensor/native.hpp>

@@ -1,3 +1,4 @@
+// ReluGate: Y = max(X, 0).  dX = dY where Y > 0, else 0 (the subgradient 0 at X = 0).
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/tensor/native.hpp>

@@ -1,4 +1,4 @@
-// dX = dY * y * (1 - y)
+// SigmoidGate: Y = 1 / (1 + exp(-X)).  dX = dY * Y * (1 - Y).
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/tensor/native.hpp>

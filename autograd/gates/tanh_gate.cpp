@@ -1,4 +1,4 @@
-// dX = dY * (1 - y^2)
+// TanhGate: Y = tanh(X).  dX = dY * (1 - Y^2).
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/tensor/native.hpp>
