@@ -10,12 +10,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace native = gg::native;
@@ -150,7 +152,7 @@ TEST_CASE("the strided loop merges contiguous dimensions and walks memory order"
 }
 
 TEST_CASE("the tiled strided loop visits every output element once", "[core]") {
-  // 130 x 600 is not a multiple of the tile (256 x 8 for int64), so edge tiles are walked too.
+  // 130 x 600 is not a multiple of the tile (256 x 16 for int64), so edge tiles are walked too.
   const Tensor counts = gg::zeros({130, 600}, gg::kInt64);
   const Tensor input_t = native::transpose(gg::zeros({600, 130}, gg::kInt64), 0, 1);
   const auto loop = gg::detail::make_loop(counts, input_t);
@@ -548,6 +550,90 @@ TEST_CASE("transposed and sliced inputs give the values of their contiguous copi
   // The output of transposed inputs is transposed too.
   const Tensor a_t = make_transposed(x, R, C, gg::kFloat32);
   CHECK(native::add(a_t, a_t).strides() == IntArrayRef{1, R});
+}
+
+namespace {
+
+// Element k of a test pattern in T: distinct over long stretches in every dtype (int64 uses
+// all 64 bits, which a transpose through double lanes must keep), exact in bfloat16.
+template <class T>
+T pattern(std::int64_t k) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return k % 3 == 1;
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(k) * 0x9E3779B97F4A7C15u);
+  } else if constexpr (std::is_same_v<T, gg::BFloat16>) {
+    return gg::BFloat16(static_cast<float>(k % 251) - 125.0f);
+  } else {
+    return static_cast<T>(k) * T(0.5) - T(1000);
+  }
+}
+
+// A (rows, cols) view of dtype laid out transposed, inside a larger storage: a (cols + 2,
+// rows + 3) matrix of pattern(k) narrowed to rows [2, cols + 2) and columns [1, rows + 1),
+// then transposed. Its storage offset and odd row stride leave the blocks unaligned. Also
+// returns the same values in a contiguous (rows, cols) tensor, made from the values directly.
+std::pair<Tensor, Tensor> transposed_and_contiguous(std::int64_t rows, std::int64_t cols,
+                                                    Dtype dtype) {
+  return gg::visit_dtype(dtype, [&]<class T>() {
+    const std::int64_t ld = rows + 3;
+    const auto size = static_cast<std::size_t>((cols + 2) * ld);
+    const auto storage = std::make_unique<T[]>(size);  // not std::vector: bool is T too
+    for (std::size_t k = 0; k < size; ++k) storage[k] = pattern<T>(static_cast<std::int64_t>(k));
+    const auto row_major = std::make_unique<T[]>(static_cast<std::size_t>(rows * cols));
+    for (std::int64_t i = 0; i < rows; ++i) {
+      for (std::int64_t j = 0; j < cols; ++j) {
+        row_major[static_cast<std::size_t>(i * cols + j)] =
+            storage[static_cast<std::size_t>((j + 2) * ld + i + 1)];
+      }
+    }
+    const Tensor base = gg::from_values(std::span<const T>(storage.get(), size), {cols + 2, ld});
+    const Tensor view = native::narrow(native::narrow(base, 0, 2, cols), 1, 1, rows);
+    const Tensor contiguous = gg::from_values(
+        std::span<const T>(row_major.get(), static_cast<std::size_t>(rows * cols)), {rows, cols});
+    return std::pair{native::transpose(view, 0, 1), contiguous};
+  });
+}
+
+// Exact element values: int64 as itself, the others through double (exact for each dtype).
+std::vector<std::int64_t> exact(const Tensor& t) {
+  if (t.dtype() == gg::kInt64) return int64s(t);
+  std::vector<std::int64_t> bits;
+  for (const double v : values_of(t)) {
+    std::int64_t b = 0;
+    std::memcpy(&b, &v, sizeof b);
+    bits.push_back(b);
+  }
+  return bits;
+}
+
+}  // namespace
+
+TEST_CASE("a transposed operand is packed exactly at every size and offset", "[core]") {
+  // Sizes below, at and above the register block (4 to 16 elements a side) and the tile (256
+  // x 32 floats, 16 doubles, 128 bools): every edge of the packed walk, for every dtype.
+  const std::pair<std::int64_t, std::int64_t> shapes[] = {
+      {1, 9},  {9, 1},  {2, 2},   {3, 5},   {8, 8},   {16, 16},  {17, 33},
+      {31, 7}, {64, 64}, {65, 300}, {300, 65}, {129, 40}, {40, 129}, {257, 520}};
+  for (const Dtype dtype : {gg::kFloat32, gg::kFloat64, gg::kInt64, gg::kBool, gg::kBFloat16}) {
+    for (const auto& [rows, cols] : shapes) {
+      INFO(gg::name(dtype) << " " << rows << " x " << cols);
+      const auto [a_t, a] = transposed_and_contiguous(rows, cols, dtype);
+      const auto [b_t, b] = transposed_and_contiguous(rows, cols, dtype);
+      if (rows > 1 && cols > 1) REQUIRE(!a_t.is_contiguous());
+      REQUIRE(exact(a_t) == exact(a));
+      if (rows >= 64 && cols >= 2) {
+        REQUIRE(gg::detail::make_loop(gg::empty({rows, cols}, dtype), a_t).tiled());
+      }
+      // Against the contiguous kernel on the same values: a row-major output with a_t packed,
+      // an output laid out as a_t with b packed, the copy alone, and both transposed.
+      CHECK(exact(native::add(b, a_t)) == exact(native::add(b, a)));
+      CHECK(exact(native::add(a_t, b)) == exact(native::add(a, b)));
+      CHECK(exact(native::mul(a_t, b)) == exact(native::mul(a, b)));
+      CHECK(exact(native::contiguous(a_t)) == exact(a));
+      CHECK(exact(native::add(a_t, b_t)) == exact(native::add(a, b)));
+    }
+  }
 }
 
 // ---- in place -----------------------------------------------------------------------------------

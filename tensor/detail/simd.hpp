@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -69,6 +70,48 @@ void zip(const T* a, std::size_t a_step, const T* b, std::size_t b_step, T* out,
   } else {
     std::fill_n(out, n, op(*a, *b));
   }
+}
+
+// An L x L block transposed in registers, L = kLanes<T>: to[c * to_stride + r] =
+// from[r * from_stride + c] for r, c < L. It only moves bits (NaN payloads and, through
+// double, int64 values come out unchanged). Element (r, c) goes to (c, r) by exchanging bit b
+// of the row with bit b of the lane for each b: rows r and r + 2^b (bit b of r clear) trade
+// the lanes of one against the other's lanes shifted by 2^b, one swizzle and one select each;
+// log2(L) rounds of L swizzles, as many shuffles as the usual unpack/shuffle/permute
+// sequence, in xsimd's portable swizzle and select. Inlined whole, so that the rows stay in
+// registers (called out of line, GCC 12 kept them in memory: 3x slower).
+template <std::size_t D>
+struct LaneXor {  // lane i reads lane i ^ D
+  static constexpr unsigned get(unsigned i, unsigned) { return i ^ static_cast<unsigned>(D); }
+};
+template <std::size_t D>
+struct LaneHasBit {  // lanes with bit D set
+  static constexpr bool get(unsigned i, unsigned) { return (i & D) != 0; }
+};
+template <class T, std::size_t D = 1>
+[[gnu::always_inline]] inline void swap_row_lane_bits(Batch<T>* rows) {
+  constexpr std::size_t L = kLanes<T>;
+  if constexpr (D < L) {
+    using Index = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    constexpr auto across = xsimd::make_batch_constant<xsimd::batch<Index>, LaneXor<D>>();
+    constexpr auto high = xsimd::make_batch_bool_constant<Batch<T>, LaneHasBit<D>>();
+    for (std::size_t r = 0; r < L; ++r) {
+      if ((r & D) != 0) continue;
+      const Batch<T> x = rows[r], y = rows[r + D];
+      rows[r] = xsimd::select(high, xsimd::swizzle(y, across), x);
+      rows[r + D] = xsimd::select(high, y, xsimd::swizzle(x, across));
+    }
+    swap_row_lane_bits<T, 2 * D>(rows);
+  }
+}
+template <class T>
+  requires(std::is_same_v<T, float> || std::is_same_v<T, double>)
+[[gnu::always_inline]] inline void transpose_block(const T* from, std::size_t from_stride, T* to, std::size_t to_stride) {
+  constexpr std::size_t L = kLanes<T>;
+  Batch<T> rows[L];
+  for (std::size_t r = 0; r < L; ++r) rows[r] = Batch<T>::load_unaligned(from + r * from_stride);
+  swap_row_lane_bits<T>(rows);
+  for (std::size_t c = 0; c < L; ++c) rows[c].store_unaligned(to + c * to_stride);
 }
 
 // Horizontal maximum of a batch.

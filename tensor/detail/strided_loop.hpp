@@ -21,11 +21,16 @@
 //     output calls it once, with n = 1.
 //   * An input that walks the run with a step of a cache line or more but is contiguous along
 //     the next dimension (a transposed input against a row-major output) is packed: the two
-//     innermost dimensions are walked in tiles of kTileRun x (one cache line of that input),
+//     innermost dimensions are walked in tiles of kTileRun x (two cache lines of that input),
 //     and f gets its run from a copy of the tile, transposed, with step 1. Read in place, each
 //     run would touch one line per element, and with power-of-two strides those lines fall in
-//     a few cache sets and evict each other before the next run could reuse them.
-// Nothing is allocated per run; a packed walk allocates one tile per input for the call.
+//     a few cache sets and evict each other before the next run could reuse them. A tile of
+//     4- or 8-byte elements is transposed in registers (simd.hpp's transpose_block), L x L
+//     elements at a time; its ragged edges and 1- or 2-byte elements are copied one by one.
+// Nothing is allocated per run; a packed walk takes its tiles from the caching allocator
+// (tensor/allocator.hpp) once per call, so after the first call it reaches no system heap.
+#include <gategrad/tensor/allocator.hpp>
+#include <gategrad/tensor/detail/simd.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/tensor.hpp>
 
@@ -34,8 +39,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <span>
+#include <type_traits>
 
 namespace gg::detail {
 
@@ -142,12 +147,20 @@ class StridedLoop {
   using Data = std::array<void*, N>;
   using Steps = std::array<std::int64_t, N>;
 
-  // A packed tile: runs of kTileRun elements, as many runs as one cache line of the packed
-  // input holds (16 floats, 8 doubles). On bench_strided's 512x512 float32 a.t() + b (AMD
-  // EPYC, 32 KiB L1), where a contiguous add takes 0.05 ms: read in place 0.53 ms, packed in
-  // 64 x 64 tiles 0.26 ms, packed in 256 x one line 0.19 ms.
+  // A packed tile: runs of kTileRun elements, as many runs as kTileHeight bytes of the
+  // packed input hold (32 floats, 16 doubles), each run kTilePad elements longer than
+  // kTileRun in the buffer, so that the rows a transposed block writes at once do not share
+  // cache sets (a power-of-two row stride put them in one or two). On bench_strided's 512x512
+  // float32 a.t() + b (AMD EPYC, 32 KiB L1), where a contiguous add takes 0.05 ms: read in
+  // place 0.53 ms, packed one element at a time in 64 x 64 tiles 0.26 ms, in 256 x one line
+  // 0.19 ms. With the in-register transpose, tiles of 64 to 512 elements by one to four lines
+  // came within the machine's noise of each other; 256 x two lines, padded, was as fast as
+  // any for float32 and the fastest for float64.
   static constexpr std::int64_t kTileRun = 256;
+  static constexpr std::int64_t kTilePad = 16;
+  static constexpr std::int64_t kTileStride = kTileRun + kTilePad;
   static constexpr std::int64_t kLine = 64;
+  static constexpr std::int64_t kTileHeight = 2 * kLine;
 
   // out_sizes: the output's. operand_strides[k]: operand k's element strides against them.
   StridedLoop(IntArrayRef out_sizes, const std::array<SizeVector, N>& operand_strides,
@@ -218,14 +231,13 @@ class StridedLoop {
   template <class F>
   void run(F&& f) const {
     if (empty_) return;
-    std::unique_ptr<std::byte[]> buffer;
-    if (tiled_) buffer = std::make_unique_for_overwrite<std::byte[]>(N * kTileBytes);
+    const TileBuffer buffer(tiled_ ? N * kTileBytes : 0);
     // Odometer over the dimensions outside the two innermost; those two are plane().
     const std::size_t rank = sizes_.size();
     SizeVector counter(rank, 0);
     std::array<char*, N> base = data_;
     while (true) {
-      plane(base, f, buffer.get());
+      plane(base, f, buffer.data);
       std::size_t d = 2;
       for (; d < rank; ++d) {
         for (std::size_t k = 0; k < N; ++k) base[k] += byte_strides_[k][d];
@@ -238,10 +250,25 @@ class StridedLoop {
   }
 
  private:
-  static constexpr std::size_t kTileBytes = static_cast<std::size_t>(kTileRun * kLine);
+  static constexpr std::size_t kTileBytes = static_cast<std::size_t>(kTileStride * kTileHeight);
+
+  // The packed tiles of one run() call, from the caching allocator.
+  struct TileBuffer {
+    explicit TileBuffer(std::size_t size)
+        : data(size == 0 ? nullptr : static_cast<std::byte*>(cached_allocate(size))),
+          bytes(size) {}
+    TileBuffer(const TileBuffer&) = delete;
+    TileBuffer& operator=(const TileBuffer&) = delete;
+    ~TileBuffer() {
+      if (data != nullptr) cached_deallocate(data, bytes);
+    }
+    std::byte* data;
+    std::size_t bytes;
+  };
 
   // Packs each input whose run step is a cache line or more while its next dimension's step
-  // is less (see the contract); the tile is as tall as the widest packed element's line.
+  // is less (see the contract); the tile is as tall as kTileHeight bytes of the widest
+  // packed element.
   void choose_packed() {
     if (sizes_[1] == 1) return;
     std::int64_t widest = 0;
@@ -252,7 +279,7 @@ class StridedLoop {
       if (packed_[k]) widest = std::max(widest, bytes);
     }
     tiled_ = widest > 0;
-    if (tiled_) tile_rows_ = kLine / widest;
+    if (tiled_) tile_rows_ = kTileHeight / widest;
   }
 
   // The two innermost dimensions from `base`: sizes_[1] runs of sizes_[0] elements, in tiles
@@ -288,7 +315,7 @@ class StridedLoop {
     }
   }
 
-  // packed[r * kTileRun + i] = tile element (i, r) of input k, for i < len, r < height: read
+  // packed[r * kTileStride + i] = tile element (i, r) of input k, for i < len, r < height: read
   // along the input's short step (a few lines, sequentially), written across the buffer.
   void pack(std::size_t k, const char* origin, std::int64_t len, std::int64_t height,
             std::byte* packed) const {
@@ -304,27 +331,41 @@ class StridedLoop {
                   std::byte* packed) const {
     const std::int64_t step = byte_strides_[k][0], next = byte_strides_[k][1];
     const auto to = [&](std::int64_t i, std::int64_t r) {
-      return packed + static_cast<std::size_t>(r * kTileRun + i) * Bytes;
+      return packed + static_cast<std::size_t>(r * kTileStride + i) * Bytes;
     };
-    // The usual case, a full tile of a contiguous row: a loop of constant length and step,
-    // which the compiler unrolls (twice as fast as the general loop below).
-    constexpr auto kWord = static_cast<std::int64_t>(Bytes), kRows = kLine / kWord;
-    if (next == kWord && height == kRows) {
-      for (std::int64_t i = 0; i < len; ++i) {
+    // Elements [i0, i1) x [r0, r1) of the tile, one by one.
+    const auto copy = [&](std::int64_t i0, std::int64_t i1, std::int64_t r0, std::int64_t r1) {
+      for (std::int64_t i = i0; i < i1; ++i) {
         const char* source = origin + i * step;
-        for (std::int64_t r = 0; r < kRows; ++r) std::memcpy(to(i, r), source + r * kWord, Bytes);
+        for (std::int64_t r = r0; r < r1; ++r) std::memcpy(to(i, r), source + r * next, Bytes);
       }
-      return;
+    };
+    std::int64_t done = 0;  // columns i < done are packed
+    if constexpr (Bytes == 4 || Bytes == 8) {
+      // Contiguous source rows (the usual transposed operand): L x L blocks in registers, all
+      // blocks of a few source rows before the next rows, so each line is read once.
+      using Word = std::conditional_t<Bytes == 4, float, double>;
+      constexpr auto L = static_cast<std::int64_t>(kLanes<Word>);
+      if (next == static_cast<std::int64_t>(Bytes)) {
+        const std::int64_t block_rows = height - height % L;
+        const auto from_stride = static_cast<std::size_t>(step) / Bytes;
+        for (; done + L <= len; done += L) {
+          const char* source = origin + done * step;
+          for (std::int64_t r = 0; r < block_rows; r += L) {
+            transpose_block(reinterpret_cast<const Word*>(source + r * next), from_stride,
+                            reinterpret_cast<Word*>(to(done, r)), kTileStride);
+          }
+          copy(done, done + L, block_rows, height);
+        }
+      }
     }
-    for (std::int64_t i = 0; i < len; ++i) {
-      const char* source = origin + i * step;
-      for (std::int64_t r = 0; r < height; ++r) std::memcpy(to(i, r), source + r * next, Bytes);
-    }
+    copy(done, len, 0, height);
   }
 
   // Run r of input k's packed tile, in the buffer run() allocates (kTileBytes per operand).
   std::byte* packed_run(std::byte* buffer, std::size_t k, std::int64_t r) const {
-    return buffer + k * kTileBytes + element_sizes_[k] * static_cast<std::size_t>(r * kTileRun);
+    return buffer + k * kTileBytes +
+           element_sizes_[k] * static_cast<std::size_t>(r * kTileStride);
   }
 
   Data at(const std::array<char*, N>& base, std::int64_t i, std::int64_t r) const {
