@@ -67,10 +67,15 @@ def main():
           f"{args.rounds} rounds of {args.repetitions} repetitions, {args.time} time\n")
     print("| benchmark | threads | old µs | new µs | old / new (range) |")
     print("| --- | ---: | ---: | ---: | --- |")
+    only = sorted({name for (t, name), sides in times.items() if not (sides["old"] and sides["new"])})
     for (t, name), sides in sorted(times.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if name in only:
+            continue
         ratios = [o / n for o, n in zip(sides["old"], sides["new"])]
         print(f"| {name} | {t} | {statistics.median(sides['old']):.1f} | {statistics.median(sides['new']):.1f} | "
               f"{statistics.median(ratios):.3f} ({min(ratios):.3f}-{max(ratios):.3f}) |")
+    if only:
+        print(f"\nIn one build only, not compared: {', '.join(only)}")
 
 
 if __name__ == "__main__":

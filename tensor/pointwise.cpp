@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 namespace gg::native {
 namespace {
@@ -189,8 +190,29 @@ Tensor binary(const char* name, IntArrayRef sizes, const Tensor& a, const Tensor
   return to(out, result);
 }
 
+// The common case of an MLP's step, without the strided loop's setup: two contiguous
+// float32 (or float64) operands of the same sizes, one flat xsimd run. The same kernel the loop
+// would call on the same elements, so the values are identical; nullopt otherwise.
+template <class Op>
+std::optional<Tensor> flat_binary(const Tensor& a, const Tensor& b, Op op) {
+  const Dtype dtype = a.dtype();
+  if (dtype != b.dtype() || (dtype != Dtype::Float32 && dtype != Dtype::Float64) ||
+      a.sizes() != b.sizes() || !a.is_contiguous() || !b.is_contiguous()) {
+    return std::nullopt;
+  }
+  Tensor out = gg::empty(a.sizes(), dtype);
+  const auto n = count(a.numel());
+  if (dtype == Dtype::Float32) {
+    detail::zip(a.data_ptr<float>(), 1, b.data_ptr<float>(), 1, out.data_ptr<float>(), n, op);
+  } else {
+    detail::zip(a.data_ptr<double>(), 1, b.data_ptr<double>(), 1, out.data_ptr<double>(), n, op);
+  }
+  return out;
+}
+
 template <class Op>
 Tensor arithmetic(const char* name, const Tensor& a, const Tensor& b, Dtype result, Op op) {
+  if (auto flat = flat_binary(a, b, op)) return std::move(*flat);
   const SizeVector sizes = broadcast_sizes(name, a.sizes(), b.sizes());
   return binary(name, sizes, operand(a, result), operand(b, result), result, op);
 }
@@ -233,6 +255,21 @@ Tensor compare(const char* name, const Tensor& a, Scalar b, Op op) {
 
 template <class Op>
 Tensor unary(const char* name, const Tensor& x, Dtype result, Op op) {
+  // A contiguous float32/float64 input of the result's dtype: one flat run, as flat_binary.
+  if (x.dtype() == result && x.is_contiguous()) {
+    if constexpr (std::is_invocable_r_v<float, const Op&, float> &&
+                  std::is_invocable_r_v<double, const Op&, double>) {
+      if (result == Dtype::Float32 || result == Dtype::Float64) {
+        Tensor out = gg::empty(x.sizes(), result);
+        if (result == Dtype::Float32) {
+          detail::map(x.data_ptr<float>(), out.data_ptr<float>(), count(x.numel()), op);
+        } else {
+          detail::map(x.data_ptr<double>(), out.data_ptr<double>(), count(x.numel()), op);
+        }
+        return out;
+      }
+    }
+  }
   const Tensor input = operand(x, result);
   Tensor out = new_output(x.sizes(), input.dtype(), input);
   visit_dtype(input.dtype(), [&]<class T>() {
