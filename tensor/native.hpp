@@ -93,6 +93,9 @@ Tensor relu_backward(const Tensor& dout, const Tensor& y);
 // In place: a op= b (b broadcast to a's sizes, the result converted to a's dtype, which must
 // hold it: float += int is allowed, int += float is refused, as PyTorch); bump a's version.
 void add_(const Tensor& a, const Tensor& b);
+// a += alpha * b in one pass, as torch's a.add_(b, alpha) (an SGD step: w.add_(grad, -lr)).
+// alpha must be integral when a and b are int64; bool operands are refused.
+void add_(const Tensor& a, const Tensor& b, Scalar alpha);
 void sub_(const Tensor& a, const Tensor& b);
 void mul_(const Tensor& a, const Tensor& b);
 void div_(const Tensor& a, const Tensor& b);

@@ -190,24 +190,57 @@ Tensor binary(const char* name, IntArrayRef sizes, const Tensor& a, const Tensor
   return to(out, result);
 }
 
-// The common case of an MLP's step, without the strided loop's setup: two contiguous
-// float32 (or float64) operands of the same sizes, one flat xsimd run. The same kernel the loop
-// would call on the same elements, so the values are identical; nullopt otherwise.
+// The common cases of an MLP's step, without the strided loop's setup: float32 (or float64)
+// operands, both contiguous, one of the same sizes as the other or of its trailing sizes (a
+// bias row): rows of one flat xsimd run each, the kernel the loop would call on the same
+// elements, so the values are identical.
+
+// The row length when `small` is `big`'s trailing sizes (or all of them) and both are
+// contiguous float tensors of one dtype; 0 when not (or when empty, or the rows are short).
+std::int64_t trailing_rows(const Tensor& big, const Tensor& small) {
+  const Dtype dtype = big.dtype();
+  if (dtype != small.dtype() || (dtype != Dtype::Float32 && dtype != Dtype::Float64)) return 0;
+  const IntArrayRef bs = big.sizes(), ss = small.sizes();
+  if (ss.size() > bs.size() || !big.is_contiguous() || !small.is_contiguous()) return 0;
+  for (std::size_t i = 1; i <= ss.size(); ++i) {
+    if (ss[ss.size() - i] != bs[bs.size() - i]) return 0;
+  }
+  // Short rows (a number, a column) are the loop's: it broadcasts them with a step of 0.
+  const std::int64_t n = small.numel();
+  return ss.size() == bs.size() || n >= 16 ? n : 0;
+}
+
+// out = op(a, b) row by row: `a_step`/`b_step` 1 for the operand that advances a row at a
+// time, 0 for the one (the bias) that stays.
+template <class Op>
+void rows_of(const Tensor& out, const Tensor& a, bool a_moves, const Tensor& b, bool b_moves,
+             std::int64_t n, Op op) {
+  visit_dtype(out.dtype(), [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      const T* x0 = a.data_ptr<T>();
+      const T* x1 = b.data_ptr<T>();
+      T* y = out.data_ptr<T>();
+      for (std::int64_t r = 0, rows = out.numel() / n; r < rows; ++r) {
+        detail::zip(x0 + (a_moves ? r * n : 0), 1, x1 + (b_moves ? r * n : 0), 1, y + r * n,
+                    count(n), op);
+      }
+    }
+  });
+}
+
 template <class Op>
 std::optional<Tensor> flat_binary(const Tensor& a, const Tensor& b, Op op) {
-  const Dtype dtype = a.dtype();
-  if (dtype != b.dtype() || (dtype != Dtype::Float32 && dtype != Dtype::Float64) ||
-      a.sizes() != b.sizes() || !a.is_contiguous() || !b.is_contiguous()) {
-    return std::nullopt;
+  if (const std::int64_t n = trailing_rows(a, b)) {
+    Tensor out = gg::empty(a.sizes(), a.dtype());
+    rows_of(out, a, true, b, a.sizes() == b.sizes(), n, op);
+    return out;
   }
-  Tensor out = gg::empty(a.sizes(), dtype);
-  const auto n = count(a.numel());
-  if (dtype == Dtype::Float32) {
-    detail::zip(a.data_ptr<float>(), 1, b.data_ptr<float>(), 1, out.data_ptr<float>(), n, op);
-  } else {
-    detail::zip(a.data_ptr<double>(), 1, b.data_ptr<double>(), 1, out.data_ptr<double>(), n, op);
+  if (const std::int64_t n = trailing_rows(b, a)) {
+    Tensor out = gg::empty(b.sizes(), b.dtype());
+    rows_of(out, a, false, b, true, n, op);
+    return out;
   }
-  return out;
+  return std::nullopt;
 }
 
 template <class Op>
@@ -313,6 +346,11 @@ template <class Op>
 void update(const char* name, const Tensor& a, const Tensor& b, Dtype result, Op op) {
   if (a.dtype() != compute_dtype(result)) {
     copy_(a, binary(name, a.sizes(), operand(a, result), b, result, op));  // bumps the version
+    return;
+  }
+  if (const std::int64_t n = trailing_rows(a, b)) {  // a bias added in place, without the loop
+    rows_of(a, a, true, b, a.sizes() == b.sizes(), n, op);
+    a.storage()->bump_version();
     return;
   }
   visit_dtype(a.dtype(), [&]<class T>() {
@@ -467,6 +505,17 @@ Tensor relu_backward(const Tensor& dout, const Tensor& y) {
 
 void add_(const Tensor& a, const Tensor& b) {
   in_place("add_", a, b, result_type(a, b), ops::Add{});
+}
+void add_(const Tensor& a, const Tensor& b, Scalar alpha) {
+  const Dtype result = result_type(a, b);
+  if (result == Dtype::Bool || (alpha.is_floating_point() && !is_floating_point(result))) {
+    throw std::invalid_argument(std::string("add_: alpha ") + (alpha.is_floating_point() ? "is a floating-point number" : "given") +
+                                " and the operands are " + name(result) +
+                                ", expected an integral alpha for int64 operands and int64 or "
+                                "floating operands (as PyTorch)");
+  }
+  const std::int64_t int_alpha = alpha.is_floating_point() ? 0 : alpha.to<std::int64_t>();
+  in_place("add_", a, b, result, ops::AddScaled{alpha.to<double>(), int_alpha});
 }
 void sub_(const Tensor& a, const Tensor& b) {
   refuse_bool_sub("sub_", a.dtype(), b.dtype());

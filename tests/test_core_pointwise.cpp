@@ -688,6 +688,64 @@ TEST_CASE("in-place ops bump the version, keep the dtype and refuse what torch r
   CHECK(int64s(ints) == Int64s{3, -7});  // a refused op changes nothing
 }
 
+TEST_CASE("a bias row (trailing sizes) is broadcast over contiguous rows in both orders", "[core]") {
+  // (2, 3, 20) against (3, 20) and (20,): the row path, with a tail of 4 after two vector
+  // lanes; each element checked against the formula, operands in both orders (sub and div
+  // are not symmetric), out of place and in place, float32 and float64. Every value is exact
+  // in float32, so one double formula serves both.
+  const std::int64_t rows = 6, n = 20;
+  Values big, row, plane;
+  for (std::int64_t i = 0; i < rows * n; ++i) big.push_back(static_cast<double>(i % 97) + 1);
+  for (std::int64_t j = 0; j < n; ++j) row.push_back(static_cast<double>(j) * 0.5 + 2);
+  for (std::int64_t i = 0; i < 3 * n; ++i) plane.push_back(static_cast<double>(i % 8) * 2);
+  for (const Dtype dtype : {gg::kFloat32, gg::kFloat64}) {
+    const Tensor a = make(big, {2, 3, n}, dtype);
+    const Tensor r = make(row, {n}, dtype), p = make(plane, {3, n}, dtype);
+    const Values sub_ar = values_of(native::sub(a, r)), sub_ra = values_of(native::sub(r, a));
+    const Values mul_pa = values_of(native::mul(p, a));
+    Tensor in_place = native::clone(a);
+    native::add_(in_place, p);
+    const Values added = values_of(in_place);
+    REQUIRE(sub_ar.size() == static_cast<std::size_t>(rows * n));
+    for (std::size_t k = 0; k < big.size(); ++k) {
+      const double x = big[k], y = row[k % n], z = plane[k % (3 * n)];
+      CHECK(sub_ar[k] == x - y);
+      CHECK(sub_ra[k] == y - x);
+      CHECK(mul_pa[k] == z * x);
+      CHECK(added[k] == x + z);
+    }
+    CHECK(native::sub(r, a).sizes() == a.sizes());
+  }
+}
+
+TEST_CASE("add_ with alpha is a + alpha * b in one pass, as torch's add_(other, alpha)", "[core]") {
+  // 37 elements: vector lanes and a scalar tail. a + (-0.5) * (2i + 1) with a = i is -0.5.
+  Values ramp, odd;
+  for (int i = 0; i < 37; ++i) {
+    ramp.push_back(i);
+    odd.push_back(2 * i + 1);
+  }
+  for (const Dtype dtype : {gg::kFloat32, gg::kFloat64}) {
+    Tensor a = make(ramp, {37}, dtype);
+    const std::uint64_t v0 = a._version();
+    native::add_(a, make(odd, {37}, dtype), -0.5);
+    CHECK(values_of(a) == Values(37, -0.5));
+    CHECK(a._version() == v0 + 1);
+  }
+  Tensor w = make({1, 2, 3, 4, 5, 6}, {2, 3}, gg::kFloat32);
+  native::add_(w, make({1, 10, 100}, {3}, gg::kFloat32), 2);  // b broadcast over rows
+  CHECK(values_of(w) == Values{3, 22, 203, 6, 25, 206});
+  Tensor ints = make({3, -7}, {2}, gg::kInt64);
+  native::add_(ints, make({1, 2}, {2}, gg::kInt64), 3);
+  CHECK(int64s(ints) == Int64s{6, -1});
+  CHECK_THROWS_WITH(native::add_(ints, ints, 0.5),
+                    Catch::Contains("add_: alpha is a floating-point number and the operands are "
+                                    "int64"));
+  CHECK_THROWS_AS(native::add_(make({1, 0}, {2}, gg::kBool), make({0, 1}, {2}, gg::kBool), 1),
+                  std::invalid_argument);
+  CHECK(int64s(ints) == Int64s{6, -1});  // a refused op changes nothing
+}
+
 // ---- copies ------------------------------------------------------------------------------------
 
 TEST_CASE("to converts dtypes as torch does", "[core]") {

@@ -47,6 +47,17 @@ struct Mul {
   template <Int V> V operator()(V a, V b) const { return wrap(bits(a) * bits(b)); }
   template <Boolean V> V operator()(V a, V b) const { return a && b; }
 };
+// a + alpha * b, torch's add(a, b, alpha): alpha as a double for floating results and as an
+// int64 for int64 ones (the driver refuses a floating alpha there, as PyTorch does).
+struct AddScaled {
+  double alpha = 1;
+  std::int64_t int_alpha = 1;
+  template <RealBatch V> V operator()(const V& a, const V& b) const {
+    return a + V(static_cast<typename V::value_type>(alpha)) * b;
+  }
+  template <RealScalar V> V operator()(V a, V b) const { return a + static_cast<V>(alpha) * b; }
+  template <Int V> V operator()(V a, V b) const { return wrap(bits(a) + bits(int_alpha) * bits(b)); }
+};
 struct Div {
   template <Real V> V operator()(const V& a, const V& b) const { return a / b; }
 };
