@@ -79,8 +79,17 @@ class Tensor {
   IntArrayRef sizes() const { return checked().sizes; }
   IntArrayRef strides() const { return checked().strides; }
   // One size or stride; a negative dim counts from the end. Throws std::out_of_range.
-  std::int64_t size(std::int64_t dim) const;
-  std::int64_t stride(std::int64_t dim) const;
+  // Inline, with the checks, as every accessor a kernel calls per op: a batch-1 training step
+  // is mostly such bookkeeping, and out of line these calls cost the train/e step of
+  // bench_train several per cent (against the old core's inline xtensor accessors).
+  std::int64_t size(std::int64_t dim) const {
+    const TensorImpl& impl = checked();
+    return impl.sizes[index_of("size", dim, impl)];
+  }
+  std::int64_t stride(std::int64_t dim) const {
+    const TensorImpl& impl = checked();
+    return impl.strides[index_of("stride", dim, impl)];
+  }
   // Inline: kernels use it as a loop bound, and an out-of-line call there kept the compiler
   // from hoisting it (a 15x slower L2 backward was measured on the migration branch).
   std::int64_t numel() const {
@@ -96,7 +105,18 @@ class Tensor {
   std::size_t nbytes() const { return static_cast<std::size_t>(numel()) * element_size(); }
   std::int64_t storage_offset() const { return checked().storage_offset; }
   // Row-major with no gaps (size-1 dimensions may have any stride), as PyTorch's.
-  bool is_contiguous() const;
+  bool is_contiguous() const {
+    const TensorImpl& impl = checked();
+    std::int64_t expected = 1;
+    for (std::size_t i = impl.sizes.size(); i-- > 0;) {
+      const std::int64_t size = impl.sizes[i];
+      if (size == 0) return true;
+      if (size == 1) continue;
+      if (impl.strides[i] != expected) return false;
+      expected *= size;
+    }
+    return true;
+  }
   // Whether both handles are the same tensor (not merely equal values).
   bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
   const Storage& storage() const { return checked().storage; }
@@ -106,7 +126,12 @@ class Tensor {
   // --- data -------------------------------------------------------------------------------
   // The first element. data_ptr<T>() throws std::invalid_argument unless T is the dtype's type
   // ("data_ptr<float>: the tensor holds int64").
-  void* data_ptr() const;
+  void* data_ptr() const {
+    const TensorImpl& impl = checked();
+    if (impl.storage == nullptr || impl.storage->data() == nullptr) return nullptr;
+    return static_cast<char*>(impl.storage->data()) +
+           impl.storage_offset * static_cast<std::int64_t>(gg::element_size(impl.dtype));
+  }
   template <class T>
     requires kIsElement<T>
   T* data_ptr() const {
@@ -177,8 +202,21 @@ class Tensor {
   std::string name() const;
 
  private:
-  const TensorImpl& checked() const;
-  void check_dtype(Dtype expected, const char* op) const;
+  const TensorImpl& checked() const {
+    if (impl_ == nullptr) throw_undefined();
+    return *impl_;
+  }
+  void check_dtype(Dtype expected, const char* op) const {
+    if (checked().dtype != expected) throw_dtype(expected, op);
+  }
+  // dim (negative counts from the end) as an index into sizes; wrap_dim throws when out of range.
+  static std::size_t index_of(const char* op, std::int64_t dim, const TensorImpl& impl) {
+    const auto rank = static_cast<std::int64_t>(impl.sizes.size());
+    return static_cast<std::size_t>(dim >= 0 && dim < rank ? dim : wrap_dim(op, dim, rank));
+  }
+  // The throws, out of line: the inline checks above stay small.
+  [[noreturn]] static void throw_undefined();
+  [[noreturn]] void throw_dtype(Dtype expected, const char* op) const;
 
   std::shared_ptr<TensorImpl> impl_;
 };
