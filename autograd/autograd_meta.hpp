@@ -4,7 +4,7 @@
 //
 // A tensor has none until it requires a gradient: a leaf gets one from requires_grad_(), a
 // recorded result from the op that made it. Views share the storage, not this.
-#include <gategrad/autograd/source_location.hpp>
+#include <gategrad/tensor/source_location.hpp>
 #include <gategrad/tensor/tensor.hpp>
 
 #include <memory>

@@ -23,7 +23,7 @@
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/graph.hpp>
 #include <gategrad/autograd/recording.hpp>
-#include <gategrad/autograd/source_location.hpp>
+#include <gategrad/tensor/source_location.hpp>
 #include <gategrad/tensor/tensor.hpp>
 
 #include <any>

@@ -19,7 +19,7 @@
 //   - Saved tensors go through save()/unpack() (SavedTensor) so that an in-place change of a
 //     saved tensor between forward and backward is caught, as PyTorch's version counter does.
 //   - release() drops the saved state after a backward that did not retain the graph.
-#include <gategrad/autograd/source_location.hpp>
+#include <gategrad/tensor/source_location.hpp>
 #include <gategrad/tensor/allocator.hpp>
 #include <gategrad/tensor/tensor.hpp>
 

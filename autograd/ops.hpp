@@ -4,7 +4,7 @@
 // autograd::record when an input requires a gradient and grad mode is on. `where` is filled in
 // by the compiler and names the caller's line in anomaly reports and graph dumps; the operators
 // capture it through Located (below), so `a + b` names the user's line too.
-#include <gategrad/autograd/source_location.hpp>
+#include <gategrad/tensor/source_location.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/shape.hpp>  // ShapeError, thrown by every op
 #include <gategrad/tensor/tensor.hpp>

@@ -15,6 +15,7 @@
 #include <gategrad/tensor/dtype.hpp>
 #include <gategrad/tensor/int_array_ref.hpp>
 #include <gategrad/tensor/scalar.hpp>
+#include <gategrad/tensor/source_location.hpp>
 #include <gategrad/tensor/storage.hpp>
 
 #include <cstdint>
@@ -157,25 +158,38 @@ class Tensor {
   const Tensor& copy_(const Tensor& src) const;
 
   // --- differentiable copies and views [autograd] -------------------------------------------
-  Tensor contiguous() const;  // *this when already contiguous, else a copy
-  Tensor clone() const;
-  Tensor to(Dtype dtype) const;  // *this when already that dtype
-  Tensor view(IntArrayRef sizes) const;  // one size may be -1; throws unless the strides allow
-  Tensor reshape(IntArrayRef sizes) const;  // a view when the strides allow, else a copy
-  Tensor view_as(const Tensor& other) const { return view(other.sizes()); }
-  Tensor reshape_as(const Tensor& other) const { return reshape(other.sizes()); }
-  Tensor flatten(std::int64_t start_dim = 0, std::int64_t end_dim = -1) const;
-  Tensor permute(IntArrayRef dims) const;
-  Tensor transpose(std::int64_t dim0, std::int64_t dim1) const;
-  Tensor t() const;  // transpose(0, 1) of a matrix; a vector or scalar as it is
-  Tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
+  // `where` is filled in by the compiler: it names the caller's line in anomaly reports and
+  // graph dumps, as the free functions of autograd/ops.hpp do. Pass nothing for it.
+  Tensor contiguous(Where where = Where::current()) const;  // *this when contiguous, else a copy
+  Tensor clone(Where where = Where::current()) const;
+  Tensor to(Dtype dtype, Where where = Where::current()) const;  // *this when already that dtype
+  // One size may be -1; throws unless the strides allow.
+  Tensor view(IntArrayRef sizes, Where where = Where::current()) const;
+  // A view when the strides allow, else a copy.
+  Tensor reshape(IntArrayRef sizes, Where where = Where::current()) const;
+  Tensor view_as(const Tensor& other, Where where = Where::current()) const {
+    return view(other.sizes(), where);
+  }
+  Tensor reshape_as(const Tensor& other, Where where = Where::current()) const {
+    return reshape(other.sizes(), where);
+  }
+  Tensor flatten(std::int64_t start_dim = 0, std::int64_t end_dim = -1,
+                 Where where = Where::current()) const;
+  Tensor permute(IntArrayRef dims, Where where = Where::current()) const;
+  Tensor transpose(std::int64_t dim0, std::int64_t dim1, Where where = Where::current()) const;
+  // transpose(0, 1) of a matrix; a vector or scalar as it is.
+  Tensor t(Where where = Where::current()) const;
+  Tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length,
+                Where where = Where::current()) const;
   Tensor slice(std::int64_t dim = 0, std::optional<std::int64_t> start = std::nullopt,
-               std::optional<std::int64_t> end = std::nullopt, std::int64_t step = 1) const;
-  Tensor select(std::int64_t dim, std::int64_t index) const;
-  Tensor unsqueeze(std::int64_t dim) const;
-  Tensor squeeze() const;
-  Tensor squeeze(std::int64_t dim) const;
-  Tensor expand(IntArrayRef sizes) const;  // -1 keeps a size; new leading dims may be added
+               std::optional<std::int64_t> end = std::nullopt, std::int64_t step = 1,
+               Where where = Where::current()) const;
+  Tensor select(std::int64_t dim, std::int64_t index, Where where = Where::current()) const;
+  Tensor unsqueeze(std::int64_t dim, Where where = Where::current()) const;
+  Tensor squeeze(Where where = Where::current()) const;
+  Tensor squeeze(std::int64_t dim, Where where = Where::current()) const;
+  // -1 keeps a size; new leading dims may be added.
+  Tensor expand(IntArrayRef sizes, Where where = Where::current()) const;
   Tensor expand_as(const Tensor& other) const { return expand(other.sizes()); }
   // x[i]: select(0, i).
   Tensor operator[](std::int64_t index) const { return select(0, index); }

@@ -1,7 +1,7 @@
 // Autograd on gg::Tensor (issue 11): gradients of every view op and of the arithmetic gates
 // against finite differences in float64, version counters, N-input gates through the one
 // recording path, source lines through operators, module scopes, leaf accumulation.
-#include <gategrad/autograd/grad_mode.hpp>
+#include <gategrad/autograd/graph_dot.hpp>
 #include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/recording.hpp>
@@ -177,6 +177,18 @@ TEST_CASE("operators and named ops name the user's line under anomaly mode", "[c
     gg::autograd::ScopeGuard scope(std::make_shared<const std::string>("fc1 (Linear) of Sequential"));
     CHECK_THROWS_WITH(a * (1.0 / b), Catch::Contains("in module fc1 (Linear) of Sequential"));
   }
+}
+
+TEST_CASE("Tensor's view methods name the user's line in graph dumps", "[core][autograd]") {
+  const Tensor x = gg::ones({2, 3}, gg::dtype(gg::kFloat64).requires_grad(true));
+  const std::string at_line = "test_core_autograd.cpp:" + std::to_string(__LINE__ + 1);
+  const Tensor y = x.t().contiguous().view({6}).unsqueeze(0).narrow(1, 1, 4).squeeze(0);
+  const std::string dot = gg::to_dot(gg::sum(y));
+  std::size_t count = 0;
+  for (auto at = dot.find(at_line); at != std::string::npos; at = dot.find(at_line, at + 1)) {
+    ++count;
+  }
+  CHECK(count == 6);  // transpose, contiguous, view, unsqueeze, narrow, squeeze
 }
 
 TEST_CASE("leaf gradients accumulate and a freed graph says how to keep it", "[core][autograd]") {

@@ -84,9 +84,11 @@ TEST_CASE("graph dumps of a leaf, of a dtype other than float32, and of an undef
   CHECK_THAT(gg::to_dot(w),
              Contains("label=\"w\\n[2, 2]\"") && Contains("label=\"computational graph\""));
   CHECK_THAT(gg::to_dot(gg::ones({3})), Contains("label=\"leaf\\n[3]\""));
-  // A float64 result says so; the Tensor methods record no line, so none is shown.
+  // A float64 result says so; a Tensor method names the caller's line as a free function does.
+  const std::string line = std::to_string(__LINE__ + 1);
   const std::string dot = gg::to_dot(w.t());
-  CHECK_THAT(dot, Contains("label=\"TransposeGate\\n[2, 2] float64\"]"));
+  CHECK_THAT(dot, Contains("label=\"TransposeGate\\n[2, 2] float64\\n") &&
+                      Contains("test_graph_dot.cpp:" + line + "\"]"));
   CHECK_THAT(dot, Contains("label=\"output\\n[2, 2]\""));
   // Quotes and backslashes in names are escaped.
   const Tensor q = gg::ones({1}, gg::requires_grad()).set_name("a \"q\" \\");

@@ -173,37 +173,48 @@ Tensor to(const Tensor& x, Dtype dtype, Where where) {
   return record<ToGate>(native::to(x, dtype), {&x}, where);
 }
 
-// The Tensor methods (tensor/tensor.hpp) are these ops, without a caller's line.
-Tensor Tensor::contiguous() const { return gg::contiguous(*this, Where()); }
-Tensor Tensor::clone() const { return gg::clone(*this, Where()); }
-Tensor Tensor::to(Dtype dtype) const { return gg::to(*this, dtype, Where()); }
-Tensor Tensor::view(IntArrayRef sizes) const { return gg::view(*this, sizes, Where()); }
-Tensor Tensor::reshape(IntArrayRef sizes) const { return gg::reshape(*this, sizes, Where()); }
-Tensor Tensor::flatten(std::int64_t start_dim, std::int64_t end_dim) const {
-  return gg::flatten(*this, start_dim, end_dim, Where());
+// The Tensor methods (tensor/tensor.hpp) are these ops, with the caller's line.
+Tensor Tensor::contiguous(Where where) const { return gg::contiguous(*this, where); }
+Tensor Tensor::clone(Where where) const { return gg::clone(*this, where); }
+Tensor Tensor::to(Dtype dtype, Where where) const { return gg::to(*this, dtype, where); }
+Tensor Tensor::view(IntArrayRef sizes, Where where) const { return gg::view(*this, sizes, where); }
+Tensor Tensor::reshape(IntArrayRef sizes, Where where) const {
+  return gg::reshape(*this, sizes, where);
 }
-Tensor Tensor::permute(IntArrayRef dims) const { return gg::permute(*this, dims, Where()); }
-Tensor Tensor::transpose(std::int64_t dim0, std::int64_t dim1) const {
-  return gg::transpose(*this, dim0, dim1, Where());
+Tensor Tensor::flatten(std::int64_t start_dim, std::int64_t end_dim, Where where) const {
+  return gg::flatten(*this, start_dim, end_dim, where);
 }
-Tensor Tensor::t() const {
-  if (dim() < 2) return gg::view(*this, sizes(), Where());
+Tensor Tensor::permute(IntArrayRef dims, Where where) const {
+  return gg::permute(*this, dims, where);
+}
+Tensor Tensor::transpose(std::int64_t dim0, std::int64_t dim1, Where where) const {
+  return gg::transpose(*this, dim0, dim1, where);
+}
+Tensor Tensor::t(Where where) const {
+  if (dim() < 2) return gg::view(*this, sizes(), where);
   native::t(*this);  // refuses rank > 2 with torch's message
-  return gg::transpose(*this, 0, 1, Where());
+  return gg::transpose(*this, 0, 1, where);
 }
-Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const {
-  return gg::narrow(*this, dim, start, length, Where());
+Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length,
+                      Where where) const {
+  return gg::narrow(*this, dim, start, length, where);
 }
 Tensor Tensor::slice(std::int64_t dim, std::optional<std::int64_t> start,
-                     std::optional<std::int64_t> end, std::int64_t step) const {
-  return gg::slice(*this, dim, start, end, step, Where());
+                     std::optional<std::int64_t> end, std::int64_t step, Where where) const {
+  return gg::slice(*this, dim, start, end, step, where);
 }
-Tensor Tensor::select(std::int64_t dim, std::int64_t index) const {
-  return gg::select(*this, dim, index, Where());
+Tensor Tensor::select(std::int64_t dim, std::int64_t index, Where where) const {
+  return gg::select(*this, dim, index, where);
 }
-Tensor Tensor::unsqueeze(std::int64_t dim) const { return gg::unsqueeze(*this, dim, Where()); }
-Tensor Tensor::squeeze() const { return gg::squeeze(*this, Where()); }
-Tensor Tensor::squeeze(std::int64_t dim) const { return gg::squeeze(*this, dim, Where()); }
-Tensor Tensor::expand(IntArrayRef sizes) const { return gg::expand(*this, sizes, Where()); }
+Tensor Tensor::unsqueeze(std::int64_t dim, Where where) const {
+  return gg::unsqueeze(*this, dim, where);
+}
+Tensor Tensor::squeeze(Where where) const { return gg::squeeze(*this, where); }
+Tensor Tensor::squeeze(std::int64_t dim, Where where) const {
+  return gg::squeeze(*this, dim, where);
+}
+Tensor Tensor::expand(IntArrayRef sizes, Where where) const {
+  return gg::expand(*this, sizes, where);
+}
 
 }  // namespace gg

@@ -11,7 +11,7 @@
 #include <gategrad/autograd/graph.hpp>
 #include <gategrad/autograd/graph_dot.hpp>
 #include <gategrad/autograd/recording.hpp>
-#include <gategrad/autograd/source_location.hpp>
+#include <gategrad/tensor/source_location.hpp>
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/data/data.hpp>
 #include <gategrad/nn/layers.hpp>
