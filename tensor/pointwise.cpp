@@ -174,22 +174,6 @@ Tensor new_output(IntArrayRef sizes, Dtype dtype, const Inputs&... inputs) {
   return detail::empty_strided(sizes, detail::output_strides(sizes, strides), dtype);
 }
 
-// op(a, b) over `sizes` for operands already in result's compute dtype; returns `result`.
-template <class Op>
-Tensor binary(const char* name, IntArrayRef sizes, const Tensor& a, const Tensor& b,
-              Dtype result, Op op) {
-  const Dtype compute = a.dtype();
-  Tensor out = new_output(sizes, compute, a, b);
-  visit_dtype(compute, [&]<class T>() {
-    if constexpr (std::is_invocable_r_v<T, const Op&, T, T>) {
-      binary_kernel<T, T>(out, a, b, op);
-    } else {
-      no_kernel(name, compute);
-    }
-  });
-  return to(out, result);
-}
-
 // The common cases of an MLP's step, without the strided loop's setup: float32 (or float64)
 // operands, both contiguous, one of the same sizes as the other or of its trailing sizes (a
 // bias row): rows of one flat xsimd run each, the kernel the loop would call on the same
@@ -210,8 +194,8 @@ std::int64_t trailing_rows(const Tensor& big, const Tensor& small) {
   return ss.size() == bs.size() || n >= 16 ? n : 0;
 }
 
-// out = op(a, b) row by row: `a_step`/`b_step` 1 for the operand that advances a row at a
-// time, 0 for the one (the bias) that stays.
+// out = op(a, b) row by row: `a_moves`/`b_moves` true for an operand that advances a row at
+// a time, false for one (the bias) that stays.
 template <class Op>
 void rows_of(const Tensor& out, const Tensor& a, bool a_moves, const Tensor& b, bool b_moves,
              std::int64_t n, Op op) {
@@ -243,9 +227,31 @@ std::optional<Tensor> flat_binary(const Tensor& a, const Tensor& b, Op op) {
   return std::nullopt;
 }
 
+// op(a, b) over `sizes` for operands already in result's compute dtype; returns `result`.
+template <class Op>
+Tensor binary(const char* name, IntArrayRef sizes, const Tensor& a, const Tensor& b,
+              Dtype result, Op op) {
+  const Dtype compute = a.dtype();
+  if constexpr (std::is_invocable_r_v<detail::Batch<float>, const Op&, detail::Batch<float>,
+                                      detail::Batch<float>> &&
+                std::is_invocable_r_v<double, const Op&, double, double>) {
+    if (compute == result) {
+      if (auto flat = flat_binary(a, b, op)) return std::move(*flat);
+    }
+  }
+  Tensor out = new_output(sizes, compute, a, b);
+  visit_dtype(compute, [&]<class T>() {
+    if constexpr (std::is_invocable_r_v<T, const Op&, T, T>) {
+      binary_kernel<T, T>(out, a, b, op);
+    } else {
+      no_kernel(name, compute);
+    }
+  });
+  return to(out, result);
+}
+
 template <class Op>
 Tensor arithmetic(const char* name, const Tensor& a, const Tensor& b, Dtype result, Op op) {
-  if (auto flat = flat_binary(a, b, op)) return std::move(*flat);
   const SizeVector sizes = broadcast_sizes(name, a.sizes(), b.sizes());
   return binary(name, sizes, operand(a, result), operand(b, result), result, op);
 }
@@ -509,7 +515,8 @@ void add_(const Tensor& a, const Tensor& b) {
 void add_(const Tensor& a, const Tensor& b, Scalar alpha) {
   const Dtype result = result_type(a, b);
   if (result == Dtype::Bool || (alpha.is_floating_point() && !is_floating_point(result))) {
-    throw std::invalid_argument(std::string("add_: alpha ") + (alpha.is_floating_point() ? "is a floating-point number" : "given") +
+    throw std::invalid_argument(std::string("add_: alpha ") +
+                                (alpha.is_floating_point() ? "is a floating-point number" : "given") +
                                 " and the operands are " + name(result) +
                                 ", expected an integral alpha for int64 operands and int64 or "
                                 "floating operands (as PyTorch)");
