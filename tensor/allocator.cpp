@@ -2,9 +2,11 @@
 #include <gategrad/tensor/detail/asan.hpp>
 
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cstdlib>
 #include <mutex>
+#include <thread>
 
 #if GG_ASAN
 #include <sanitizer/asan_interface.h>
@@ -69,12 +71,32 @@ std::size_t limit_from_environment() {
   return static_cast<std::size_t>(mb) << 20;
 }
 
+// The cache's lock. Its critical sections are a few loads and stores, and in a training step
+// only one thread allocates at a time, so a test-and-set flag is enough, and cheaper than a
+// pthread mutex: a batch-1 step of net (e) allocates ~65 blocks, and pthread_mutex_lock and
+// unlock took 5.1k of its 300k instructions (callgrind); the flag takes about a tenth of that.
+// A waiter spins on a plain load (no cache-line ping-pong), then yields the core.
+class SpinLock {
+ public:
+  void lock() noexcept {
+    while (locked_.exchange(true, std::memory_order_acquire)) {
+      for (int spins = 0; locked_.load(std::memory_order_relaxed); ++spins) {
+        if (spins >= 64) std::this_thread::yield();
+      }
+    }
+  }
+  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> locked_{false};
+};
+
 class Cache {
  public:
   void* allocate(std::size_t bytes) {
     const SizeClass c = size_class(bytes);
     {
-      std::lock_guard lock(mutex_);
+      std::lock_guard lock(lock_);
       stats_.in_use_bytes += c.bytes;
       if (stats_.in_use_bytes > stats_.peak_in_use_bytes) {
         stats_.peak_in_use_bytes = stats_.in_use_bytes;
@@ -94,7 +116,7 @@ class Cache {
       try {
         return ::operator new(c.bytes, std::align_val_t{kAlignment});
       } catch (...) {
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(lock_);
         stats_.in_use_bytes -= c.bytes;
         throw;
       }
@@ -105,7 +127,7 @@ class Cache {
     if (p == nullptr) return;
     const SizeClass c = size_class(bytes);
     {
-      std::lock_guard lock(mutex_);
+      std::lock_guard lock(lock_);
       stats_.in_use_bytes -= c.bytes;
       if (stats_.cached_bytes + c.bytes <= limit_) {
         auto* block = static_cast<FreeBlock*>(p);
@@ -121,7 +143,7 @@ class Cache {
 
   // Frees blocks, largest classes first, until at most `keep` bytes stay cached.
   void trim_to(std::size_t keep) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(lock_);
     for (std::size_t i = kClasses; i-- > 0 && stats_.cached_bytes > keep;) {
       while (free_[i] != nullptr && stats_.cached_bytes > keep) {
         FreeBlock* block = free_[i];
@@ -136,17 +158,17 @@ class Cache {
 
   void set_limit(std::size_t bytes) {
     {
-      std::lock_guard lock(mutex_);
+      std::lock_guard lock(lock_);
       limit_ = bytes;
     }
     trim_to(bytes);
   }
   std::size_t limit() {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(lock_);
     return limit_;
   }
   CacheStats stats() {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(lock_);
     return stats_;
   }
 
@@ -158,7 +180,7 @@ class Cache {
     return quarters << (exponent - 2);
   }
 
-  std::mutex mutex_;
+  SpinLock lock_;
   std::array<FreeBlock*, kClasses> free_{};
   CacheStats stats_;
   std::size_t limit_ = limit_from_environment();

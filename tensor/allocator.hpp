@@ -12,7 +12,7 @@
 // 25% rounding). Every block is 64-byte aligned (a cache line, a full AVX-512 register).
 // Cached blocks are returned to the system by release_cached_memory(), and a free that would
 // push the cache past its limit (default 1 GiB, GG_CACHE_LIMIT_MB, set_cache_limit) returns
-// the block at once. Thread-safe: one mutex, uncontended in a training step.
+// the block at once. Thread-safe: one spin lock, uncontended in a training step.
 #include <cstddef>
 #include <memory>
 #include <new>
