@@ -7,8 +7,10 @@
 #include <gategrad/tensor/source_location.hpp>
 #include <gategrad/tensor/tensor.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace gg {
 
@@ -27,6 +29,10 @@ struct AutogradMeta {
   Tensor grad;                              // a leaf's gradient buffer (see state)
   GradState state = GradState::None;
   std::string name;  // for graph dumps and messages
+  // A leaf's register_hook hooks, run on its gradient (summed over one backward) before it is
+  // accumulated; an empty slot is a removed hook. A non-leaf's hooks live on its grad_fn.
+  std::vector<std::function<Tensor(const Tensor&)>> hooks;
+  bool retains_grad = false;  // retain_grad() on a non-leaf: its .grad() is kept
 };
 
 namespace autograd {

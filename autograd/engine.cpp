@@ -1,6 +1,7 @@
 // The engine for gg::Tensor: recording (autograd/recording.hpp), the graph walk and the
 // backward pass, leaf accumulation, saved-tensor versions and the iterative teardown.
 #include <gategrad/autograd/grad_mode.hpp>  // AnomalyError
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace gg::autograd {
@@ -52,9 +54,9 @@ std::string describe(const Node& node) {
 }
 
 SavedTensor::SavedTensor(const Tensor& t, bool is_output)
-    : data_(is_output ? native::alias(t) : t), version_(t._version()) {}
+    : data_(is_output ? native::alias(t) : t), version_(t._version()), is_output_(is_output) {}
 
-const Tensor& SavedTensor::unpack(const Node& owner) const {
+Tensor SavedTensor::unpack(const Node& owner) const {
   if (data_.defined() && data_._version() != version_) {
     throw std::runtime_error(
         "backward: a tensor that " + describe(owner) + " saved for its gradient (sizes " +
@@ -62,6 +64,12 @@ const Tensor& SavedTensor::unpack(const Node& owner) const {
         "saved: it is at version " + std::to_string(data_._version()) + ", expected version " +
         std::to_string(version_) + ". Use an out-of-place op (or clone() the tensor) before "
         "changing it.");
+  }
+  if (is_output_ && data_.defined() && is_grad_enabled()) {
+    // create_graph: the output as its node made it, so a formula in it records an edge back.
+    Tensor output = native::alias(data_);
+    detail::attach(output, std::const_pointer_cast<Node>(owner.shared_from_this()));
+    return output;
   }
   return data_;
 }
@@ -133,6 +141,8 @@ void attach(Tensor& result, std::shared_ptr<Node> node) {
 
 namespace {
 
+thread_local int backward_depth = 0;  // > 0 while gates' backward functions run
+
 // Whether `t` is this engine's to change in place: no other handle or view shares it, and no
 // two elements share memory (a gate may hand back an expanded view, with stride 0).
 bool owned_alone(const Tensor& t) {
@@ -140,9 +150,12 @@ bool owned_alone(const Tensor& t) {
 }
 
 // into += g; the first gradient is shared, later ones summed (in place when `into` is ours).
-void accumulate(Tensor& into, Tensor&& g) {
+// Under create_graph the sum is recorded (gg::add), so that it differentiates too.
+void accumulate(Tensor& into, Tensor&& g, bool create_graph) {
   if (!into.defined()) {
     into = std::move(g);
+  } else if (create_graph) {
+    into = gg::add(into, g);
   } else if (owned_alone(into)) {
     native::add_(into, g);
   } else {
@@ -150,9 +163,34 @@ void accumulate(Tensor& into, Tensor&& g) {
   }
 }
 
+// g after a tensor's hooks, in registration order (a hook returning an undefined tensor keeps
+// the gradient it got).
+Tensor run_hooks(const std::vector<GradHook>& hooks, Tensor g, const char* whose) {
+  for (const GradHook& hook : hooks) {
+    if (!hook) continue;
+    Tensor replaced = hook(g);
+    if (!replaced.defined()) continue;
+    if (replaced.sizes() != g.sizes()) {
+      throw ShapeError(std::string("backward: a hook on ") + whose + " returned a gradient of sizes " +
+                       to_string(replaced.sizes()) + ", expected the gradient's sizes " +
+                       to_string(g.sizes()));
+    }
+    g = std::move(replaced);
+  }
+  return g;
+}
+
 // The same for a leaf, whose buffer is overwritten unless it holds a valid gradient. A gradient
 // someone else holds is copied (the optimizer and the next backward change .grad in place).
-void accumulate_leaf(AutogradMeta& leaf, Tensor&& g) {
+// Under create_graph the gradient keeps its graph: it is cloned or summed with recorded ops,
+// as PyTorch's AccumulateGrad does.
+void accumulate_leaf(AutogradMeta& leaf, Tensor&& g, bool create_graph) {
+  if (create_graph) {
+    if (leaf.state == GradState::Valid && leaf.grad.defined()) leaf.grad = gg::add(leaf.grad, g);
+    else leaf.grad = owned_alone(g) && !requires_grad(g) ? std::move(g) : gg::clone(g);
+    leaf.state = GradState::Valid;
+    return;
+  }
   if (leaf.state == GradState::Valid && leaf.grad.defined()) {
     if (owned_alone(leaf.grad)) native::add_(leaf.grad, g);
     else leaf.grad = native::add(leaf.grad, g);
@@ -168,74 +206,227 @@ void accumulate_leaf(AutogradMeta& leaf, Tensor&& g) {
   leaf.state = GradState::Valid;
 }
 
+// Leaves with hooks: their gradient is summed over the pass, then the hooks see the sum once
+// (as PyTorch runs a leaf's hooks once, on AccumulateGrad's input).
+struct HookedLeaves {
+  std::vector<std::pair<AutogradMeta*, Tensor>> sums;
+  void add(AutogradMeta* leaf, Tensor&& g, bool create_graph) {
+    for (auto& [l, sum] : sums) {
+      if (l == leaf) return accumulate(sum, std::move(g), create_graph);
+    }
+    sums.emplace_back(leaf, std::move(g));
+  }
+  void flush(bool create_graph) {
+    for (auto& [leaf, sum] : sums) {
+      accumulate_leaf(*leaf, run_hooks(leaf->hooks, std::move(sum), "a leaf"), create_graph);
+    }
+    sums.clear();
+  }
+};
+
+// The inputs of a grad() or backward(inputs) pass, by the node or leaf their gradient arrives
+// at: a non-leaf input's gradient is its grad_fn's output gradient.
+struct Targets {
+  std::unordered_map<const Node*, std::vector<std::size_t>> nodes;
+  std::unordered_map<const AutogradMeta*, std::vector<std::size_t>> leaves;
+  const std::vector<std::size_t>* of_node(const Node* n) const {
+    const auto it = nodes.find(n);
+    return it == nodes.end() ? nullptr : &it->second;
+  }
+  const std::vector<std::size_t>* of_leaf(const AutogradMeta* m) const {
+    const auto it = leaves.find(m);
+    return it == leaves.end() ? nullptr : &it->second;
+  }
+};
+
+// Marks (needed_mark = walk) each node in `order` whose output gradient a target needs: the
+// node is a target, or one of its edges leads to a target leaf or a marked node. `order` has
+// every node before its inputs' producers, so it is walked backwards.
+void mark_needed(const std::vector<Node*>& order, const Targets& targets, std::uint64_t walk) {
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    Node* n = *it;
+    bool needed = targets.of_node(n) != nullptr;
+    for (const Edge& e : n->edges) {
+      if (needed) break;
+      needed = e.node ? e.node->needed_mark == walk : e.leaf && targets.of_leaf(e.leaf.get());
+    }
+    if (needed) n->needed_mark = walk;
+  }
+}
+
+// Whether some edge of `n` leads to a target: then its backward must run.
+bool leads_to_target(const Node& n, const Targets& targets, std::uint64_t walk) {
+  for (const Edge& e : n.edges) {
+    if (e.node ? e.node->needed_mark == walk : e.leaf && targets.of_leaf(e.leaf.get())) return true;
+  }
+  return false;
+}
+
+struct DepthGuard {
+  DepthGuard() { ++backward_depth; }
+  ~DepthGuard() { --backward_depth; }
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+};
+
 }  // namespace
 
-void topological_order(Node* root, std::vector<Node*>& order) {
+bool in_backward() { return backward_depth > 0; }
+
+void topological_order(std::span<Node* const> roots, std::vector<Node*>& order) {
   order.clear();
   static thread_local std::uint64_t walks = 0;
   static thread_local std::vector<std::pair<Node*, std::size_t>> stack;
   const std::uint64_t mark = ++walks;
-  stack.clear();
-  stack.push_back({root, 0});
-  root->visit_mark = mark;
-  while (!stack.empty()) {
-    auto& [node, next] = stack.back();
-    if (next < node->edges.size()) {
-      Node* child = node->edges[next++].node.get();
-      if (child != nullptr && child->visit_mark != mark) {
-        child->visit_mark = mark;
-        stack.push_back({child, 0});
+  // Post-order of a depth-first walk from each root in turn, reversed: every node comes before
+  // the producers of its inputs, also where the roots share part of the graph.
+  for (Node* root : roots) {
+    if (root == nullptr || root->visit_mark == mark) continue;
+    stack.clear();
+    stack.push_back({root, 0});
+    root->visit_mark = mark;
+    while (!stack.empty()) {
+      auto& [node, next] = stack.back();
+      if (next < node->edges.size()) {
+        Node* child = node->edges[next++].node.get();
+        if (child != nullptr && child->visit_mark != mark) {
+          child->visit_mark = mark;
+          stack.push_back({child, 0});
+        }
+      } else {
+        order.push_back(node);
+        stack.pop_back();
       }
-    } else {
-      order.push_back(node);
-      stack.pop_back();
     }
   }
   std::reverse(order.begin(), order.end());
 }
 
-void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph) {
-  AutogradMeta* meta = meta_if(root);
-  if (meta == nullptr || !meta->requires_grad) {
-    throw std::logic_error("backward: the tensor of sizes " + to_string(root.sizes()) +
-                           " does not require grad: no input of its computation has "
-                           "requires_grad set (or it was computed under NoGradGuard)");
+void topological_order(Node* root, std::vector<Node*>& order) {
+  topological_order(std::span<Node* const>(&root, 1), order);
+}
+
+std::vector<Tensor> run_backward(const BackwardPass& pass) {
+  const char* caller = pass.caller;
+  if (pass.roots.size() != pass.grads.size()) {
+    throw std::invalid_argument(std::string(caller) + ": got " + std::to_string(pass.roots.size()) +
+                                " outputs and " + std::to_string(pass.grads.size()) +
+                                " gradients for them, expected one gradient per output");
   }
-  if (gradient.sizes() != root.sizes()) {
-    throw ShapeError("backward: got a gradient of sizes " + to_string(gradient.sizes()) +
-                     " for a tensor of sizes " + to_string(root.sizes()) + ", expected equal sizes");
+  const bool capture = !pass.inputs.empty();
+  const bool create_graph = pass.create_graph;
+  Targets targets;
+  for (std::size_t i = 0; i < pass.inputs.size(); ++i) {
+    const Tensor& x = pass.inputs[i];
+    AutogradMeta* m = meta_if(x);
+    if (m == nullptr || !m->requires_grad) {
+      throw std::logic_error(std::string(caller) + ": input " + std::to_string(i) + " (sizes " +
+                             (x.defined() ? to_string(x.sizes()) : std::string("undefined")) +
+                             ") does not require grad, expected tensors that require grad");
+    }
+    if (m->grad_fn) targets.nodes[m->grad_fn.get()].push_back(i);
+    else targets.leaves[m].push_back(i);
   }
-  Tensor seed = gradient.dtype() == root.dtype() ? gradient : native::to(gradient, root.dtype());
-  if (meta->grad_fn == nullptr) {
-    accumulate_leaf(*meta, std::move(seed));
-    return;
-  }
+  std::vector<Tensor> results(pass.inputs.size());
+  // A leaf input's gradient, summed over the pass before its hooks see it.
+  const auto capture_leaf = [&](const AutogradMeta* leaf, Tensor&& g) {
+    const std::vector<std::size_t>* slots = targets.of_leaf(leaf);
+    if (slots == nullptr) return false;
+    accumulate(results[slots->front()], std::move(g), create_graph);
+    return true;
+  };
+
+  // The seeds: each root's gradient, in its dtype, into its node (or leaf).
   static thread_local std::vector<Node*> spare_order;
   std::vector<Node*> order = std::move(spare_order);
-  topological_order(meta->grad_fn.get(), order);
+  // (thread-local buffers, their capacity kept: a training step allocates nothing)
+  static thread_local std::vector<Node*> root_nodes;
+  static thread_local std::vector<std::pair<AutogradMeta*, Tensor>> leaf_seeds;
+  root_nodes.clear();
+  leaf_seeds.clear();
+  for (std::size_t r = 0; r < pass.roots.size(); ++r) {
+    const Tensor& root = pass.roots[r];
+    AutogradMeta* meta = meta_if(root);
+    if (meta == nullptr || !meta->requires_grad) {
+      throw std::logic_error(std::string(caller) + ": the tensor of sizes " +
+                             (root.defined() ? to_string(root.sizes()) : std::string("(undefined)")) +
+                             " does not require grad: no input of its computation has "
+                             "requires_grad set (or it was computed under NoGradGuard)");
+    }
+    const Tensor& gradient = pass.grads[r];
+    if (gradient.sizes() != root.sizes()) {
+      throw ShapeError(std::string(caller) + ": got a gradient of sizes " + to_string(gradient.sizes()) +
+                       " for a tensor of sizes " + to_string(root.sizes()) + ", expected equal sizes");
+    }
+    Tensor seed = gradient.dtype() == root.dtype() ? gradient : gg::to(gradient, root.dtype());
+    if (meta->grad_fn == nullptr) leaf_seeds.emplace_back(meta, std::move(seed));
+    else {
+      root_nodes.push_back(meta->grad_fn.get());
+      // (ordered below; the seeds are placed after the released check)
+      leaf_seeds.emplace_back(nullptr, std::move(seed));
+    }
+  }
+  topological_order(root_nodes, order);
+  static thread_local std::uint64_t needed_walks = 0;
+  const std::uint64_t walk = ++needed_walks;
+  if (capture) mark_needed(order, targets, walk);
   for (Node* node : order) {
+    if (capture && node->needed_mark != walk) continue;
     if (node->released) {
-      throw std::logic_error("backward: the graph through " + describe(*node) +
+      spare_order = std::move(order);
+      throw std::logic_error(std::string(caller) + ": the graph through " + describe(*node) +
                              " was freed by an earlier backward(); call backward with "
                              "retain_graph = true the first time to backpropagate twice");
     }
   }
-  meta->grad_fn->grad = std::move(seed);
-  // Gates compute their gradients with plain kernels; a custom Function's backward written with
-  // gg:: ops must not record either (create_graph, which would, is not supported yet).
-  NoGradGuard no_grad;
-  static thread_local std::vector<Tensor> din;
+  DepthGuard depth;
+  HookedLeaves hooked;
+  // Gates compute with differentiable ops: recorded under create_graph only.
+  const AutoGradMode grad_mode(create_graph);
+  {
+    std::size_t next_node = 0;
+    for (std::size_t r = 0; r < pass.roots.size(); ++r) {
+      auto& [leaf, seed] = leaf_seeds[r];
+      if (leaf != nullptr) {
+        if (capture) capture_leaf(leaf, std::move(seed));
+        else if (!leaf->hooks.empty()) hooked.add(leaf, std::move(seed), create_graph);
+        else accumulate_leaf(*leaf, std::move(seed), create_graph);
+      } else {
+        accumulate(root_nodes[next_node++]->grad, std::move(seed), create_graph);
+      }
+    }
+  }
+  // A stale or reserved parameter gradient is lent to the gate that computes it, except when
+  // the gradient must keep a graph or must not reach .grad.
+  const bool lend = !create_graph && !capture;
+  // The gradient slots, reused across passes; a pass run from inside a gate's backward (a custom
+  // Function calling grad) takes its own.
+  static thread_local std::vector<Tensor> shared_din;
+  std::vector<Tensor> nested_din;
+  std::vector<Tensor>& din = backward_depth > 1 ? nested_din : shared_din;
   const bool anomaly = is_anomaly_enabled();
   for (Node* node : order) {
-    if (!node->grad.defined()) continue;  // no path from the root reaches this node's output
+    if (!node->grad.defined()) continue;  // no path from the roots reaches this node's output
+    if (capture && node->needed_mark != walk) {
+      node->grad = Tensor();
+      continue;
+    }
+    if (!node->hooks.empty()) node->grad = run_hooks(node->hooks, std::move(node->grad), describe(*node).c_str());
+    if (node->retain) node->retain(node->grad);
+    if (capture) {
+      if (const std::vector<std::size_t>* slots = targets.of_node(node)) results[slots->front()] = node->grad;
+      if (!leads_to_target(*node, targets, walk)) {
+        node->grad = Tensor();
+        continue;
+      }
+    }
     const std::size_t n = node->edges.size();
     din.resize(std::max(din.size(), n));
     for (std::size_t i = 0; i < n; ++i) {
-      // A stale or reserved parameter gradient of the right sizes is lent to the gate.
       AutogradMeta* leaf = node->edges[i].leaf.get();
-      if (leaf != nullptr && (leaf->state == GradState::Stale || leaf->state == GradState::Reserved) &&
+      if (lend && leaf != nullptr && (leaf->state == GradState::Stale || leaf->state == GradState::Reserved) &&
           leaf->grad.defined() && leaf->grad.sizes() == IntArrayRef(node->edges[i].sizes) &&
-          owned_alone(leaf->grad)) {
+          owned_alone(leaf->grad) && leaf->hooks.empty()) {
         din[i] = leaf->grad;
       } else {
         din[i] = Tensor();
@@ -249,27 +440,69 @@ void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph)
         continue;
       }
       if (!din[i].defined() || din[i].sizes() != IntArrayRef(e.sizes)) {
-        throw std::logic_error("backward: " + describe(*node) + " produced a gradient of sizes " +
+        throw std::logic_error(std::string(caller) + ": " + describe(*node) + " produced a gradient of sizes " +
                                (din[i].defined() ? to_string(din[i].sizes()) : std::string("(none)")) +
                                " for its input " + std::to_string(i) + " of sizes " +
                                to_string(IntArrayRef(e.sizes)) + " (a bug in the gate)");
       }
-      if (din[i].dtype() != e.dtype) din[i] = native::to(din[i], e.dtype);
+      if (din[i].dtype() != e.dtype) din[i] = gg::to(din[i], e.dtype);
       if (anomaly) {
         const std::string what = "gradient of input " + std::to_string(i);
         check_finite(din[i], node->name(), what.c_str(), node->where, node->scope);
       }
-      if (e.node) accumulate(e.node->grad, std::move(din[i]));
-      else accumulate_leaf(*e.leaf, std::move(din[i]));
+      if (e.node) {
+        if (!capture || e.node->needed_mark == walk) accumulate(e.node->grad, std::move(din[i]), create_graph);
+      } else if (capture) {
+        capture_leaf(e.leaf.get(), std::move(din[i]));
+      } else if (!e.leaf->hooks.empty()) {
+        hooked.add(e.leaf.get(), std::move(din[i]), create_graph);
+      } else {
+        accumulate_leaf(*e.leaf, std::move(din[i]), create_graph);
+      }
       din[i] = Tensor();
     }
     node->grad = Tensor();
-    if (!retain_graph) {
+    if (!pass.retain_graph) {
       node->release();
       node->released = true;
     }
   }
   spare_order = std::move(order);
+  hooked.flush(create_graph);
+
+  // Duplicated inputs share the first one's gradient; a leaf input's hooks see its sum.
+  for (const auto& [leaf, slots] : targets.leaves) {
+    Tensor& g = results[slots.front()];
+    if (g.defined() && !leaf->hooks.empty()) g = run_hooks(leaf->hooks, std::move(g), "a leaf");
+  }
+  for (std::size_t i = 0; i < pass.inputs.size(); ++i) {
+    const AutogradMeta* m = meta_if(pass.inputs[i]);
+    const std::vector<std::size_t>& slots =
+        m->grad_fn ? targets.nodes[m->grad_fn.get()] : targets.leaves[m];
+    results[i] = results[slots.front()];
+  }
+  if (capture && pass.accumulate) {
+    // backward(inputs): each input's gradient goes into its .grad() (hooks ran already).
+    for (std::size_t i = 0; i < pass.inputs.size(); ++i) {
+      if (!results[i].defined()) continue;
+      AutogradMeta& m = *meta_if(pass.inputs[i]);
+      bool first = true;
+      for (std::size_t j = 0; j < i; ++j) first = first && !pass.inputs[j].is_same(pass.inputs[i]);
+      if (first) accumulate_leaf(m, std::move(results[i]), create_graph);
+    }
+    return {};
+  }
+  if (capture && !pass.allow_unused) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (!results[i].defined()) {
+        throw std::logic_error(std::string(caller) + ": input " + std::to_string(i) + " (sizes " +
+                               to_string(pass.inputs[i].sizes()) + ") was not used in the graph "
+                               "of the outputs; pass allow_unused = true to get an undefined "
+                               "tensor for it");
+      }
+    }
+  }
+  return results;
 }
 
 }  // namespace gg::autograd

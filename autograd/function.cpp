@@ -2,6 +2,7 @@
 // around forward, and the node's backward that maps the user's gradients onto its inputs.
 #include <gategrad/autograd/autograd_meta.hpp>
 #include <gategrad/autograd/function.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
 #include <gategrad/tensor/shape.hpp>
@@ -181,13 +182,9 @@ void FunctionCall::hand_over(FunctionNodeBase& node, const Tensor& output) {
 // --- the node ---------------------------------------------------------------------------------
 
 void FunctionNodeBase::backward(const Tensor& dout, std::span<Tensor> din) {
-  tensor_list grads;
-  {
-    // As LibTorch (grad mode = create_graph, which is false here): a backward written with
-    // gg:: differentiable ops must not record.
-    NoGradGuard no_grad;
-    grads = user_backward(&ctx, tensor_list{dout});
-  }
+  // Grad mode is create_graph here (the engine sets it), as in LibTorch: a backward written with
+  // gg:: differentiable ops records only under create_graph, and is then differentiable too.
+  tensor_list grads = user_backward(&ctx, tensor_list{dout});
   const std::size_t n = arg_kinds.size();
   // Too many is accepted when the extra ones are all undefined, as LibTorch does.
   if (grads.size() > n) {
@@ -226,7 +223,7 @@ void FunctionNodeBase::backward(const Tensor& dout, std::span<Tensor> din) {
                          to_string(sizes) +
                          "; expected those sizes (or sizes they broadcast to, summed back)");
       }
-      g = native::sum_to(g, sizes);  // the argument was broadcast in forward
+      g = gg::sum_to_size(g, sizes);  // the argument was broadcast in forward
     }
     din[j] = std::move(g);
   }

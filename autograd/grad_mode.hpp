@@ -20,6 +20,25 @@ class NoGradGuard {
   bool previous_;
 };
 
+// While alive, grad mode is `enabled` (as torch::AutoGradMode): on to record inside a
+// NoGradGuard, off as NoGradGuard. The engine runs gates' backward under AutoGradMode(create_graph).
+class AutoGradMode {
+ public:
+  explicit AutoGradMode(bool enabled);
+  ~AutoGradMode();
+  AutoGradMode(const AutoGradMode&) = delete;
+  AutoGradMode& operator=(const AutoGradMode&) = delete;
+
+ private:
+  bool previous_;
+};
+
+// torch::GradMode: the switch itself, for code that sets it without a guard.
+struct GradMode {
+  static bool is_enabled() { return is_grad_enabled(); }
+  static void set_enabled(bool enabled);
+};
+
 // Thrown under AnomalyGuard when a gate produces NaN or Inf.
 class AnomalyError : public std::runtime_error {
  public:

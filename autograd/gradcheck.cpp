@@ -1,8 +1,10 @@
 #include <gategrad/autograd/autograd_meta.hpp>
+#include <gategrad/autograd/backward.hpp>
 #include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
+#include <gategrad/tensor/random.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -104,12 +106,14 @@ GradcheckReport gradcheck(const GradcheckFunction& f, const std::vector<Tensor>&
     }
   }
 
-  // Numeric Jacobian by central differences on contiguous clones, without recording graphs.
-  NoGradGuard no_grad;
+  // Numeric Jacobian by central differences on contiguous clones. They require grad, as f's
+  // inputs did above, so that an f which differentiates inside (a gradient penalty, a first
+  // derivative under gradgradcheck) runs the same way; their values are changed in place
+  // behind autograd's back, and only f's values are read.
   GradcheckReport report;
   double worst_ratio = -1.0;
   std::vector<Tensor> probes;
-  for (const Tensor& x : inputs) probes.push_back(native::clone(x));
+  for (const Tensor& x : inputs) probes.push_back(native::clone(x).requires_grad_(true));
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     double* data = probes[k].data_ptr<double>();
     const auto n_in = static_cast<std::size_t>(probes[k].numel());
@@ -134,6 +138,46 @@ GradcheckReport gradcheck(const GradcheckFunction& f, const std::vector<Tensor>&
     }
   }
   return report;
+}
+
+GradcheckReport gradgradcheck(const GradcheckFunction& f, const std::vector<Tensor>& inputs,
+                              const Tensor& grad_output, const GradcheckOptions& options) {
+  Tensor v = grad_output;
+  if (!v.defined()) {
+    std::vector<Tensor> leaves;
+    for (const Tensor& x : inputs) leaves.push_back(native::clone(x));
+    const Tensor out = [&] {
+      NoGradGuard no_grad;
+      return f(leaves);
+    }();
+    check_output(out, "at the inputs");
+    Generator gen(20261201);  // fixed: the check is repeatable
+    v = randn(out.sizes(), gen, dtype(kFloat64));
+  }
+  GradcheckReport worst;
+  double worst_ratio = -1.0;
+  std::vector<Tensor> all = inputs;
+  all.push_back(v);
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    // g_k(inputs..., v): the first derivative in input k, with its graph.
+    const auto first_derivative = [&f, k](const std::vector<Tensor>& args) {
+      const std::vector<Tensor> xs(args.begin(), args.end() - 1);
+      const Tensor out = f(xs);
+      if (!out.requires_grad()) return zeros_like(xs[k]);  // f does not depend on its inputs
+      Tensor g = autograd::grad({out}, {xs[k]}, {args.back()}, true, true, true)[0];
+      return g.defined() ? g : zeros_like(xs[k]);
+    };
+    GradcheckReport report = gradcheck(first_derivative, all, options);
+    report.of_gradient = k;
+    // The worst check: the first that failed, else the one closest to failing.
+    const double scale = std::max(std::abs(report.analytic), std::abs(report.numeric));
+    const double ratio = report.passed ? report.abs_error / (options.atol + options.rtol * scale) : INFINITY;
+    if (ratio > worst_ratio) {
+      worst_ratio = ratio;
+      worst = report;
+    }
+  }
+  return worst;
 }
 
 }  // namespace gg

@@ -31,12 +31,19 @@ Tensor sigmoid(const Tensor& x, Where where = Where::current());
 Tensor tanh(const Tensor& x, Where where = Where::current());
 Tensor exp(const Tensor& x, Where where = Where::current());
 Tensor log(const Tensor& x, Where where = Where::current());
+Tensor sqrt(const Tensor& x, Where where = Where::current());
 
 // --- reductions ------------------------------------------------------------------------------
 Tensor sum(const Tensor& x, Where where = Where::current());
 Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim = false, Where where = Where::current());
 Tensor mean(const Tensor& x, Where where = Where::current());
 Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim = false, Where where = Where::current());
+// x summed over the dimensions it was broadcast along, down to `sizes` (which broadcast to x's),
+// as torch's Tensor::sum_to_size: the adjoint of expand, and the gradient of a broadcast operand.
+Tensor sum_to_size(const Tensor& x, IntArrayRef sizes, Where where = Where::current());
+// softmax / log_softmax along dim, stable (autograd/gates/softmax_gate.cpp).
+Tensor softmax(const Tensor& x, std::int64_t dim, Where where = Where::current());
+Tensor log_softmax(const Tensor& x, std::int64_t dim, Where where = Where::current());
 
 // --- matrix product: (M,K) x (K,N) -> (M,N); a transposed view costs no copy ------------------
 Tensor mm(const Tensor& a, const Tensor& b, Where where = Where::current());

@@ -57,7 +57,7 @@ void attach(Tensor& result, std::shared_ptr<Node> node);
 
 template <class Gate, class Init>
 Tensor record(Tensor result, const Inputs& inputs, const SourceLocation& where, Init&& init) {
-  if (is_anomaly_enabled()) check_finite(result, Gate::kName, "output", where, current_scope());
+  if (is_anomaly_enabled() && !in_backward()) check_finite(result, Gate::kName, "output", where, current_scope());
   if (!should_record(inputs)) return result;
   auto node = make_cached_shared<Gate>();
   detail::link(*node, Gate::kName, result, inputs, where);

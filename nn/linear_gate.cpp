@@ -6,6 +6,8 @@
 // place). Through the W.t() view, dW would arrive as a transposed view of X^T dY, which the
 // engine must copy into a new contiguous gradient every step (a pass over W and a second
 // W-sized buffer). These are the old core's products, operand for operand.
+#include <gategrad/autograd/grad_mode.hpp>
+#include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/tensor/native.hpp>
@@ -20,19 +22,20 @@ struct LinearGate final : autograd::Node {
   static constexpr const char* kName = "LinearGate";
   autograd::SavedTensor x, weight;  // each saved only if the other's gradient is needed
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    if (needs_grad(0)) product_into(din[0], dout, weight.unpack(*this));      // (B,out)(out,in)
-    if (needs_grad(1)) product_into(din[1], native::t(dout), x.unpack(*this));  // (out,B)(B,in)
-    if (din.size() > 2 && needs_grad(2)) din[2] = native::sum_to(dout, IntArrayRef(edges[2].sizes));
+    if (needs_grad(0)) product_into(din[0], dout, weight.unpack(*this));         // (B,out)(out,in)
+    if (needs_grad(1)) product_into(din[1], gg::transpose(dout, 0, 1), x.unpack(*this));  // (out,B)(B,in)
+    if (din.size() > 2 && needs_grad(2)) din[2] = gg::sum_to_size(dout, IntArrayRef(edges[2].sizes));
   }
   void release() override {
     x.reset();
     weight.reset();
   }
 
-  // A lent buffer is overwritten (beta 0), else a new product is made.
+  // A lent buffer is overwritten (beta 0) when nothing is recorded; else a new (recorded,
+  // under create_graph) product is made.
   static void product_into(Tensor& slot, const Tensor& a, const Tensor& b) {
-    if (slot.defined() && slot.dtype() == a.dtype()) native::addmm_(slot, a, b, 0, 1);
-    else slot = native::mm(a, b);
+    if (slot.defined() && slot.dtype() == a.dtype() && !is_grad_enabled()) native::addmm_(slot, a, b, 0, 1);
+    else slot = gg::mm(a, b);
   }
 };
 

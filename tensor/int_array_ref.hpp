@@ -28,6 +28,9 @@ class IntArrayRef {
   IntArrayRef(const SizeVector& v) : data_(v.data()), size_(v.size()) {}                 // NOLINT
   IntArrayRef(std::span<const std::int64_t> s) : data_(s.data()), size_(s.size()) {}     // NOLINT
   IntArrayRef(const std::int64_t* data, std::size_t size) : data_(data), size_(size) {}
+  // One value, as c10::ArrayRef's one-element constructor: x.sum(1), x.view(-1), zeros(3). It
+  // refers to the value, which must outlive the reference (a literal argument does).
+  IntArrayRef(const std::int64_t& one) : data_(&one), size_(1) {}  // NOLINT: implicit, as c10::ArrayRef
 
   const std::int64_t* data() const { return data_; }
   std::size_t size() const { return size_; }

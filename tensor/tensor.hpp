@@ -19,10 +19,14 @@
 #include <gategrad/tensor/storage.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace gg {
 
@@ -205,10 +209,31 @@ class Tensor {
   Tensor& mutable_grad() const;
   // The node that produced this tensor (null for a leaf and for untracked tensors).
   const std::shared_ptr<autograd::Node>& grad_fn() const;
-  // Backpropagates from this tensor: a scalar seeds 1; otherwise `gradient` (same sizes) is the
-  // seed. create_graph is not supported yet (issue 12) and throws.
+  // Backpropagates from this tensor, as torch::Tensor::backward: a one-element tensor seeds 1;
+  // otherwise `gradient` (same sizes) is the seed. retain_graph defaults to create_graph;
+  // create_graph records the gradients' own graph (for a second derivative; a leaf's .grad()
+  // then holds that graph, which refers back to the leaf: reset it when done, or use
+  // autograd::grad). With `inputs`, only their gradients are computed and accumulated.
   void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt,
-                bool create_graph = false) const;
+                bool create_graph = false, const std::vector<Tensor>& inputs = {}) const;
+  // A non-leaf keeps its gradient in .grad() from the next backward on (no-op on a leaf).
+  void retain_grad() const;
+  bool retains_grad() const;
+  // Calls hook(grad) when this tensor's gradient is computed, as torch::Tensor::register_hook;
+  // a hook returning a Tensor replaces the gradient (an undefined one keeps it), a hook
+  // returning void only looks. Returns the handle remove_hook takes.
+  template <class Hook>
+  unsigned register_hook(Hook&& hook) const {
+    if constexpr (std::is_void_v<std::invoke_result_t<Hook&, const Tensor&>>) {
+      return add_hook([h = std::forward<Hook>(hook)](const Tensor& g) mutable {
+        h(g);
+        return Tensor();
+      });
+    } else {
+      return add_hook(std::function<Tensor(const Tensor&)>(std::forward<Hook>(hook)));
+    }
+  }
+  void remove_hook(unsigned handle) const;
   // The same data, cut from the graph, requiring no gradient (shares the storage).
   Tensor detach() const;
   // A label for graph dumps and error messages (e.g. "fc1.weight").
@@ -216,6 +241,7 @@ class Tensor {
   std::string name() const;
 
  private:
+  unsigned add_hook(std::function<Tensor(const Tensor&)> hook) const;
   const TensorImpl& checked() const {
     if (impl_ == nullptr) throw_undefined();
     return *impl_;

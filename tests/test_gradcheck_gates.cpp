@@ -5,6 +5,7 @@
 // path and expect it caught.
 #include "tensor_helpers.hpp"
 
+#include <gategrad/autograd/backward.hpp>
 #include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/graph.hpp>
 #include <gategrad/autograd/recording.hpp>
@@ -45,8 +46,13 @@ const std::vector<std::string> kGates = {
     "DivGate",     "RDivGate",    "ReluGate",         "SigmoidGate",   "TanhGate",
     "ExpGate",     "LogGate",     "SumGate",          "ReshapeGate",   "PermuteGate",
     "TransposeGate", "ExpandGate", "SliceGate",       "CloneGate",     "ToGate",
-    "DropoutGate", "L2PenaltyGate", "SoftmaxCrossEntropyGate",
+    "DropoutGate", "L2PenaltyGate", "SoftmaxCrossEntropyGate", "SoftmaxGate", "LogSoftmaxGate",
+    "SumToSizeGate", "SqrtGate",
 };
+
+// The gates that only a backward records (under create_graph): the second-derivative test must
+// meet each in some row's graph of first derivatives.
+const std::vector<std::string> kBackwardGates = {"ReluBackwardGate", "SliceBackwardGate"};
 
 Tensor draw(const InputSpec& spec, std::uint64_t seed) {
   const Tensor t = gg::test::uniform(spec.sizes, seed, -2.0, 2.0, gg::kFloat64);
@@ -122,6 +128,7 @@ std::vector<GateCase> gate_table() {
       {"tanh", "TanhGate", {{{3, 5}}}, [](const V& x) { return gg::tanh(x[0]); }},
       {"exp", "ExpGate", {{{3, 5}}}, [](const V& x) { return gg::exp(x[0]); }},
       {"log", "LogGate", {{{3, 5}, Values::Positive}}, [](const V& x) { return gg::log(x[0]); }},
+      {"sqrt", "SqrtGate", {{{3, 5}, Values::Positive}}, [](const V& x) { return gg::sqrt(x[0]); }},
       {"sum all", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0]); }},
       {"sum dim 0", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0], {0}); }},
       {"sum dim -1 keepdim", "SumGate", {{{2, 3, 4}}}, [](const V& x) { return gg::sum(x[0], {-1}, true); }},
@@ -150,6 +157,12 @@ std::vector<GateCase> gate_table() {
          gg::Generator gen(5);  // the same mask on every call
          return gg::dropout(x[0], 0.3, gen);
        }},
+      {"softmax dim 1", "SoftmaxGate", {{{3, 5}}}, [](const V& x) { return gg::softmax(x[0], 1); }},
+      {"softmax dim 0 of a 3-d tensor", "SoftmaxGate", {{{3, 2, 4}}}, [](const V& x) { return gg::softmax(x[0], 0); }},
+      {"softmax of a transposed view", "SoftmaxGate", {{{4, 3}}}, [](const V& x) { return gg::softmax(x[0].t(), -1); }},
+      {"log_softmax dim 1", "LogSoftmaxGate", {{{3, 5}}}, [](const V& x) { return gg::log_softmax(x[0], 1); }},
+      {"log_softmax batch 1", "LogSoftmaxGate", {{{1, 6}}}, [](const V& x) { return gg::log_softmax(x[0], -1); }},
+      {"sum_to_size", "SumToSizeGate", {{{2, 3, 4}}}, [](const V& x) { return gg::sum_to_size(x[0], {3, 1}); }},
       {"L2 penalty", "L2PenaltyGate", {{{3, 4}}}, [](const V& x) { return gg::l2_penalty(x[0], 0.25); }},
       {"L2 penalty composed", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0] * x[0]) * 0.25; }},
       {"two-layer net composed", "SoftmaxCrossEntropyGate", {{{2, 3}}, {{3, 4}}, {{4}}, {{4, 3}}}, [](const V& x) {
@@ -191,6 +204,80 @@ TEST_CASE("every gate's gradient matches finite differences in float64", "[autog
     INFO("no row of the table records " << gate);
     CHECK(covered.count(gate) == 1);
   }
+}
+
+namespace {
+
+// x^2 with the right first derivative, computed with native kernels: not differentiable.
+struct ConstantBackwardSquare final : gg::autograd::Node {
+  static constexpr const char* kName = "ConstantBackwardSquare";
+  gg::autograd::SavedTensor x;
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = gg::native::mul(gg::native::mul(dout, x.unpack(*this)), 2.0);
+  }
+  void release() override { x.reset(); }
+};
+
+// The gates in the graph of f's first derivatives at `inputs` (grad with create_graph).
+std::set<std::string> backward_gates(const GateCase& row, const std::vector<Tensor>& inputs) {
+  std::vector<Tensor> leaves;
+  for (const Tensor& x : inputs) leaves.push_back(gg::native::clone(x).requires_grad_());
+  const Tensor out = row.f(leaves);
+  std::set<std::string> names;
+  if (!out.requires_grad()) return names;
+  // The output gradient requires grad too, as gradgradcheck's v: a backward that is linear in
+  // it (relu's, slice's) records only then.
+  const Tensor v = gg::ones_like(out).requires_grad_();
+  const std::vector<Tensor> grads = gg::autograd::grad({out}, leaves, {v}, true, true, true);
+  std::vector<gg::autograd::Node*> roots;
+  for (const Tensor& g : grads) {
+    if (g.defined() && g.grad_fn() != nullptr) roots.push_back(g.grad_fn().get());
+  }
+  std::vector<gg::autograd::Node*> order;
+  gg::autograd::topological_order(roots, order);
+  for (const gg::autograd::Node* node : order) names.insert(node->name());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("every gate's backward is differentiable: second derivatives match finite differences",
+          "[autograd][gradcheck]") {
+  std::uint64_t seed = 1;
+  std::set<std::string> covered;
+  for (const GateCase& row : gate_table()) {
+    std::vector<Tensor> inputs;
+    for (const InputSpec& spec : row.inputs) inputs.push_back(draw(spec, seed++));
+    const gg::GradcheckReport report = gg::gradgradcheck(row.f, inputs, {}, row.options);
+    INFO(row.name << ": " << report.to_string() << " (of the gradient of input " << report.of_gradient << ")");
+    CHECK(report.passed);
+    const std::set<std::string> gates = backward_gates(row, inputs);
+    covered.insert(gates.begin(), gates.end());
+  }
+  for (const std::string& gate : kBackwardGates) {
+    INFO("no row's first derivative records " << gate);
+    CHECK(covered.count(gate) == 1);
+  }
+}
+
+TEST_CASE("gradgradcheck catches a backward that is right but not differentiable", "[autograd][gradcheck]") {
+  // A gate whose backward is computed with native kernels records nothing under create_graph,
+  // so its first derivative 2 x v looks constant in x and v: the second derivatives come out 0.
+  const auto square = [](const std::vector<Tensor>& v) {
+    return gg::autograd::record<ConstantBackwardSquare>(gg::native::mul(v[0], v[0]), {&v[0]},
+                                                        gg::Where::current(),
+                                                        [&](ConstantBackwardSquare& g) { g.x = g.save(v[0]); });
+  };
+  const std::vector<Tensor> x = {gg::tensor({0.5, -1.5, 2.0}, gg::kFloat64)};
+  CHECK(gg::gradcheck(square, x).passed);  // the first derivative is right
+  const gg::GradcheckReport report = gg::gradgradcheck(square, x);
+  CHECK_FALSE(report.passed);
+  CHECK(report.of_gradient == 0);
+  CHECK(report.analytic == 0.0);
+  CHECK(std::abs(report.numeric) > 0.1);
+  // The same square in differentiable ops passes.
+  const auto right = [](const std::vector<Tensor>& v) { return v[0] * v[0]; };
+  CHECK(gg::gradgradcheck(right, x).passed);
 }
 
 TEST_CASE("the gate table catches a gate with a wrong backward", "[autograd][gradcheck]") {

@@ -10,7 +10,7 @@ struct AddGate final : autograd::Node {
   static constexpr const char* kName = "AddGate";
   void backward(const Tensor& dout, std::span<Tensor> din) override {
     for (std::size_t i = 0; i < din.size(); ++i) {
-      if (needs_grad(i)) din[i] = native::sum_to(dout, IntArrayRef(edges[i].sizes));
+      if (needs_grad(i)) din[i] = sum_to_size(dout, IntArrayRef(edges[i].sizes));
     }
   }
   void release() override {}

@@ -12,14 +12,14 @@ struct DivGate final : autograd::Node {
   Scalar s;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
     if (din.size() == 1) {
-      din[0] = native::div(dout, s);
+      din[0] = div(dout, s);
       return;
     }
-    const Tensor& divisor = b.unpack(*this);
-    if (needs_grad(0)) din[0] = native::sum_to(native::div(dout, divisor), IntArrayRef(edges[0].sizes));
+    const Tensor divisor = b.unpack(*this);
+    if (needs_grad(0)) din[0] = sum_to_size(div(dout, divisor), IntArrayRef(edges[0].sizes));
     if (needs_grad(1)) {
-      const Tensor dy_y = native::mul(dout, y.unpack(*this));
-      din[1] = native::neg(native::sum_to(native::div(dy_y, divisor), IntArrayRef(edges[1].sizes)));
+      const Tensor dy_y = mul(dout, y.unpack(*this));
+      din[1] = neg(sum_to_size(div(dy_y, divisor), IntArrayRef(edges[1].sizes)));
     }
   }
   void release() override { b.reset(); y.reset(); }
@@ -39,7 +39,7 @@ struct RDivGate final : autograd::Node {
   static constexpr const char* kName = "RDivGate";
   autograd::SavedTensor a, y;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    din[0] = native::neg(native::div(native::mul(dout, y.unpack(*this)), a.unpack(*this)));
+    din[0] = neg(div(mul(dout, y.unpack(*this)), a.unpack(*this)));
   }
   void release() override { a.reset(); y.reset(); }
 };

@@ -13,7 +13,7 @@ namespace {
 struct DropoutGate final : autograd::Node {
   static constexpr const char* kName = "DropoutGate";
   Tensor mask;  // made here: no one else can change it
-  void backward(const Tensor& dout, std::span<Tensor> din) override { din[0] = native::mul(dout, mask); }
+  void backward(const Tensor& dout, std::span<Tensor> din) override { din[0] = mul(dout, mask); }
   void release() override { mask = Tensor(); }
 };
 }  // namespace

@@ -13,11 +13,11 @@ struct MulGate final : autograd::Node {
   Scalar s;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
     if (din.size() == 1) {
-      din[0] = native::mul(dout, s);
+      din[0] = mul(dout, s);
       return;
     }
-    if (needs_grad(0)) din[0] = native::sum_to(native::mul(dout, b.unpack(*this)), IntArrayRef(edges[0].sizes));
-    if (needs_grad(1)) din[1] = native::sum_to(native::mul(dout, a.unpack(*this)), IntArrayRef(edges[1].sizes));
+    if (needs_grad(0)) din[0] = sum_to_size(mul(dout, b.unpack(*this)), IntArrayRef(edges[0].sizes));
+    if (needs_grad(1)) din[1] = sum_to_size(mul(dout, a.unpack(*this)), IntArrayRef(edges[1].sizes));
   }
   void release() override { a.reset(); b.reset(); }
 };

@@ -9,7 +9,7 @@ struct ExpGate final : autograd::Node {
   static constexpr const char* kName = "ExpGate";
   autograd::SavedTensor y;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    din[0] = native::mul(dout, y.unpack(*this));
+    din[0] = mul(dout, y.unpack(*this));
   }
   void release() override { y.reset(); }
 };

@@ -15,7 +15,11 @@ struct L2PenaltyGate final : autograd::Node {
   autograd::SavedTensor w;
   double lambda = 0;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    const Tensor& weight = w.unpack(*this);
+    const Tensor weight = w.unpack(*this);
+    if (is_grad_enabled()) {  // create_graph: recorded, differentiable in W and dy
+      din[0] = mul(weight, mul(dout, 2.0 * lambda));
+      return;
+    }
     visit_dtype(weight.dtype(), [&]<class T>() {
       if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
         // In T, in the old gate's order: (2 * lambda) * dy.

@@ -9,7 +9,7 @@ struct LogGate final : autograd::Node {
   static constexpr const char* kName = "LogGate";
   autograd::SavedTensor x;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    din[0] = native::div(dout, x.unpack(*this));
+    din[0] = div(dout, x.unpack(*this));
   }
   void release() override { x.reset(); }
 };

@@ -9,8 +9,8 @@ struct SigmoidGate final : autograd::Node {
   static constexpr const char* kName = "SigmoidGate";
   autograd::SavedTensor y;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    const Tensor& out = y.unpack(*this);
-    din[0] = native::mul(native::mul(dout, out), native::rsub(out, 1));
+    const Tensor out = y.unpack(*this);
+    din[0] = mul(mul(dout, out), rsub(out, 1));
   }
   void release() override { y.reset(); }
 };

@@ -1,5 +1,6 @@
 // SoftmaxCrossEntropyGate: J = mean_i -log softmax(z_i)[y_i].  z:(N,C) y:(N) int64 -> J:().
-// dz = (softmax(z) - onehot(y)) * dJ / N, from the probabilities saved in the forward pass.
+// dz = (softmax(z) - onehot(y)) * dJ / N, from the probabilities saved in the forward pass (in
+// recorded ops from the saved logits under create_graph).
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/tensor/native.hpp>
@@ -14,8 +15,18 @@ struct SoftmaxCrossEntropyGate final : autograd::Node {
   static constexpr const char* kName = "SoftmaxCrossEntropyGate";
   Tensor probabilities;  // (N,C), made here: no one else can change it
   Tensor target;         // (N) int64, contiguous
+  autograd::SavedTensor logits;  // read only under create_graph
   void backward(const Tensor& dout, std::span<Tensor> din) override {
     const std::int64_t N = probabilities.size(0), C = probabilities.size(1);
+    if (is_grad_enabled()) {
+      // create_graph: the same gradient in recorded ops, differentiable in z and in dJ.
+      const Tensor z = logits.unpack(*this);
+      Tensor onehot = zeros(z.sizes(), z.dtype());
+      const std::int64_t* y = target.data_ptr<std::int64_t>();
+      for (std::int64_t i = 0; i < N; ++i) native::fill_(native::select(native::select(onehot, 0, i), 0, y[i]), 1);
+      din[0] = mul(sub(softmax(z, 1), onehot), div(dout, static_cast<double>(N)));
+      return;
+    }
     const double scale = dout.item<double>() / static_cast<double>(N);
     Tensor dz = native::mul(probabilities, scale);
     const std::int64_t* y = target.data_ptr<std::int64_t>();
@@ -30,6 +41,7 @@ struct SoftmaxCrossEntropyGate final : autograd::Node {
   void release() override {
     probabilities = Tensor();
     target = Tensor();
+    logits.reset();
   }
 };
 
@@ -82,6 +94,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Where where) {
       std::move(loss), {&logits}, where, [&](SoftmaxCrossEntropyGate& g) {
         g.probabilities = native::exp(lp);
         g.target = native::clone(y);  // the caller may reuse its label buffer
+        g.logits = g.save(logits);
       });
 }
 }  // namespace gg

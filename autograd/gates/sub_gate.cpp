@@ -11,18 +11,18 @@ struct SubGate final : autograd::Node {
   bool negate_a = false;  // rsub: Y = b - A
   void backward(const Tensor& dout, std::span<Tensor> din) override {
     if (needs_grad(0)) {
-      Tensor da = native::sum_to(dout, IntArrayRef(edges[0].sizes));
-      din[0] = negate_a ? native::neg(da) : da;
+      Tensor da = sum_to_size(dout, IntArrayRef(edges[0].sizes));
+      din[0] = negate_a ? neg(da) : da;
     }
     if (din.size() > 1 && needs_grad(1)) {
-      din[1] = native::neg(native::sum_to(dout, IntArrayRef(edges[1].sizes)));
+      din[1] = neg(sum_to_size(dout, IntArrayRef(edges[1].sizes)));
     }
   }
   void release() override {}
 };
 struct NegGate final : autograd::Node {
   static constexpr const char* kName = "NegGate";
-  void backward(const Tensor& dout, std::span<Tensor> din) override { din[0] = native::neg(dout); }
+  void backward(const Tensor& dout, std::span<Tensor> din) override { din[0] = neg(dout); }
   void release() override {}
 };
 }  // namespace

@@ -16,14 +16,14 @@ struct SumGate final : autograd::Node {
   bool keepdim = false;
   double scale = 1.0;    // 1/count for the mean
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    Tensor g = scale == 1.0 ? dout : native::mul(dout, scale);
+    Tensor g = scale == 1.0 ? dout : mul(dout, scale);
     const IntArrayRef x_sizes(edges[0].sizes);
     if (all_dims) {
-      g = native::reshape(g, SizeVector(x_sizes.size(), 1));
+      g = reshape(g, SizeVector(x_sizes.size(), 1));
     } else if (!keepdim) {
-      for (std::int64_t d : dims) g = native::unsqueeze(g, d);
+      for (std::int64_t d : dims) g = unsqueeze(g, d);
     }
-    din[0] = native::expand(g, x_sizes);
+    din[0] = expand(g, x_sizes);
   }
   void release() override {}
 };
@@ -44,7 +44,20 @@ Tensor record_sum(const Tensor& x, Tensor y, IntArrayRef dims, bool all, bool ke
     if (mean) g.scale = 1.0 / static_cast<double>(count);
   });
 }
+// SumToSizeGate: Y = X summed down to sizes it was broadcast from.  dX = dY expanded back.
+struct SumToSizeGate final : autograd::Node {
+  static constexpr const char* kName = "SumToSizeGate";
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = expand(dout, IntArrayRef(edges[0].sizes));
+  }
+  void release() override {}
+};
 }  // namespace
+
+Tensor sum_to_size(const Tensor& x, IntArrayRef sizes, Where where) {
+  if (x.sizes() == sizes) return x;
+  return autograd::record<SumToSizeGate>(native::sum_to(x, sizes), {&x}, where);
+}
 
 Tensor sum(const Tensor& x, Where where) { return record_sum(x, native::sum(x), {}, true, false, false, where); }
 Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim, Where where) {

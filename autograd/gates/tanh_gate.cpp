@@ -9,7 +9,8 @@ struct TanhGate final : autograd::Node {
   static constexpr const char* kName = "TanhGate";
   autograd::SavedTensor y;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    din[0] = native::mul(dout, native::rsub(native::square(y.unpack(*this)), 1));
+    const Tensor out = y.unpack(*this);
+    din[0] = mul(dout, rsub(mul(out, out), 1));
   }
   void release() override { y.reset(); }
 };

@@ -5,6 +5,8 @@
 //   transpose(d0, d1):                               dX = transpose(dY, d0, d1)
 //   expand:                                          dX = dY summed back to X's sizes
 //   narrow / slice / select:                         dX = zeros, with dY copied into that view
+// Each backward is written in these differentiable ops (slice's in SliceBackwardGate), so a
+// second derivative under create_graph records through them.
 //   contiguous / clone:                              dX = dY;   to(dtype): dX = dY in X's dtype
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/autograd/ops.hpp>
@@ -22,7 +24,7 @@ using autograd::record;
 struct ReshapeGate final : autograd::Node {
   static constexpr const char* kName = "ReshapeGate";
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    din[0] = native::reshape(dout, IntArrayRef(edges[0].sizes));
+    din[0] = reshape(dout, IntArrayRef(edges[0].sizes));
   }
   void release() override {}
 };
@@ -31,7 +33,7 @@ struct PermuteGate final : autograd::Node {
   static constexpr const char* kName = "PermuteGate";
   SizeVector inverse;  // inverse[dims[i]] = i
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    din[0] = native::permute(dout, inverse);
+    din[0] = permute(dout, inverse);
   }
   void release() override {}
 };
@@ -40,7 +42,7 @@ struct TransposeGate final : autograd::Node {
   static constexpr const char* kName = "TransposeGate";
   std::int64_t dim0 = 0, dim1 = 0;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    din[0] = native::transpose(dout, dim0, dim1);
+    din[0] = transpose(dout, dim0, dim1);
   }
   void release() override {}
 };
@@ -48,24 +50,49 @@ struct TransposeGate final : autograd::Node {
 struct ExpandGate final : autograd::Node {
   static constexpr const char* kName = "ExpandGate";
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    din[0] = native::sum_to(dout, IntArrayRef(edges[0].sizes));
+    din[0] = sum_to_size(dout, IntArrayRef(edges[0].sizes));
   }
   void release() override {}
 };
 
+// The part of a tensor that narrow, slice or select took.
+struct Part {
+  std::int64_t dim = 0, start = 0, end = 0, step = 1;
+  bool select = false;  // select(dim, start) drops the dimension
+};
+
+Tensor slice_backward(const Tensor& dout, IntArrayRef sizes, const Part& part, const Where& where);
+
 // narrow, slice and select: the gradient is zero outside the part that was taken.
 struct SliceGate final : autograd::Node {
   static constexpr const char* kName = "SliceGate";
-  std::int64_t dim = 0, start = 0, end = 0, step = 1;
-  bool select = false;  // select(dim, start) drops the dimension
+  Part part;
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    Tensor dx = zeros(IntArrayRef(edges[0].sizes), edges[0].dtype);
-    const Tensor part = select ? native::select(dx, dim, start) : native::slice(dx, dim, start, end, step);
-    native::copy_(part, dout);
-    din[0] = std::move(dx);
+    din[0] = slice_backward(dout, IntArrayRef(edges[0].sizes), part, where);
   }
   void release() override {}
 };
+
+// SliceBackwardGate: G = zeros of the input's sizes with dY in the part (SliceGate's
+// backward, recorded under create_graph).  d(dY) = the same part of dG.
+struct SliceBackwardGate final : autograd::Node {
+  static constexpr const char* kName = "SliceBackwardGate";
+  Part part;
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    din[0] = part.select ? gg::select(dout, part.dim, part.start, where)
+                         : gg::slice(dout, part.dim, part.start, part.end, part.step, where);
+  }
+  void release() override {}
+};
+
+Tensor slice_backward(const Tensor& dout, IntArrayRef sizes, const Part& part, const Where& where) {
+  Tensor dx = zeros(sizes, dout.dtype());
+  const Tensor taken = part.select ? native::select(dx, part.dim, part.start)
+                                   : native::slice(dx, part.dim, part.start, part.end, part.step);
+  native::copy_(taken, dout);
+  return autograd::record<SliceBackwardGate>(std::move(dx), {&dout}, where,
+                                             [&](SliceBackwardGate& g) { g.part = part; });
+}
 
 struct IdentityGate final : autograd::Node {
   static constexpr const char* kName = "CloneGate";
@@ -76,7 +103,7 @@ struct IdentityGate final : autograd::Node {
 struct ToGate final : autograd::Node {
   static constexpr const char* kName = "ToGate";
   void backward(const Tensor& dout, std::span<Tensor> din) override {
-    din[0] = native::to(dout, edges[0].dtype);
+    din[0] = gg::to(dout, edges[0].dtype);
   }
   void release() override {}
 };
@@ -129,9 +156,9 @@ Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_
               Where where) {
   Tensor y = native::narrow(x, dim, start, length);
   return record<SliceGate>(std::move(y), {&x}, where, [&](SliceGate& g) {
-    g.dim = wrap_dim("narrow", dim, x.dim());
-    g.start = start < 0 ? start + x.size(dim) : start;
-    g.end = g.start + length;
+    g.part.dim = wrap_dim("narrow", dim, x.dim());
+    g.part.start = start < 0 ? start + x.size(dim) : start;
+    g.part.end = g.part.start + length;
   });
 }
 
@@ -139,25 +166,26 @@ Tensor slice(const Tensor& x, std::int64_t dim, std::optional<std::int64_t> star
              std::optional<std::int64_t> end, std::int64_t step, Where where) {
   Tensor y = native::slice(x, dim, start, end, step);
   return record<SliceGate>(std::move(y), {&x}, where, [&](SliceGate& g) {
-    g.dim = wrap_dim("slice", dim, x.dim());
-    const std::int64_t n = x.size(g.dim);
+    Part& p = g.part;
+    p.dim = wrap_dim("slice", dim, x.dim());
+    const std::int64_t n = x.size(p.dim);
     auto bound = [n](std::optional<std::int64_t> v, std::int64_t fallback) {  // Python's clamping
       std::int64_t b = v.value_or(fallback);
       if (b < 0) b += n;
       return std::clamp<std::int64_t>(b, 0, n);
     };
-    g.start = bound(start, 0);
-    g.end = std::max(g.start, bound(end, n));
-    g.step = step;
+    p.start = bound(start, 0);
+    p.end = std::max(p.start, bound(end, n));
+    p.step = step;
   });
 }
 
 Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index, Where where) {
   Tensor y = native::select(x, dim, index);
   return record<SliceGate>(std::move(y), {&x}, where, [&](SliceGate& g) {
-    g.dim = wrap_dim("select", dim, x.dim());
-    g.start = index < 0 ? index + x.size(g.dim) : index;
-    g.select = true;
+    g.part.dim = wrap_dim("select", dim, x.dim());
+    g.part.start = index < 0 ? index + x.size(g.part.dim) : index;
+    g.part.select = true;
   });
 }
 
