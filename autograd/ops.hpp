@@ -9,6 +9,9 @@
 #include <gategrad/tensor/shape.hpp>  // ShapeError, thrown by every op
 #include <gategrad/tensor/tensor.hpp>
 
+#include <cstdint>
+#include <optional>
+#include <tuple>
 #include <type_traits>
 
 namespace gg {
@@ -41,6 +44,51 @@ Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim = false, Where where
 // x summed over the dimensions it was broadcast along, down to `sizes` (which broadcast to x's),
 // as torch's Tensor::sum_to_size: the adjoint of expand, and the gradient of a broadcast operand.
 Tensor sum_to_size(const Tensor& x, IntArrayRef sizes, Where where = Where::current());
+// max/min values over all elements, amax/amin over dims: the gradient is spread evenly over
+// the elements equal to the extreme, as torch's (autograd/gates/reduction_gates.cpp).
+Tensor max(const Tensor& x, Where where = Where::current());
+Tensor min(const Tensor& x, Where where = Where::current());
+Tensor amax(const Tensor& x, IntArrayRef dims, bool keepdim = false, Where where = Where::current());
+Tensor amin(const Tensor& x, IntArrayRef dims, bool keepdim = false, Where where = Where::current());
+// (values, int64 indices) of the first maximum / minimum along dim; the gradient goes to it.
+std::tuple<Tensor, Tensor> max(const Tensor& x, std::int64_t dim, bool keepdim = false,
+                               Where where = Where::current());
+std::tuple<Tensor, Tensor> min(const Tensor& x, std::int64_t dim, bool keepdim = false,
+                               Where where = Where::current());
+// Indices only (int64, no gradient); over the flattened tensor without dim.
+Tensor argmax(const Tensor& x, std::optional<std::int64_t> dim = std::nullopt, bool keepdim = false);
+Tensor argmin(const Tensor& x, std::optional<std::int64_t> dim = std::nullopt, bool keepdim = false);
+Tensor prod(const Tensor& x, Where where = Where::current());
+Tensor prod(const Tensor& x, std::int64_t dim, bool keepdim = false, Where where = Where::current());
+Tensor cumsum(const Tensor& x, std::int64_t dim, Where where = Where::current());
+// Variance and standard deviation over dims (all when empty), with Bessel's correction when
+// unbiased, as torch.var / torch.std; composed of recorded ops.
+Tensor var(const Tensor& x, bool unbiased = true, Where where = Where::current());
+Tensor var(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false,
+           Where where = Where::current());
+Tensor std(const Tensor& x, bool unbiased = true, Where where = Where::current());
+Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false,
+           Where where = Where::current());
+Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim = false, Where where = Where::current());
+
+// --- indexing with int64 indices (autograd/gates/indexing_gates.cpp) --------------------------
+// As torch.gather / scatter / scatter_add / index_select / index_add; each backward is the
+// other op of its pair. sort and topk return (values, int64 indices), values by gather.
+Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index, Where where = Where::current());
+Tensor scatter(const Tensor& self, std::int64_t dim, const Tensor& index, const Tensor& src,
+               Where where = Where::current());
+Tensor scatter(const Tensor& self, std::int64_t dim, const Tensor& index, Scalar value,
+               Where where = Where::current());
+Tensor scatter_add(const Tensor& self, std::int64_t dim, const Tensor& index, const Tensor& src,
+                   Where where = Where::current());
+Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index, Where where = Where::current());
+Tensor index_add(const Tensor& self, std::int64_t dim, const Tensor& index, const Tensor& source,
+                 Scalar alpha = 1, Where where = Where::current());
+std::tuple<Tensor, Tensor> sort(const Tensor& x, std::int64_t dim = -1, bool descending = false,
+                                Where where = Where::current());
+std::tuple<Tensor, Tensor> topk(const Tensor& x, std::int64_t k, std::int64_t dim = -1,
+                                bool largest = true, bool sorted = true, Where where = Where::current());
+
 // softmax / log_softmax along dim, stable (autograd/gates/softmax_gate.cpp).
 Tensor softmax(const Tensor& x, std::int64_t dim, Where where = Where::current());
 Tensor log_softmax(const Tensor& x, std::int64_t dim, Where where = Where::current());

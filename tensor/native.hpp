@@ -10,6 +10,7 @@
 #include <gategrad/tensor/tensor.hpp>
 
 #include <optional>
+#include <tuple>
 
 namespace gg::native {
 
@@ -113,10 +114,14 @@ Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim = false);
 Tensor mean(const Tensor& x);
 Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim = false);
 Tensor amax(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+Tensor amin(const Tensor& x, IntArrayRef dims, bool keepdim = false);
 Tensor max(const Tensor& x);  // the largest element (rank 0); throws on an empty tensor
+Tensor min(const Tensor& x);
 // The index (int64) of the largest element along dim, the first on ties; over the flattened
 // tensor when dim is not given.
 Tensor argmax(const Tensor& x, std::optional<std::int64_t> dim = std::nullopt,
+              bool keepdim = false);
+Tensor argmin(const Tensor& x, std::optional<std::int64_t> dim = std::nullopt,
               bool keepdim = false);
 // softmax / log_softmax along dim, stably (the maximum is subtracted first).
 Tensor softmax(const Tensor& x, std::int64_t dim);
@@ -124,6 +129,31 @@ Tensor log_softmax(const Tensor& x, std::int64_t dim);
 // The sum of `x` over the dimensions broadcasting added to reach x's sizes from `sizes`: the
 // gradient of a broadcast input. Returns x itself when the sizes already match.
 Tensor sum_to(const Tensor& x, IntArrayRef sizes);
+// Running sums along dim (from the end when reverse: the gradient of cumsum); bool and int64
+// give int64, as torch.cumsum.
+Tensor cumsum(const Tensor& x, std::int64_t dim, bool reverse = false);
+// The product over every element, or along dim; bool and int64 give int64 (wrapping).
+Tensor prod(const Tensor& x, std::optional<std::int64_t> dim = std::nullopt, bool keepdim = false);
+
+// --- indexing with int64 indices (tensor/indexing.cpp), as torch's -------------------------
+// out[i][j] = x[i][index[i][j]] (dim 1); index has x's rank, no dim larger than x's but dim.
+Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);
+// A copy of self with src[i][j] put at [i][index[i][j]] (dim 1), or added there (scatter_add,
+// duplicates summed); scatter's duplicates keep the last in row-major order of the index.
+Tensor scatter(const Tensor& self, std::int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter(const Tensor& self, std::int64_t dim, const Tensor& index, Scalar value);
+Tensor scatter_add(const Tensor& self, std::int64_t dim, const Tensor& index, const Tensor& src);
+// The slices of x along dim at a 1-D index, in its order (repeats allowed).
+Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index);
+// A copy of self with alpha * source's slices added at index along dim (duplicates summed).
+Tensor index_add(const Tensor& self, std::int64_t dim, const Tensor& index, const Tensor& source,
+                 Scalar alpha = 1);
+// (values, int64 indices) sorted along dim, stable, NaN counted as the largest value; topk:
+// the k largest (or smallest), sorted.
+std::tuple<Tensor, Tensor> sort(const Tensor& x, std::int64_t dim = -1, bool descending = false);
+Tensor argsort(const Tensor& x, std::int64_t dim = -1, bool descending = false);
+std::tuple<Tensor, Tensor> topk(const Tensor& x, std::int64_t k, std::int64_t dim = -1,
+                                bool largest = true, bool sorted = true);
 
 // --- matrix products (tensor/linalg.cpp) ----------------------------------------------------
 // (M,K) x (K,N) -> (M,N) on gategrad's GEMM (float32, float64); a transposed view goes in as

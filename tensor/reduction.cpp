@@ -33,29 +33,37 @@ template <class T, class A> struct ElementOf<xsimd::batch<T, A>> { using type = 
 struct SumOp {
   template <class V> V operator()(const V& a, const V& b) const { return a + b; }
 };
-// The larger of a and b, NaN if either is NaN (torch.amax propagates NaN; xsimd::max, like
-// the maxps instruction, returns one operand when the other is NaN).
-struct MaxOp {
+// The larger (Max) or smaller of a and b, NaN if either is NaN (torch.amax/amin propagate NaN;
+// xsimd::max, like the maxps instruction, returns one operand when the other is NaN).
+template <bool Max>
+struct ExtremeOp {
   template <class V> V operator()(const V& a, const V& b) const {
     using T = typename ElementOf<V>::type;
     if constexpr (std::is_same_v<V, T>) {
       if constexpr (std::is_floating_point_v<T>) {
         if (a != a || b != b) return a + b;
       }
-      return a < b ? b : a;
+      return (Max ? a < b : b < a) ? b : a;
     } else if constexpr (std::is_floating_point_v<T>) {
-      return xsimd::select(xsimd::isnan(a) || xsimd::isnan(b), a + b, xsimd::max(a, b));
+      return xsimd::select(xsimd::isnan(a) || xsimd::isnan(b), a + b, pick(a, b));
     } else {
-      return xsimd::max(a, b);
+      return pick(a, b);
     }
   }
+  template <class V> static V pick(const V& a, const V& b) {
+    if constexpr (Max) return xsimd::max(a, b);
+    else return xsimd::min(a, b);
+  }
 };
+using MaxOp = ExtremeOp<true>;
+using MinOp = ExtremeOp<false>;
 
-// The maximum of n >= 1 contiguous values, NaN if any is NaN: one xsimd::max per vector and a
-// NaN flag kept aside, so the loop costs about what detail::contiguous_max does.
-template <class T>
-T row_max(const T* x, std::size_t n) {
+// The maximum (or minimum) of n >= 1 contiguous values, NaN if any is NaN: one xsimd::max per
+// vector and a NaN flag kept aside, so the loop costs about what detail::contiguous_max does.
+template <bool Max, class T>
+T row_extreme(const T* x, std::size_t n) {
   constexpr std::size_t L = detail::kLanes<T>;
+  const auto better = [](T v, T best) { return Max ? v > best : v < best; };
   T best = x[0];
   bool nan = false;
   std::size_t i = 0;
@@ -65,17 +73,23 @@ T row_max(const T* x, std::size_t n) {
       auto nan_lanes = xsimd::isnan(acc);
       for (i = L; i + L <= n; i += L) {
         const Batch<T> v = Batch<T>::load_unaligned(x + i);
-        acc = xsimd::max(acc, v);
+        acc = ExtremeOp<Max>::pick(acc, v);
         nan_lanes = nan_lanes || xsimd::isnan(v);
       }
       nan = xsimd::any(nan_lanes);
     } else {
-      for (i = L; i + L <= n; i += L) acc = xsimd::max(acc, Batch<T>::load_unaligned(x + i));
+      for (i = L; i + L <= n; i += L) acc = ExtremeOp<Max>::pick(acc, Batch<T>::load_unaligned(x + i));
     }
-    best = detail::hmax(acc);
+    if constexpr (Max) {
+      best = detail::hmax(acc);
+    } else {
+      alignas(64) T lanes[L];
+      acc.store_aligned(lanes);
+      best = *std::min_element(lanes, lanes + L);
+    }
   }
   for (; i < n; ++i) {
-    best = x[i] > best ? x[i] : best;
+    best = better(x[i], best) ? x[i] : best;
     if constexpr (std::is_floating_point_v<T>) nan = nan || x[i] != x[i];
   }
   if constexpr (std::is_floating_point_v<T>) {
@@ -89,8 +103,9 @@ struct RowSum {
     return detail::contiguous_sum(x, n);
   }
 };
-struct RowMax {
-  template <class T> T operator()(const T* x, std::size_t n) const { return row_max(x, n); }
+template <bool Max>
+struct RowExtreme {
+  template <class T> T operator()(const T* x, std::size_t n) const { return row_extreme<Max>(x, n); }
 };
 
 // --- which dims a reduction removes -------------------------------------------------------
@@ -215,11 +230,13 @@ void require_floating(const char* op, const Tensor& x) {
   }
 }
 
-Tensor amax_impl(const char* op, const Tensor& x, IntArrayRef dims, bool keepdim) {
+template <bool Max>
+Tensor extreme_impl(const char* op, const Tensor& x, IntArrayRef dims, bool keepdim) {
+  const char* what = Max ? "maximum" : "minimum";
   const ReducePlan plan = plan_reduction(op, x.sizes(), dims, keepdim);
   if (plan.count == 0) {
-    throw ShapeError(std::string(op) + ": cannot take the maximum over no elements: the " +
-                     describe(x) + " has size 0 in a reduced dim (a maximum needs at least "
+    throw ShapeError(std::string(op) + ": cannot take the " + what + " over no elements: the " +
+                     describe(x) + " has size 0 in a reduced dim (a " + what + " needs at least "
                      "one element)");
   }
   const Dtype acc = accumulate_dtype(x.dtype());
@@ -230,25 +247,26 @@ Tensor amax_impl(const char* op, const Tensor& x, IntArrayRef dims, bool keepdim
       if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
                     std::is_same_v<T, std::int64_t>) {
         T* o = out.data_ptr<T>();
-        const T lowest = std::numeric_limits<T>::has_infinity
-                             ? -std::numeric_limits<T>::infinity()
-                             : std::numeric_limits<T>::lowest();
-        std::fill_n(o, out.numel(), lowest);
-        reduce_contiguous(src.data_ptr<T>(), plan, o, MaxOp{}, RowMax{});
+        using Limits = std::numeric_limits<T>;
+        const T identity = Max ? (Limits::has_infinity ? -Limits::infinity() : Limits::lowest())
+                               : (Limits::has_infinity ? Limits::infinity() : Limits::max());
+        std::fill_n(o, out.numel(), identity);
+        reduce_contiguous(src.data_ptr<T>(), plan, o, ExtremeOp<Max>{}, RowExtreme<Max>{});
       }
     });
   }
   return out.dtype() == x.dtype() ? out : to(out, x.dtype());
 }
 
-// x:(outer, len, inner) contiguous -> out:(outer, inner), the index of the first largest
-// value along len; a NaN is larger than every number, and the first NaN wins (as torch).
-template <class T>
+// x:(outer, len, inner) contiguous -> out:(outer, inner), the index of the first largest (Max)
+// or smallest value along len; a NaN beats every number, and the first NaN wins (as torch).
+template <bool Max, class T>
 void argmax_kernel(const T* x, std::int64_t outer, std::int64_t len, std::int64_t inner,
                    std::int64_t* out, T* best) {
   const auto better = [](T v, T b) {
-    if constexpr (std::is_floating_point_v<T>) return v > b || (v != v && b == b);
-    else return v > b;
+    const bool beats = Max ? v > b : v < b;
+    if constexpr (std::is_floating_point_v<T>) return beats || (v != v && b == b);
+    else return beats;
   };
   for (std::int64_t o = 0; o < outer; ++o) {
     const T* block = x + o * len * inner;
@@ -311,21 +329,27 @@ Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim) {
 }
 
 Tensor amax(const Tensor& x, IntArrayRef dims, bool keepdim) {
-  return amax_impl("amax", x, dims, keepdim);
+  return extreme_impl<true>("amax", x, dims, keepdim);
+}
+Tensor amin(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  return extreme_impl<false>("amin", x, dims, keepdim);
 }
 
-Tensor max(const Tensor& x) { return amax_impl("max", x, {}, false); }
+Tensor max(const Tensor& x) { return extreme_impl<true>("max", x, {}, false); }
+Tensor min(const Tensor& x) { return extreme_impl<false>("min", x, {}, false); }
 
-Tensor argmax(const Tensor& x, std::optional<std::int64_t> dim, bool keepdim) {
+namespace {
+template <bool Max>
+Tensor arg_extreme(const char* op, const Tensor& x, std::optional<std::int64_t> dim, bool keepdim) {
   if (x.dtype() == Dtype::Bool) {
-    throw std::invalid_argument("argmax: got a " + describe(x) +
+    throw std::invalid_argument(std::string(op) + ": got a " + describe(x) +
                                 ", expected a number dtype (convert with .to(gg::kInt64) first)");
   }
   // Over the flattened tensor (outer = inner = 1), or x seen as (outer, len, inner) around dim.
   std::int64_t outer = 1, len = x.numel(), inner = 1;
   SizeVector out_sizes;
   if (dim) {
-    const std::int64_t d = wrap_dim("argmax", *dim, x.dim());
+    const std::int64_t d = wrap_dim(op, *dim, x.dim());
     len = x.dim() == 0 ? 1 : x.size(d);
     for (std::int64_t k = 0; k < x.dim(); ++k) {
       if (k < d) outer *= x.size(k);
@@ -337,9 +361,9 @@ Tensor argmax(const Tensor& x, std::optional<std::int64_t> dim, bool keepdim) {
     out_sizes.assign(to_size(x.dim()), 1);
   }
   if (len == 0) {
-    throw ShapeError("argmax: cannot take the index of the maximum over no elements: the " +
-                     describe(x) + (dim ? " has size 0 in dim " + std::to_string(*dim)
-                                        : std::string(" is empty")));
+    throw ShapeError(std::string(op) + ": cannot take the index of the " +
+                     (Max ? "maximum" : "minimum") + " over no elements: the " + describe(x) +
+                     (dim ? " has size 0 in dim " + std::to_string(*dim) : std::string(" is empty")));
   }
   Tensor out = empty(out_sizes, Dtype::Int64);
   if (outer * inner == 0) return out;
@@ -349,11 +373,19 @@ Tensor argmax(const Tensor& x, std::optional<std::int64_t> dim, bool keepdim) {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
                   std::is_same_v<T, std::int64_t>) {
       Tensor best = empty({inner}, acc);
-      argmax_kernel(src.data_ptr<T>(), outer, len, inner, out.data_ptr<std::int64_t>(),
-                    best.data_ptr<T>());
+      argmax_kernel<Max>(src.data_ptr<T>(), outer, len, inner, out.data_ptr<std::int64_t>(),
+                         best.data_ptr<T>());
     }
   });
   return out;
+}
+}  // namespace
+
+Tensor argmax(const Tensor& x, std::optional<std::int64_t> dim, bool keepdim) {
+  return arg_extreme<true>("argmax", x, dim, keepdim);
+}
+Tensor argmin(const Tensor& x, std::optional<std::int64_t> dim, bool keepdim) {
+  return arg_extreme<false>("argmin", x, dim, keepdim);
 }
 
 Tensor sum_to(const Tensor& x, IntArrayRef sizes) {
@@ -501,6 +533,87 @@ Tensor softmax(const Tensor& x, std::int64_t dim) { return softmax_impl<false>("
 
 Tensor log_softmax(const Tensor& x, std::int64_t dim) {
   return softmax_impl<true>("log_softmax", x, dim);
+}
+
+// --- cumulative sums and products ------------------------------------------------------------
+
+namespace {
+// x seen as (outer, len, inner) around dim.
+struct AroundDim {
+  std::int64_t outer = 1, len = 1, inner = 1;
+};
+AroundDim around(const Tensor& x, std::int64_t d) {
+  AroundDim a;
+  for (std::int64_t k = 0; k < x.dim(); ++k) {
+    if (k < d) a.outer *= x.size(k);
+    if (k == d) a.len = x.size(k);
+    if (k > d) a.inner *= x.size(k);
+  }
+  return a;
+}
+}  // namespace
+
+Tensor cumsum(const Tensor& x, std::int64_t dim, bool reverse) {
+  const std::int64_t d = wrap_dim("cumsum", dim, std::max<std::int64_t>(x.dim(), 1));
+  const Dtype acc = accumulate_dtype(x.dtype());
+  Tensor out = clone(to(x, acc));  // a contiguous copy to sum in place
+  const AroundDim a = around(x, d);
+  visit_dtype(acc, [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, std::int64_t>) {
+      T* p = out.data_ptr<T>();
+      // Row after row along dim, each added into the next: inner runs stay contiguous.
+      for (std::int64_t o = 0; o < a.outer; ++o) {
+        T* block = p + o * a.len * a.inner;
+        for (std::int64_t l = 1; l < a.len; ++l) {
+          const std::int64_t to_row = reverse ? a.len - 1 - l : l;
+          const std::int64_t from_row = reverse ? to_row + 1 : to_row - 1;
+          T* row = block + to_row * a.inner;
+          const T* prev = block + from_row * a.inner;
+          for (std::int64_t i = 0; i < a.inner; ++i) row[i] += prev[i];
+        }
+      }
+    }
+  });
+  const Dtype want = sum_dtype(x.dtype());
+  return out.dtype() == want ? out : to(out, want);
+}
+
+Tensor prod(const Tensor& x, std::optional<std::int64_t> dim, bool keepdim) {
+  const Dtype acc = accumulate_dtype(x.dtype());
+  const Tensor src = contiguous_as(x, acc);
+  const std::int64_t d = dim ? wrap_dim("prod", *dim, std::max<std::int64_t>(x.dim(), 1)) : 0;
+  const AroundDim a = dim ? around(x, d) : AroundDim{1, x.numel(), 1};
+  SizeVector out_sizes;
+  if (dim) {
+    for (std::int64_t k = 0; k < x.dim(); ++k) {
+      if (k != d) out_sizes.push_back(x.size(k));
+      else if (keepdim) out_sizes.push_back(1);
+    }
+  } else if (keepdim) {
+    out_sizes.assign(to_size(x.dim()), 1);
+  }
+  Tensor out = ones(out_sizes, acc);
+  visit_dtype(acc, [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, std::int64_t>) {
+      const T* p = src.data_ptr<T>();
+      T* o = out.data_ptr<T>();
+      for (std::int64_t q = 0; q < a.outer; ++q) {
+        for (std::int64_t l = 0; l < a.len; ++l) {
+          const T* row = p + (q * a.len + l) * a.inner;
+          T* into = o + q * a.inner;
+          for (std::int64_t i = 0; i < a.inner; ++i) {
+            if constexpr (std::is_same_v<T, std::int64_t>) {
+              into[i] = static_cast<std::int64_t>(static_cast<std::uint64_t>(into[i]) * static_cast<std::uint64_t>(row[i]));
+            } else {
+              into[i] *= row[i];
+            }
+          }
+        }
+      }
+    }
+  });
+  const Dtype want = sum_dtype(x.dtype());
+  return out.dtype() == want ? out : to(out, want);
 }
 
 }  // namespace gg::native

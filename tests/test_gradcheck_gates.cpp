@@ -17,6 +17,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using gg::Tensor;
@@ -47,7 +48,8 @@ const std::vector<std::string> kGates = {
     "ExpGate",     "LogGate",     "SumGate",          "ReshapeGate",   "PermuteGate",
     "TransposeGate", "ExpandGate", "SliceGate",       "CloneGate",     "ToGate",
     "DropoutGate", "L2PenaltyGate", "SoftmaxCrossEntropyGate", "SoftmaxGate", "LogSoftmaxGate",
-    "SumToSizeGate", "SqrtGate",
+    "SumToSizeGate", "SqrtGate", "GatherGate", "ScatterAddGate", "ScatterGate", "IndexSelectGate",
+    "IndexAddGate", "ExtremeGate", "CumsumGate", "ProdGate",
 };
 
 // The gates that only a backward records (under create_graph): the second-derivative test must
@@ -90,6 +92,15 @@ RowResult check_row(const GateCase& row, std::uint64_t& seed) {
 }
 
 Tensor labels(std::initializer_list<std::int64_t> v) { return gg::tensor(v); }
+
+// An int64 index of rows given as nested lists (gather, scatter), and a 1-D one.
+Tensor idx(std::initializer_list<std::initializer_list<std::int64_t>> rows) {
+  std::vector<std::int64_t> flat;
+  for (const auto& row : rows) flat.insert(flat.end(), row.begin(), row.end());
+  const auto n = static_cast<std::int64_t>(rows.size());
+  return gg::from_values<std::int64_t>(flat, {n, static_cast<std::int64_t>(flat.size()) / n});
+}
+Tensor idx1(std::initializer_list<std::int64_t> v) { return gg::tensor(v); }
 
 std::vector<GateCase> gate_table() {
   using V = std::vector<Tensor>;
@@ -163,6 +174,30 @@ std::vector<GateCase> gate_table() {
       {"log_softmax dim 1", "LogSoftmaxGate", {{{3, 5}}}, [](const V& x) { return gg::log_softmax(x[0], 1); }},
       {"log_softmax batch 1", "LogSoftmaxGate", {{{1, 6}}}, [](const V& x) { return gg::log_softmax(x[0], -1); }},
       {"sum_to_size", "SumToSizeGate", {{{2, 3, 4}}}, [](const V& x) { return gg::sum_to_size(x[0], {3, 1}); }},
+      {"gather", "GatherGate", {{{3, 4}}}, [](const V& x) { return gg::gather(x[0], 1, idx({{3, 0}, {1, 1}, {2, 0}})); }},
+      {"gather along dim 0, repeats", "GatherGate", {{{3, 2}}}, [](const V& x) { return gg::gather(x[0], 0, idx({{2, 2}, {0, 1}})); }},
+      {"scatter_add with duplicates", "ScatterAddGate", {{{2, 4}}, {{2, 3}}},
+       [](const V& x) { return gg::scatter_add(x[0], 1, idx({{0, 0, 3}, {2, 1, 2}}), x[1]); }},
+      {"scatter", "ScatterGate", {{{2, 4}}, {{2, 2}}}, [](const V& x) { return gg::scatter(x[0], 1, idx({{3, 0}, {1, 2}}), x[1]); }},
+      {"scatter a number", "ScatterGate", {{{2, 4}}}, [](const V& x) { return gg::scatter(x[0], 1, idx({{3}, {1}}), 0.5); }},
+      {"index_select with repeats", "IndexSelectGate", {{{4, 3}}}, [](const V& x) { return gg::index_select(x[0], 0, idx1({3, 0, 3})); }},
+      {"index_add", "IndexAddGate", {{{4, 2}}, {{3, 2}}}, [](const V& x) { return gg::index_add(x[0], 0, idx1({1, 3, 1}), x[1], -1.5); }},
+      {"sort values", "GatherGate", {{{3, 5}}}, [](const V& x) { return std::get<0>(gg::sort(x[0], 1)); }},
+      {"topk values", "GatherGate", {{{2, 6}}}, [](const V& x) { return std::get<0>(gg::topk(x[0], 3)); }},
+      {"max along a dim", "GatherGate", {{{3, 4}}}, [](const V& x) { return std::get<0>(gg::max(x[0], 1)); }},
+      {"min along a dim, keepdim", "GatherGate", {{{3, 4}}}, [](const V& x) { return std::get<0>(gg::min(x[0], 0, true)); }},
+      {"amax over dims", "ExtremeGate", {{{2, 3, 4}}}, [](const V& x) { return gg::amax(x[0], {0, 2}); }},
+      {"amin keepdim", "ExtremeGate", {{{3, 4}}}, [](const V& x) { return gg::amin(x[0], {1}, true); }},
+      {"max of all", "ExtremeGate", {{{3, 4}}}, [](const V& x) { return gg::max(x[0]); }},
+      {"min of all", "ExtremeGate", {{{3, 4}}}, [](const V& x) { return gg::min(x[0]); }},
+      {"cumsum", "CumsumGate", {{{3, 4}}}, [](const V& x) { return gg::cumsum(x[0], 1); }},
+      {"cumsum dim 0", "CumsumGate", {{{3, 4}}}, [](const V& x) { return gg::cumsum(x[0], 0); }},
+      {"prod", "ProdGate", {{{2, 3}, Values::AwayFromZero}}, [](const V& x) { return gg::prod(x[0]); }},
+      {"prod along a dim", "ProdGate", {{{3, 4}, Values::AwayFromZero}}, [](const V& x) { return gg::prod(x[0], 1); }},
+      {"var unbiased", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::var(x[0]); }},
+      {"var over a dim, biased, keepdim", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::var(x[0], {1}, false, true); }},
+      {"std", "SqrtGate", {{{3, 4}}}, [](const V& x) { return gg::std(x[0], {0}); }},
+      {"logsumexp", "ExpGate", {{{3, 4}}}, [](const V& x) { return gg::logsumexp(x[0], {1}); }},
       {"L2 penalty", "L2PenaltyGate", {{{3, 4}}}, [](const V& x) { return gg::l2_penalty(x[0], 0.25); }},
       {"L2 penalty composed", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0] * x[0]) * 0.25; }},
       {"two-layer net composed", "SoftmaxCrossEntropyGate", {{{2, 3}}, {{3, 4}}, {{4}}, {{4, 3}}}, [](const V& x) {
