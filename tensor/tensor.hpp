@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -197,6 +198,60 @@ class Tensor {
   Tensor expand_as(const Tensor& other) const { return expand(other.sizes()); }
   // x[i]: select(0, i).
   Tensor operator[](std::int64_t index) const { return select(0, index); }
+
+  // --- differentiable ops as methods [autograd: autograd/tensor_methods.cpp] ---------------
+  // The free functions of autograd/ops.hpp with this tensor first, in LibTorch's spelling:
+  // x.sum(1, true), x.exp(), x.max(1), x.gather(1, i). The same `where` rule as above.
+  Tensor add(const Tensor& other, Where where = Where::current()) const;
+  Tensor sub(const Tensor& other, Where where = Where::current()) const;
+  Tensor mul(const Tensor& other, Where where = Where::current()) const;
+  Tensor div(const Tensor& other, Where where = Where::current()) const;
+  Tensor add(Scalar other, Where where = Where::current()) const;
+  Tensor sub(Scalar other, Where where = Where::current()) const;
+  Tensor mul(Scalar other, Where where = Where::current()) const;
+  Tensor div(Scalar other, Where where = Where::current()) const;
+  Tensor neg(Where where = Where::current()) const;
+  Tensor exp(Where where = Where::current()) const;
+  Tensor log(Where where = Where::current()) const;
+  Tensor sqrt(Where where = Where::current()) const;
+  Tensor relu(Where where = Where::current()) const;
+  Tensor sigmoid(Where where = Where::current()) const;
+  Tensor tanh(Where where = Where::current()) const;
+  Tensor mm(const Tensor& other, Where where = Where::current()) const;
+  Tensor matmul(const Tensor& other, Where where = Where::current()) const;
+  Tensor sum(Where where = Where::current()) const;
+  Tensor sum(IntArrayRef dims, bool keepdim = false, Where where = Where::current()) const;
+  Tensor mean(Where where = Where::current()) const;
+  Tensor mean(IntArrayRef dims, bool keepdim = false, Where where = Where::current()) const;
+  Tensor sum_to_size(IntArrayRef sizes, Where where = Where::current()) const;
+  Tensor prod(Where where = Where::current()) const;
+  Tensor prod(std::int64_t dim, bool keepdim = false, Where where = Where::current()) const;
+  Tensor cumsum(std::int64_t dim, Where where = Where::current()) const;
+  Tensor max(Where where = Where::current()) const;
+  Tensor min(Where where = Where::current()) const;
+  std::tuple<Tensor, Tensor> max(std::int64_t dim, bool keepdim = false, Where where = Where::current()) const;
+  std::tuple<Tensor, Tensor> min(std::int64_t dim, bool keepdim = false, Where where = Where::current()) const;
+  Tensor amax(IntArrayRef dims = {}, bool keepdim = false, Where where = Where::current()) const;
+  Tensor amin(IntArrayRef dims = {}, bool keepdim = false, Where where = Where::current()) const;
+  Tensor argmax(std::optional<std::int64_t> dim = std::nullopt, bool keepdim = false) const;
+  Tensor argmin(std::optional<std::int64_t> dim = std::nullopt, bool keepdim = false) const;
+  Tensor var(bool unbiased = true, Where where = Where::current()) const;
+  Tensor var(IntArrayRef dims, bool unbiased = true, bool keepdim = false, Where where = Where::current()) const;
+  Tensor std(bool unbiased = true, Where where = Where::current()) const;
+  Tensor std(IntArrayRef dims, bool unbiased = true, bool keepdim = false, Where where = Where::current()) const;
+  Tensor logsumexp(IntArrayRef dims, bool keepdim = false, Where where = Where::current()) const;
+  Tensor softmax(std::int64_t dim, Where where = Where::current()) const;
+  Tensor log_softmax(std::int64_t dim, Where where = Where::current()) const;
+  Tensor gather(std::int64_t dim, const Tensor& index, Where where = Where::current()) const;
+  Tensor scatter(std::int64_t dim, const Tensor& index, const Tensor& src, Where where = Where::current()) const;
+  Tensor scatter(std::int64_t dim, const Tensor& index, Scalar value, Where where = Where::current()) const;
+  Tensor scatter_add(std::int64_t dim, const Tensor& index, const Tensor& src, Where where = Where::current()) const;
+  Tensor index_select(std::int64_t dim, const Tensor& index, Where where = Where::current()) const;
+  Tensor index_add(std::int64_t dim, const Tensor& index, const Tensor& source, Scalar alpha = 1,
+                   Where where = Where::current()) const;
+  std::tuple<Tensor, Tensor> sort(std::int64_t dim = -1, bool descending = false, Where where = Where::current()) const;
+  std::tuple<Tensor, Tensor> topk(std::int64_t k, std::int64_t dim = -1, bool largest = true, bool sorted = true,
+                                  Where where = Where::current()) const;
 
   // --- autograd [autograd] ------------------------------------------------------------------
   bool requires_grad() const;

@@ -1,0 +1,97 @@
+// Tensor's differentiable methods are the free functions of autograd/ops.hpp: one table, a row
+// per method, comparing the value and the gradient of x.method(...) with gg::function(x, ...),
+// and checking that the recorded node names this file (the caller's line, not the library's).
+#include "tensor_helpers.hpp"
+
+#include <gategrad/autograd/graph.hpp>
+#include <gategrad/autograd/ops.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+using gg::Tensor;
+
+namespace {
+
+struct MethodRow {
+  const char* name;
+  std::function<Tensor(const Tensor&)> method, function;
+};
+
+Tensor ints(std::initializer_list<std::int64_t> v) { return gg::tensor(v); }
+
+std::vector<MethodRow> rows() {
+  const Tensor other = gg::test::uniform({3, 4}, 9, 0.5, 2.0, gg::kFloat64);
+  const Tensor index = gg::from_values<std::int64_t>(std::vector<std::int64_t>{3, 0, 1, 1, 2, 2}, {3, 2});
+  return {
+      {"add", [=](const Tensor& x) { return x.add(other); }, [=](const Tensor& x) { return gg::add(x, other); }},
+      {"sub number", [](const Tensor& x) { return x.sub(2.0); }, [](const Tensor& x) { return gg::sub(x, 2.0); }},
+      {"mul", [=](const Tensor& x) { return x.mul(other); }, [=](const Tensor& x) { return gg::mul(x, other); }},
+      {"div", [=](const Tensor& x) { return x.div(other); }, [=](const Tensor& x) { return gg::div(x, other); }},
+      {"neg exp", [](const Tensor& x) { return x.neg().exp(); }, [](const Tensor& x) { return gg::exp(gg::neg(x)); }},
+      {"log sqrt", [](const Tensor& x) { return x.exp().log().sqrt(); }, [](const Tensor& x) { return gg::sqrt(gg::log(gg::exp(x))); }},
+      {"relu sigmoid tanh", [](const Tensor& x) { return x.relu().sigmoid().tanh(); },
+       [](const Tensor& x) { return gg::tanh(gg::sigmoid(gg::relu(x))); }},
+      {"mm", [=](const Tensor& x) { return x.mm(other.t()); }, [=](const Tensor& x) { return gg::mm(x, other.t()); }},
+      {"matmul", [=](const Tensor& x) { return x.matmul(other.t()); }, [=](const Tensor& x) { return gg::matmul(x, other.t()); }},
+      {"sum", [](const Tensor& x) { return x.sum(); }, [](const Tensor& x) { return gg::sum(x); }},
+      {"sum(1, true)", [](const Tensor& x) { return x.sum(1, true); }, [](const Tensor& x) { return gg::sum(x, {1}, true); }},
+      {"mean(0)", [](const Tensor& x) { return x.mean(0); }, [](const Tensor& x) { return gg::mean(x, {0}); }},
+      {"sum_to_size", [](const Tensor& x) { return x.sum_to_size({1, 4}); }, [](const Tensor& x) { return gg::sum_to_size(x, {1, 4}); }},
+      {"prod(1)", [](const Tensor& x) { return x.prod(1); }, [](const Tensor& x) { return gg::prod(x, 1); }},
+      {"cumsum", [](const Tensor& x) { return x.cumsum(0); }, [](const Tensor& x) { return gg::cumsum(x, 0); }},
+      {"max", [](const Tensor& x) { return x.max(); }, [](const Tensor& x) { return gg::max(x); }},
+      {"max(1)", [](const Tensor& x) { return std::get<0>(x.max(1)); }, [](const Tensor& x) { return std::get<0>(gg::max(x, 1)); }},
+      {"min(0, true)", [](const Tensor& x) { return std::get<0>(x.min(0, true)); },
+       [](const Tensor& x) { return std::get<0>(gg::min(x, 0, true)); }},
+      {"amax", [](const Tensor& x) { return x.amax({1}); }, [](const Tensor& x) { return gg::amax(x, {1}); }},
+      {"var", [](const Tensor& x) { return x.var(); }, [](const Tensor& x) { return gg::var(x); }},
+      {"std(1)", [](const Tensor& x) { return x.std({1}); }, [](const Tensor& x) { return gg::std(x, {1}); }},
+      {"logsumexp", [](const Tensor& x) { return x.logsumexp({1}); }, [](const Tensor& x) { return gg::logsumexp(x, {1}); }},
+      {"softmax", [](const Tensor& x) { return x.softmax(1); }, [](const Tensor& x) { return gg::softmax(x, 1); }},
+      {"log_softmax", [](const Tensor& x) { return x.log_softmax(0); }, [](const Tensor& x) { return gg::log_softmax(x, 0); }},
+      {"gather", [=](const Tensor& x) { return x.gather(1, index); }, [=](const Tensor& x) { return gg::gather(x, 1, index); }},
+      {"index_select", [](const Tensor& x) { return x.index_select(1, ints({3, 0})); },
+       [](const Tensor& x) { return gg::index_select(x, 1, ints({3, 0})); }},
+      {"sort", [](const Tensor& x) { return std::get<0>(x.sort(1, true)); }, [](const Tensor& x) { return std::get<0>(gg::sort(x, 1, true)); }},
+      {"topk", [](const Tensor& x) { return std::get<0>(x.topk(2)); }, [](const Tensor& x) { return std::get<0>(gg::topk(x, 2)); }},
+  };
+}
+
+// Value and gradient of f at x (a fresh leaf each time).
+std::pair<Tensor, Tensor> value_and_grad(const std::function<Tensor(const Tensor&)>& f, const Tensor& x) {
+  const Tensor leaf = gg::native::clone(x).requires_grad_();
+  const Tensor y = f(leaf);
+  gg::sum(y * y).backward();
+  return {y.detach(), leaf.grad()};
+}
+
+}  // namespace
+
+TEST_CASE("each Tensor method gives its free function's value and gradient", "[autograd][methods]") {
+  const Tensor x = gg::test::uniform({3, 4}, 4, 0.25, 2.0, gg::kFloat64);
+  for (const MethodRow& row : rows()) {
+    INFO(row.name);
+    const auto [v1, g1] = value_and_grad(row.method, x);
+    const auto [v2, g2] = value_and_grad(row.function, x);
+    CHECK(gg::test::values<double>(v1) == gg::test::values<double>(v2));
+    CHECK(gg::test::values<double>(g1) == gg::test::values<double>(g2));
+  }
+  // Indices without gradients, and the ones a method returns beside its values.
+  CHECK(gg::test::values<double>(x.argmax(1)) == gg::test::values<double>(gg::argmax(x, 1)));
+  CHECK(gg::test::values<double>(x.argmin()) == gg::test::values<double>(gg::argmin(x)));
+  CHECK(gg::test::values<double>(std::get<1>(x.max(0))) == gg::test::values<double>(gg::argmax(x, 0)));
+}
+
+TEST_CASE("a method's node names the caller's line", "[autograd][methods]") {
+  const Tensor x = gg::ones({2, 3}, gg::requires_grad());
+  const int line = __LINE__ + 1;
+  const Tensor y = x.exp().sum(1);
+  REQUIRE(y.grad_fn() != nullptr);
+  const std::string where = gg::autograd::describe(*y.grad_fn());
+  CHECK_THAT(where, Catch::Contains("test_tensor_methods.cpp:" + std::to_string(line)));
+}
