@@ -1,0 +1,658 @@
+// PyTorch as the oracle of every differentiable op, gategrad's half: each row of kRows names an
+// op as a torch expression and as the same computation with gg:: ops, and the inputs it takes.
+// For float64 and then float32, every row gets seeded random inputs (leaves requiring a
+// gradient, in the layout the row asks for), its output, a random gradient of the output's
+// sizes and the inputs' gradients after backward; all of it goes to a JSON file, which
+// op_oracle.py rebuilds in torch (the same strides over the same storage), evaluates and
+// compares. Adding an op adds a row.
+// usage: op_oracle OUT.json
+#include <gategrad/autograd/ops.hpp>
+#include <gategrad/nn/layers.hpp>
+#include <gategrad/nn/loss.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+using gg::Tensor;
+using nlohmann::json;
+
+namespace {
+
+// The values an input is drawn from.
+enum class Domain {
+  Any,           // N(0, 1)
+  Positive,      // U[0.25, 2.25): log's
+  AwayFromZero,  // +-U[0.5, 2): a denominator
+  Large,         // 30 N(0, 1): logits far beyond exp's comfortable range in float32
+  WithZeros,     // N(0, 1) with every third element exactly 0: relu's kink
+  Labels,        // int64 class indices in [0, classes)
+};
+
+// How an input's storage is laid out under its (logical) sizes. Each non-contiguous layout is a
+// view of a contiguous base: the leaf is that view, detached, so the op sees the strides.
+enum class Layout {
+  Contiguous,
+  Transposed,  // the base has the last two sizes swapped; the leaf is base.transpose(-2, -1)
+  Stepped,     // the base's last dim is 2n + 1; the leaf is base.slice(-1, 1, none, 2): offset 1
+  Expanded,    // the base has size 1 on dim 0; the leaf is base.expand(sizes): stride 0
+};
+
+struct Input {
+  Input(std::string n, std::vector<std::int64_t> s, Domain d = Domain::Any)
+      : name(std::move(n)), sizes(std::move(s)), domain(d) {}
+  Input& transposed() { return with(Layout::Transposed); }
+  Input& stepped() { return with(Layout::Stepped); }
+  Input& expanded() { return with(Layout::Expanded); }
+  // The other float dtype than the row's (float32 in the float64 run and vice versa).
+  Input& other_dtype() { other = true; return *this; }
+  // A dtype of its own, whatever the row's (bfloat16 inputs).
+  Input& as(gg::Dtype d) { fixed = d; return *this; }
+  Input& no_grad() { grad = false; return *this; }
+  Input& with(Layout l) { layout = l; return *this; }
+
+  std::string name;
+  std::vector<std::int64_t> sizes;
+  Domain domain;
+  Layout layout = Layout::Contiguous;
+  bool other = false;
+  std::optional<gg::Dtype> fixed;
+  bool grad = true;
+  std::int64_t classes = 0;  // Labels only
+};
+Input any(std::string name, std::vector<std::int64_t> sizes) { return {std::move(name), std::move(sizes)}; }
+Input positive(std::string name, std::vector<std::int64_t> sizes) {
+  return {std::move(name), std::move(sizes), Domain::Positive};
+}
+Input nonzero(std::string name, std::vector<std::int64_t> sizes) {
+  return {std::move(name), std::move(sizes), Domain::AwayFromZero};
+}
+Input large(std::string name, std::vector<std::int64_t> sizes) {
+  return {std::move(name), std::move(sizes), Domain::Large};
+}
+Input with_zeros(std::string name, std::vector<std::int64_t> sizes) {
+  return {std::move(name), std::move(sizes), Domain::WithZeros};
+}
+Input labels(std::string name, std::vector<std::int64_t> sizes, std::int64_t classes) {
+  Input in{std::move(name), std::move(sizes), Domain::Labels};
+  in.classes = classes;
+  in.grad = false;
+  return in;
+}
+
+// What a row's gg lambda sees: its inputs by name, and the run's dtypes.
+struct Args {
+  const Tensor& operator[](const std::string& name) const {
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      if (specs[i].name == name) return leaves[i];
+    }
+    throw std::invalid_argument("op_oracle: the row has no input named '" + name + "'");
+  }
+  const std::vector<Input>& specs;
+  const std::vector<Tensor>& leaves;
+  gg::Dtype dtype, other_dtype;
+};
+
+// What the harness expects of a row. A sentinel is wrong on purpose: the listed tensors must
+// mismatch and every other one match, or the harness itself is broken. A known mismatch is a
+// gategrad bug that has been reported: it must still mismatch (op_oracle.py fails the run when
+// it starts to match, so that the mark is removed).
+struct Expect {
+  std::vector<std::string> mismatch = {};  // "output", "x.grad", ...
+  std::string known = {};                  // the diagnosis of a known mismatch
+  std::vector<gg::Dtype> dtypes = {gg::kFloat64, gg::kFloat32};
+};
+
+struct Row {
+  std::string name;
+  std::string torch;  // a torch expression; the inputs are bound by name, with torch, F
+                      // (torch.nn.functional), dtype, other_dtype and gg_output (below)
+  std::vector<Input> inputs;
+  std::function<Tensor(const Args&)> gg;
+  Expect expect = {};
+};
+
+using A = const Args&;
+
+const std::vector<Row> kRows = {
+    // --- the harness's own check: these must fail --------------------------------------------
+    {"sentinel: value off by 5e-8 relative", "x * 2.0000001", {any("x", {3, 4})},
+     [](A a) { return a["x"] * 2.0; }, {.mismatch = {"output", "x.grad"}, .dtypes = {gg::kFloat64}}},
+    {"sentinel: gradient off by 5e-5 relative", "x * 2 + (x - x.detach()) * 0.0001", {any("x", {3, 4})},
+     [](A a) { return a["x"] * 2.0; }, {.mismatch = {"x.grad"}}},
+
+    // --- arithmetic and the operators, numbers on either side --------------------------------
+    {"add", "x + y", {any("x", {3, 4}), any("y", {3, 4})}, [](A a) { return gg::add(a["x"], a["y"]); }},
+    {"sub", "x - y", {any("x", {3, 4}), any("y", {3, 4})}, [](A a) { return gg::sub(a["x"], a["y"]); }},
+    {"mul", "x * y", {any("x", {3, 4}), any("y", {3, 4})}, [](A a) { return gg::mul(a["x"], a["y"]); }},
+    {"div", "x / y", {any("x", {3, 4}), nonzero("y", {3, 4})}, [](A a) { return gg::div(a["x"], a["y"]); }},
+    {"operator +", "x + y", {any("x", {5}), any("y", {5})}, [](A a) { return a["x"] + a["y"]; }},
+    {"operator -", "x - y", {any("x", {5}), any("y", {5})}, [](A a) { return a["x"] - a["y"]; }},
+    {"operator *", "x * y", {any("x", {5}), any("y", {5})}, [](A a) { return a["x"] * a["y"]; }},
+    {"operator /", "x / y", {any("x", {5}), nonzero("y", {5})}, [](A a) { return a["x"] / a["y"]; }},
+    {"unary -", "-x", {any("x", {2, 3})}, [](A a) { return -a["x"]; }},
+    {"neg", "torch.neg(x)", {any("x", {2, 3})}, [](A a) { return gg::neg(a["x"]); }},
+    {"tensor + number", "x + 1.5", {any("x", {2, 3})}, [](A a) { return a["x"] + 1.5; }},
+    {"number + tensor", "1.5 + x", {any("x", {2, 3})}, [](A a) { return 1.5 + a["x"]; }},
+    {"tensor - number", "x - 0.75", {any("x", {2, 3})}, [](A a) { return a["x"] - 0.75; }},
+    {"number - tensor", "0.75 - x", {any("x", {2, 3})}, [](A a) { return 0.75 - a["x"]; }},
+    {"tensor * number", "x * -2.5", {any("x", {2, 3})}, [](A a) { return a["x"] * -2.5; }},
+    {"number * tensor", "-2.5 * x", {any("x", {2, 3})}, [](A a) { return -2.5 * a["x"]; }},
+    {"tensor / number", "x / 0.3", {any("x", {2, 3})}, [](A a) { return a["x"] / 0.3; }},
+    {"number / tensor", "0.3 / x", {nonzero("x", {2, 3})}, [](A a) { return 0.3 / a["x"]; }},
+    {"integer numbers on each side", "(3 - x) * 2 / 3 + 1", {any("x", {2, 3})},
+     [](A a) { return (3 - a["x"]) * 2 / 3 + 1; }},
+    {"add(tensor, number)", "torch.add(x, 2.0)", {any("x", {4})}, [](A a) { return gg::add(a["x"], 2.0); }},
+    {"sub(tensor, number)", "torch.sub(x, 2.0)", {any("x", {4})}, [](A a) { return gg::sub(a["x"], 2.0); }},
+    {"rsub(tensor, number)", "torch.rsub(x, 2.0)", {any("x", {4})}, [](A a) { return gg::rsub(a["x"], 2.0); }},
+    {"mul(tensor, number)", "torch.mul(x, 2.0)", {any("x", {4})}, [](A a) { return gg::mul(a["x"], 2.0); }},
+    {"div(tensor, number)", "torch.div(x, 7.0)", {any("x", {4})}, [](A a) { return gg::div(a["x"], 7.0); }},
+    {"rdiv(tensor, number)", "7.0 / x", {nonzero("x", {4})}, [](A a) { return gg::rdiv(a["x"], 7.0); }},
+    {"an input used twice", "x * x + x", {any("x", {3, 3})}, [](A a) { return a["x"] * a["x"] + a["x"]; }},
+    {"x / x", "x / x", {nonzero("x", {3})}, [](A a) { return a["x"] / a["x"]; }},
+
+    // --- broadcasting: the gradient of a broadcast input is summed back to its sizes ----------
+    {"add a row", "x + b", {any("x", {4, 3}), any("b", {3})}, [](A a) { return a["x"] + a["b"]; }},
+    {"sub a column", "x - c", {any("x", {4, 3}), any("c", {4, 1})}, [](A a) { return a["x"] - a["c"]; }},
+    {"mul row by column", "r * c", {any("r", {1, 5}), any("c", {3, 1})}, [](A a) { return a["r"] * a["c"]; }},
+    {"div by a row", "x / b", {any("x", {4, 3}), nonzero("b", {3})}, [](A a) { return a["x"] / a["b"]; }},
+    {"div a row by a matrix", "b / x", {any("b", {3}), nonzero("x", {4, 3})}, [](A a) { return a["b"] / a["x"]; }},
+    {"3-D broadcast both ways", "x * y", {any("x", {2, 1, 4}), any("y", {3, 1})},
+     [](A a) { return a["x"] * a["y"]; }},
+    {"rank-0 tensor times a matrix", "s * x", {any("s", {}), any("x", {2, 3})}, [](A a) { return a["s"] * a["x"]; }},
+    {"matrix divided by a rank-0 tensor", "x / s", {any("x", {2, 3}), nonzero("s", {})},
+     [](A a) { return a["x"] / a["s"]; }},
+    {"size-1 dims on both sides", "x + y", {any("x", {1, 1}), any("y", {1, 3})}, [](A a) { return a["x"] + a["y"]; }},
+
+    // --- dtype promotion, as torch's ---------------------------------------------------------
+    {"add of float32 and float64", "x + y", {any("x", {2, 3}), any("y", {2, 3}).other_dtype()},
+     [](A a) { return a["x"] + a["y"]; }},
+    {"mul by a rank-0 tensor of the other dtype", "x * s", {any("x", {2, 3}), any("s", {}).other_dtype()},
+     [](A a) { return a["x"] * a["s"]; }},
+    {"mul by an int64 tensor", "x * k", {any("x", {2, 3}), labels("k", {2, 3}, 5)},
+     [](A a) { return a["x"] * a["k"]; }},
+    {"int64 tensor minus a tensor", "k - x", {labels("k", {2, 3}, 5), any("x", {2, 3})},
+     [](A a) { return a["k"] - a["x"]; }},
+    {"int64 tensor divided by a tensor", "k / x", {labels("k", {2, 3}, 5), nonzero("x", {2, 3})},
+     [](A a) { return a["k"] / a["x"]; }},
+    {"float32 matrix plus a float64 row", "x + b", {any("x", {4, 3}), any("b", {3}).other_dtype()},
+     [](A a) { return a["x"] + a["b"]; }},
+    {"bfloat16 plus float32", "x + y", {any("x", {2, 3}).as(gg::kBFloat16), any("y", {2, 3}).as(gg::kFloat32)},
+     [](A a) { return a["x"] + a["y"]; }, {.dtypes = {gg::kFloat32}}},
+
+    // --- bfloat16, computed in float32 and rounded once, as torch's CPU kernels ----------------
+    {"bfloat16 add", "x + y", {any("x", {3, 4}).as(gg::kBFloat16), any("y", {3, 4}).as(gg::kBFloat16)},
+     [](A a) { return a["x"] + a["y"]; }, {.dtypes = {gg::kFloat32}}},
+    {"bfloat16 mul", "x * y", {any("x", {3, 4}).as(gg::kBFloat16), any("y", {3, 4}).as(gg::kBFloat16)},
+     [](A a) { return a["x"] * a["y"]; }, {.dtypes = {gg::kFloat32}}},
+    {"bfloat16 div", "x / y", {any("x", {3, 4}).as(gg::kBFloat16), nonzero("y", {3, 4}).as(gg::kBFloat16)},
+     [](A a) { return a["x"] / a["y"]; },
+     {.known = "dB is -(dY * Y) / B, two bfloat16 roundings, where torch rounds -dY * ((A / B) / B) "
+               "three times: the same formula in exact arithmetic, 1 bfloat16 ulp apart in half the elements",
+      .dtypes = {gg::kFloat32}}},
+    {"bfloat16 exp", "torch.exp(x)", {any("x", {3, 4}).as(gg::kBFloat16)},
+     [](A a) { return gg::exp(a["x"]); }, {.dtypes = {gg::kFloat32}}},
+    {"bfloat16 tanh", "torch.tanh(x)", {any("x", {3, 4}).as(gg::kBFloat16)},
+     [](A a) { return gg::tanh(a["x"]); },
+     {.known = "dX = dY * (1 - square(Y)) is three native kernels, each rounding to bfloat16; torch's "
+               "tanh_backward computes it in float32 and rounds once: 1 bfloat16 ulp apart",
+      .dtypes = {gg::kFloat32}}},
+    {"bfloat16 sigmoid", "torch.sigmoid(x)", {any("x", {3, 4}).as(gg::kBFloat16)},
+     [](A a) { return gg::sigmoid(a["x"]); },
+     {.known = "dX = (dY * Y) * (1 - Y) is three native kernels, each rounding to bfloat16; torch's "
+               "sigmoid_backward computes it in float32 and rounds once: 1 bfloat16 ulp apart",
+      .dtypes = {gg::kFloat32}}},
+    {"bfloat16 log", "torch.log(x)", {positive("x", {3, 4}).as(gg::kBFloat16)},
+     [](A a) { return gg::log(a["x"]); }, {.dtypes = {gg::kFloat32}}},
+    {"bfloat16 sum over a dim", "x.sum(1)", {any("x", {3, 40}).as(gg::kBFloat16)},
+     [](A a) { return gg::sum(a["x"], {1}); }, {.dtypes = {gg::kFloat32}}},
+    {"bfloat16 mean", "x.mean()", {any("x", {3, 40}).as(gg::kBFloat16)},
+     [](A a) { return gg::mean(a["x"]); }, {.dtypes = {gg::kFloat32}}},
+    {"bfloat16 add of a row", "x + b", {any("x", {30, 4}).as(gg::kBFloat16), any("b", {4}).as(gg::kBFloat16)},
+     [](A a) { return a["x"] + a["b"]; }, {.dtypes = {gg::kFloat32}}},
+    {"bfloat16 relu", "torch.relu(x)", {any("x", {3, 4}).as(gg::kBFloat16)},
+     [](A a) { return gg::relu(a["x"]); }, {.dtypes = {gg::kFloat32}}},
+    {"bfloat16 times a number", "x * 0.3", {any("x", {3, 4}).as(gg::kBFloat16)},
+     [](A a) { return a["x"] * 0.3; }, {.dtypes = {gg::kFloat32}}},
+    {"bfloat16 to float64", "x.to(torch.float64)", {any("x", {3, 4}).as(gg::kBFloat16)},
+     [](A a) { return a["x"].to(gg::kFloat64); }, {.dtypes = {gg::kFloat32}}},
+
+    // --- unary math ----------------------------------------------------------------------------
+    {"relu", "torch.relu(x)", {any("x", {4, 5})}, [](A a) { return gg::relu(a["x"]); }},
+    {"relu at exactly 0 (gradient 0, as torch's)", "torch.relu(x)", {with_zeros("x", {4, 5})},
+     [](A a) { return gg::relu(a["x"]); }},
+    {"sigmoid", "torch.sigmoid(x)", {any("x", {4, 5})}, [](A a) { return gg::sigmoid(a["x"]); }},
+    {"sigmoid of large values", "torch.sigmoid(x)", {large("x", {4, 5})}, [](A a) { return gg::sigmoid(a["x"]); }},
+    {"tanh", "torch.tanh(x)", {any("x", {4, 5})}, [](A a) { return gg::tanh(a["x"]); }},
+    {"tanh of large values", "torch.tanh(x)", {large("x", {4, 5})}, [](A a) { return gg::tanh(a["x"]); }},
+    {"exp", "torch.exp(x)", {any("x", {4, 5})}, [](A a) { return gg::exp(a["x"]); }},
+    {"log", "torch.log(x)", {positive("x", {4, 5})}, [](A a) { return gg::log(a["x"]); }},
+    {"exp of a rank-0 tensor", "torch.exp(x)", {any("x", {})}, [](A a) { return gg::exp(a["x"]); }},
+
+    // --- reductions ----------------------------------------------------------------------------
+    {"sum", "x.sum()", {any("x", {3, 4})}, [](A a) { return gg::sum(a["x"]); }},
+    {"sum over dim 0", "x.sum(0)", {any("x", {3, 4})}, [](A a) { return gg::sum(a["x"], {0}); }},
+    {"sum over dim -1, keepdim", "x.sum(-1, keepdim=True)", {any("x", {3, 4})},
+     [](A a) { return gg::sum(a["x"], {-1}, true); }},
+    {"sum over dims 0 and 2", "x.sum((0, 2))", {any("x", {2, 3, 4})}, [](A a) { return gg::sum(a["x"], {0, 2}); }},
+    {"sum over dims 2 and 0, keepdim", "x.sum((2, 0), keepdim=True)", {any("x", {2, 3, 4})},
+     [](A a) { return gg::sum(a["x"], {2, 0}, true); }},
+    {"sum over every dim by name", "x.sum((0, 1, 2))", {any("x", {2, 3, 4})},
+     [](A a) { return gg::sum(a["x"], {0, 1, 2}); }},
+    {"sum of a rank-0 tensor", "x.sum()", {any("x", {})}, [](A a) { return gg::sum(a["x"]); }},
+    {"sum of 1000 elements", "x.sum()", {any("x", {1000})}, [](A a) { return gg::sum(a["x"]); }},
+    {"mean", "x.mean()", {any("x", {3, 4})}, [](A a) { return gg::mean(a["x"]); }},
+    {"mean over dim 1", "x.mean(1)", {any("x", {3, 4})}, [](A a) { return gg::mean(a["x"], {1}); }},
+    {"mean over dims 0 and 1, keepdim", "x.mean((0, 1), keepdim=True)", {any("x", {2, 3, 4})},
+     [](A a) { return gg::mean(a["x"], {0, 1}, true); }},
+    {"mean over dim -2", "x.mean(-2)", {any("x", {2, 3, 4})}, [](A a) { return gg::mean(a["x"], {-2}); }},
+    {"mean of a rank-0 tensor", "x.mean()", {any("x", {})}, [](A a) { return gg::mean(a["x"]); }},
+
+    // --- matrix products -----------------------------------------------------------------------
+    {"mm", "torch.mm(a, b)", {any("a", {3, 4}), any("b", {4, 5})}, [](A a) { return gg::mm(a["a"], a["b"]); }},
+    {"mm, K = 1", "torch.mm(a, b)", {any("a", {3, 1}), any("b", {1, 5})}, [](A a) { return gg::mm(a["a"], a["b"]); }},
+    {"mm, batch 1", "torch.mm(a, b)", {any("a", {1, 6}), any("b", {6, 4})}, [](A a) { return gg::mm(a["a"], a["b"]); }},
+    {"mm, N = 1", "torch.mm(a, b)", {any("a", {5, 6}), any("b", {6, 1})}, [](A a) { return gg::mm(a["a"], a["b"]); }},
+    {"mm, 37x29 by 29x33", "torch.mm(a, b)", {any("a", {37, 29}), any("b", {29, 33})},
+     [](A a) { return gg::mm(a["a"], a["b"]); }},
+    {"mm of transposed views", "torch.mm(a.t(), b.t())", {any("a", {4, 3}), any("b", {5, 4})},
+     [](A a) { return gg::mm(a["a"].t(), a["b"].t()); }},
+    {"mm of transposed leaves", "torch.mm(a, b)", {any("a", {3, 4}).transposed(), any("b", {4, 5}).transposed()},
+     [](A a) { return gg::mm(a["a"], a["b"]); }},
+    {"mm of a stepped leaf", "torch.mm(a, b)", {any("a", {3, 4}).stepped(), any("b", {4, 2})},
+     [](A a) { return gg::mm(a["a"], a["b"]); }},
+    {"mm of an expanded leaf", "torch.mm(a, b)", {any("a", {3, 4}).expanded(), any("b", {4, 2})},
+     [](A a) { return gg::mm(a["a"], a["b"]); }},
+    {"matmul matrix-matrix", "torch.matmul(a, b)", {any("a", {3, 4}), any("b", {4, 2})},
+     [](A a) { return gg::matmul(a["a"], a["b"]); }},
+    {"matmul vector-matrix", "torch.matmul(v, b)", {any("v", {4}), any("b", {4, 2})},
+     [](A a) { return gg::matmul(a["v"], a["b"]); }},
+    {"matmul matrix-vector", "torch.matmul(a, v)", {any("a", {3, 4}), any("v", {4})},
+     [](A a) { return gg::matmul(a["a"], a["v"]); }},
+    {"matmul vector-vector", "torch.matmul(u, v)", {any("u", {4}), any("v", {4})},
+     [](A a) { return gg::matmul(a["u"], a["v"]); }},
+    {"matmul of a transposed matrix and a vector", "torch.matmul(a, v)", {any("a", {3, 4}).transposed(), any("v", {4})},
+     [](A a) { return gg::matmul(a["a"], a["v"]); }},
+    {"matmul of a stepped vector", "torch.matmul(a, v)", {any("a", {3, 4}), any("v", {4}).stepped()},
+     [](A a) { return gg::matmul(a["a"], a["v"]); }},
+
+    // --- views and copies (methods, as torch's) ----------------------------------------------
+    {"view", "x.view(4, -1)", {any("x", {2, 3, 4})}, [](A a) { return a["x"].view({4, -1}); }},
+    {"view to rank 0", "x.view(())", {any("x", {1, 1})}, [](A a) { return a["x"].view({}); }},
+    {"view_as", "x.view_as(y)", {any("x", {6}), any("y", {2, 3}).no_grad()}, [](A a) { return a["x"].view_as(a["y"]); }},
+    {"reshape (a view)", "x.reshape(3, 8)", {any("x", {2, 3, 4})}, [](A a) { return a["x"].reshape({3, 8}); }},
+    {"reshape of a transposed leaf (a copy)", "x.reshape(-1)", {any("x", {3, 4}).transposed()},
+     [](A a) { return a["x"].reshape({-1}); }},
+    {"reshape_as", "x.reshape_as(y)", {any("x", {3, 4}).transposed(), any("y", {6, 2}).no_grad()},
+     [](A a) { return a["x"].reshape_as(a["y"]); }},
+    {"flatten", "x.flatten()", {any("x", {2, 3, 4})}, [](A a) { return a["x"].flatten(); }},
+    {"flatten(1)", "x.flatten(1)", {any("x", {2, 3, 4})}, [](A a) { return a["x"].flatten(1); }},
+    {"flatten(0, 1)", "x.flatten(0, 1)", {any("x", {2, 3, 4})}, [](A a) { return a["x"].flatten(0, 1); }},
+    {"flatten(-2, -1) of a transposed leaf", "x.flatten(-2, -1)", {any("x", {2, 3, 4}).transposed()},
+     [](A a) { return a["x"].flatten(-2, -1); }},
+    {"flatten of a rank-0 tensor", "x.flatten()", {any("x", {})}, [](A a) { return a["x"].flatten(); }},
+    {"permute", "x.permute(2, 0, 1)", {any("x", {2, 3, 4})}, [](A a) { return a["x"].permute({2, 0, 1}); }},
+    {"permute with negative dims", "x.permute(-1, -3, -2)", {any("x", {2, 3, 4})},
+     [](A a) { return a["x"].permute({-1, -3, -2}); }},
+    {"transpose", "x.transpose(0, 2)", {any("x", {2, 3, 4})}, [](A a) { return a["x"].transpose(0, 2); }},
+    {"transpose(-1, -2)", "x.transpose(-1, -2)", {any("x", {2, 3, 4})}, [](A a) { return a["x"].transpose(-1, -2); }},
+    {"t", "x.t()", {any("x", {3, 5})}, [](A a) { return a["x"].t(); }},
+    {"t of a vector", "x.t()", {any("x", {5})}, [](A a) { return a["x"].t(); }},
+    {"narrow", "x.narrow(1, 2, 3)", {any("x", {4, 6})}, [](A a) { return a["x"].narrow(1, 2, 3); }},
+    {"narrow(-1, ...)", "x.narrow(-1, 0, 1)", {any("x", {4, 6})}, [](A a) { return a["x"].narrow(-1, 0, 1); }},
+    {"slice with a step", "x[1:6:2]", {any("x", {7, 3})}, [](A a) { return a["x"].slice(0, 1, 6, 2); }},
+    {"slice of dim 1, open start", "x[:, :3]", {any("x", {4, 6})},
+     [](A a) { return a["x"].slice(1, std::nullopt, 3); }},
+    {"slice of dim 1, open end, step 4", "x[:, 1::4]", {any("x", {4, 6})},
+     [](A a) { return a["x"].slice(1, 1, std::nullopt, 4); }},
+    {"slice with negative bounds", "x[-3:-1]", {any("x", {5, 2})}, [](A a) { return a["x"].slice(0, -3, -1); }},
+    {"slice past the end (clamped, as Python's)", "x[2:100]", {any("x", {5, 2})},
+     [](A a) { return a["x"].slice(0, 2, 100); }},
+    {"select", "x.select(1, -1)", {any("x", {3, 4})}, [](A a) { return a["x"].select(1, -1); }},
+    {"select of dim 0", "x.select(0, 2)", {any("x", {3, 4})}, [](A a) { return a["x"].select(0, 2); }},
+    {"operator[]", "x[1]", {any("x", {3, 4})}, [](A a) { return a["x"][1]; }},
+    {"select of a vector (rank 0)", "x.select(0, 3)", {any("x", {5})}, [](A a) { return a["x"].select(0, 3); }},
+    {"unsqueeze", "x.unsqueeze(1)", {any("x", {3, 4})}, [](A a) { return a["x"].unsqueeze(1); }},
+    {"unsqueeze(-1)", "x.unsqueeze(-1)", {any("x", {3, 4})}, [](A a) { return a["x"].unsqueeze(-1); }},
+    {"unsqueeze of a rank-0 tensor", "x.unsqueeze(0)", {any("x", {})}, [](A a) { return a["x"].unsqueeze(0); }},
+    {"squeeze", "x.squeeze()", {any("x", {3, 1, 4, 1})}, [](A a) { return a["x"].squeeze(); }},
+    {"squeeze to rank 0", "x.squeeze()", {any("x", {1, 1})}, [](A a) { return a["x"].squeeze(); }},
+    {"squeeze(dim)", "x.squeeze(1)", {any("x", {3, 1, 4})}, [](A a) { return a["x"].squeeze(1); }},
+    {"squeeze(dim) of a size other than 1 (no-op)", "x.squeeze(0)", {any("x", {3, 1, 4})},
+     [](A a) { return a["x"].squeeze(0); }},
+    {"expand", "x.expand(2, 3, 4)", {any("x", {3, 1})}, [](A a) { return a["x"].expand({2, 3, 4}); }},
+    {"expand with -1", "x.expand(-1, 5)", {any("x", {3, 1})}, [](A a) { return a["x"].expand({-1, 5}); }},
+    {"expand a rank-0 tensor", "x.expand(2, 3)", {any("x", {})}, [](A a) { return a["x"].expand({2, 3}); }},
+    {"expand_as", "x.expand_as(y)", {any("x", {1, 3}), any("y", {4, 3}).no_grad()},
+     [](A a) { return a["x"].expand_as(a["y"]); }},
+    {"contiguous (already)", "x.contiguous()", {any("x", {2, 3})}, [](A a) { return a["x"].contiguous(); }},
+    {"contiguous of a transposed leaf", "x.contiguous()", {any("x", {2, 3}).transposed()},
+     [](A a) { return a["x"].contiguous(); }},
+    {"contiguous of an expanded leaf", "x.contiguous()", {any("x", {3, 4}).expanded()},
+     [](A a) { return a["x"].contiguous(); }},
+    {"clone", "x.clone()", {any("x", {2, 3})}, [](A a) { return a["x"].clone(); }},
+    {"clone of a stepped leaf", "x.clone()", {any("x", {2, 3}).stepped()}, [](A a) { return a["x"].clone(); }},
+    {"to the same dtype", "x.to(dtype)", {any("x", {2, 3})}, [](A a) { return a["x"].to(a.dtype); }},
+    {"to the other float dtype", "x.to(other_dtype)", {any("x", {2, 3})},
+     [](A a) { return a["x"].to(a.other_dtype); }},
+    {"to bfloat16", "x.to(torch.bfloat16)", {any("x", {3, 4})}, [](A a) { return a["x"].to(gg::kBFloat16); }},
+    {"to bfloat16 and back, times y", "x.to(torch.bfloat16).to(dtype) * y", {any("x", {3, 4}), any("y", {3, 4})},
+     [](A a) { return a["x"].to(gg::kBFloat16).to(a.dtype) * a["y"]; }},
+    {"view splitting a dim of a stepped leaf", "x.view(3, 2, 2)", {any("x", {3, 4}).stepped()},
+     [](A a) { return a["x"].view({3, 2, 2}); }},
+    {"unsqueeze of a transposed leaf", "x.unsqueeze(1)", {any("x", {3, 4}).transposed()},
+     [](A a) { return a["x"].unsqueeze(1); }},
+    {"select of a transposed leaf", "x.select(1, 0)", {any("x", {3, 4}).transposed()},
+     [](A a) { return a["x"].select(1, 0); }},
+    {"narrow of an expanded leaf", "x.narrow(1, 1, 2)", {any("x", {3, 4}).expanded()},
+     [](A a) { return a["x"].narrow(1, 1, 2); }},
+    {"expand of a stepped leaf", "x.expand(2, 3, 4)", {any("x", {3, 1}).stepped()},
+     [](A a) { return a["x"].expand({2, 3, 4}); }},
+    {"permute of a stepped leaf", "x.permute(1, 2, 0)", {any("x", {2, 3, 4}).stepped()},
+     [](A a) { return a["x"].permute({1, 2, 0}); }},
+    {"squeeze(-2)", "x.squeeze(-2)", {any("x", {3, 1, 4})}, [](A a) { return a["x"].squeeze(-2); }},
+    {"to the other float dtype of a transposed leaf", "x.to(other_dtype)", {any("x", {2, 3}).transposed()},
+     [](A a) { return a["x"].to(a.other_dtype); }},
+    {"a view of a view of a view", "x.narrow(0, 1, 2).t().unsqueeze(0).expand(3, 6, 2)", {any("x", {4, 6})},
+     [](A a) { return a["x"].narrow(0, 1, 2).t().unsqueeze(0).expand({3, 6, 2}); }},
+    {"views of a transposed leaf, then arithmetic", "x[1:].t() * 2 + y", {any("x", {4, 3}).transposed(), any("y", {3, 1})},
+     [](A a) { return a["x"].slice(0, 1).t() * 2.0 + a["y"]; }},
+
+    // --- the same views as free functions ----------------------------------------------------
+    {"gg::view", "x.view(-1)", {any("x", {2, 3})}, [](A a) { return gg::view(a["x"], {-1}); }},
+    {"gg::reshape", "x.reshape(3, 2)", {any("x", {2, 3}).transposed()}, [](A a) { return gg::reshape(a["x"], {3, 2}); }},
+    {"gg::flatten", "x.flatten(1)", {any("x", {2, 3, 2})}, [](A a) { return gg::flatten(a["x"], 1); }},
+    {"gg::permute", "x.permute(1, 0)", {any("x", {2, 3})}, [](A a) { return gg::permute(a["x"], {1, 0}); }},
+    {"gg::transpose", "x.transpose(0, 1)", {any("x", {2, 3})}, [](A a) { return gg::transpose(a["x"], 0, 1); }},
+    {"gg::narrow", "x.narrow(0, 1, 2)", {any("x", {4, 3})}, [](A a) { return gg::narrow(a["x"], 0, 1, 2); }},
+    {"gg::slice", "x[:, 0:3:2]", {any("x", {4, 3})}, [](A a) { return gg::slice(a["x"], 1, 0, 3, 2); }},
+    {"gg::select", "x.select(0, -1)", {any("x", {4, 3})}, [](A a) { return gg::select(a["x"], 0, -1); }},
+    {"gg::unsqueeze", "x.unsqueeze(0)", {any("x", {4, 3})}, [](A a) { return gg::unsqueeze(a["x"], 0); }},
+    {"gg::squeeze", "x.squeeze()", {any("x", {1, 3})}, [](A a) { return gg::squeeze(a["x"]); }},
+    {"gg::squeeze(dim)", "x.squeeze(0)", {any("x", {1, 3})}, [](A a) { return gg::squeeze(a["x"], 0); }},
+    {"gg::expand", "x.expand(4, 3)", {any("x", {3})}, [](A a) { return gg::expand(a["x"], {4, 3}); }},
+    {"gg::contiguous", "x.contiguous()", {any("x", {2, 3}).transposed()}, [](A a) { return gg::contiguous(a["x"]); }},
+    {"gg::clone", "x.clone()", {any("x", {2, 3})}, [](A a) { return gg::clone(a["x"]); }},
+    {"gg::to", "x.to(other_dtype)", {any("x", {2, 3})}, [](A a) { return gg::to(a["x"], a.other_dtype); }},
+
+    // --- non-contiguous and expanded leaves through the pointwise ops -------------------------
+    {"add of transposed leaves", "x + y", {any("x", {3, 4}).transposed(), any("y", {3, 4}).transposed()},
+     [](A a) { return a["x"] + a["y"]; }},
+    {"mul of a transposed and a contiguous leaf", "x * y", {any("x", {3, 4}).transposed(), any("y", {3, 4})},
+     [](A a) { return a["x"] * a["y"]; }},
+    {"div of stepped leaves", "x / y", {any("x", {3, 4}).stepped(), nonzero("y", {3, 4}).stepped()},
+     [](A a) { return a["x"] / a["y"]; }},
+    {"sub of an expanded leaf", "x - y", {any("x", {3, 4}).expanded(), any("y", {3, 4})},
+     [](A a) { return a["x"] - a["y"]; }},
+    {"exp of a transposed leaf", "torch.exp(x)", {any("x", {3, 4}).transposed()}, [](A a) { return gg::exp(a["x"]); }},
+    {"log of a stepped leaf", "torch.log(x)", {positive("x", {3, 4}).stepped()}, [](A a) { return gg::log(a["x"]); }},
+    {"relu of a transposed leaf", "torch.relu(x)", {any("x", {3, 4}).transposed()}, [](A a) { return gg::relu(a["x"]); }},
+    {"sigmoid of an expanded leaf", "torch.sigmoid(x)", {any("x", {3, 4}).expanded()},
+     [](A a) { return gg::sigmoid(a["x"]); }},
+    {"tanh of a stepped leaf", "torch.tanh(x)", {any("x", {3, 4}).stepped()}, [](A a) { return gg::tanh(a["x"]); }},
+    {"sum over dim 0 of a transposed leaf", "x.sum(0)", {any("x", {3, 4}).transposed()},
+     [](A a) { return gg::sum(a["x"], {0}); }},
+    {"mean of a stepped leaf, keepdim", "x.mean(1, keepdim=True)", {any("x", {3, 4}).stepped()},
+     [](A a) { return gg::mean(a["x"], {1}, true); }},
+    {"a 35x33 transposed leaf plus a row", "x + b", {any("x", {35, 33}).transposed(), any("b", {33})},
+     [](A a) { return a["x"] + a["b"]; }},
+
+    // --- nn: functional layers and losses ----------------------------------------------------
+    {"linear", "F.linear(x, w, b)", {any("x", {4, 3}), any("w", {5, 3}), any("b", {5})},
+     [](A a) { return gg::nn::linear(a["x"], a["w"], a["b"]); }},
+    {"linear without bias", "F.linear(x, w)", {any("x", {4, 3}), any("w", {5, 3})},
+     [](A a) { return gg::nn::linear(a["x"], a["w"]); }},
+    {"linear, batch 1", "F.linear(x, w, b)", {any("x", {1, 7}), any("w", {3, 7}), any("b", {3})},
+     [](A a) { return gg::nn::linear(a["x"], a["w"], a["b"]); }},
+    {"linear of a transposed input and weight", "F.linear(x, w, b)",
+     {any("x", {4, 3}).transposed(), any("w", {5, 3}).transposed(), any("b", {5})},
+     [](A a) { return gg::nn::linear(a["x"], a["w"], a["b"]); }},
+    {"linear with a stepped weight", "F.linear(x, w, b)", {any("x", {4, 3}), any("w", {5, 3}).stepped(), any("b", {5})},
+     [](A a) { return gg::nn::linear(a["x"], a["w"], a["b"]); }},
+    {"linear with an expanded bias", "F.linear(x, w, b)", {any("x", {4, 3}), any("w", {5, 3}), any("b", {5}).expanded()},
+     [](A a) { return gg::nn::linear(a["x"], a["w"], a["b"]); }},
+    {"linear, 64x100 by 100x33", "F.linear(x, w, b)", {any("x", {64, 100}), any("w", {33, 100}), any("b", {33})},
+     [](A a) { return gg::nn::linear(a["x"], a["w"], a["b"]); }},
+    {"cross_entropy", "F.cross_entropy(z, y)", {any("z", {5, 4}), labels("y", {5}, 4)},
+     [](A a) { return gg::cross_entropy(a["z"], a["y"]); }},
+    {"nn::cross_entropy", "F.cross_entropy(z, y)", {any("z", {5, 4}), labels("y", {5}, 4)},
+     [](A a) { return gg::nn::cross_entropy(a["z"], a["y"]); }},
+    {"cross_entropy, batch 1", "F.cross_entropy(z, y)", {any("z", {1, 10}), labels("y", {1}, 10)},
+     [](A a) { return gg::cross_entropy(a["z"], a["y"]); }},
+    {"cross_entropy of large logits", "F.cross_entropy(z, y)", {large("z", {6, 10}), labels("y", {6}, 10)},
+     [](A a) { return gg::cross_entropy(a["z"], a["y"]); }},
+    {"cross_entropy of transposed logits", "F.cross_entropy(z, y)", {any("z", {3, 5}).transposed(), labels("y", {3}, 5)},
+     [](A a) { return gg::cross_entropy(a["z"], a["y"]); }},
+    {"cross_entropy of expanded logits", "F.cross_entropy(z, y)", {any("z", {4, 5}).expanded(), labels("y", {4}, 5)},
+     [](A a) { return gg::cross_entropy(a["z"], a["y"]); }},
+    {"cross_entropy of stepped labels", "F.cross_entropy(z, y)", {any("z", {5, 4}), labels("y", {5}, 4).stepped()},
+     [](A a) { return gg::cross_entropy(a["z"], a["y"]); }},
+    {"cross_entropy, one class", "F.cross_entropy(z, y)", {any("z", {3, 1}), labels("y", {3}, 1)},
+     [](A a) { return gg::cross_entropy(a["z"], a["y"]); }},
+    {"cross_entropy, 128x10", "F.cross_entropy(z, y)", {any("z", {128, 10}), labels("y", {128}, 10)},
+     [](A a) { return gg::cross_entropy(a["z"], a["y"]); }},
+    {"mse_loss", "F.mse_loss(p, t)", {any("p", {4, 3}), any("t", {4, 3})}, [](A a) { return gg::nn::mse_loss(a["p"], a["t"]); }},
+    {"mse_loss against a constant", "F.mse_loss(p, t)", {any("p", {4, 3}), any("t", {4, 3}).no_grad()},
+     [](A a) { return gg::nn::mse_loss(a["p"], a["t"]); }},
+    {"l2_penalty", "0.01 * (w * w).sum()", {any("w", {5, 3})}, [](A a) { return gg::l2_penalty(a["w"], 0.01); }},
+    {"l2_penalty of a transposed weight", "0.5 * (w * w).sum()", {any("w", {5, 3}).transposed()},
+     [](A a) { return gg::l2_penalty(a["w"], 0.5); }},
+    {"mse_loss of transposed leaves", "F.mse_loss(p, t)", {any("p", {4, 3}).transposed(), any("t", {4, 3}).transposed()},
+     [](A a) { return gg::nn::mse_loss(a["p"], a["t"]); }},
+    {"l2_penalty of a stepped weight", "0.1 * (w * w).sum()", {any("w", {5, 3}).stepped()},
+     [](A a) { return gg::l2_penalty(a["w"], 0.1); }},
+    {"l2_penalty, lambda 0", "0.0 * (w * w).sum()", {any("w", {5, 3})}, [](A a) { return gg::l2_penalty(a["w"], 0.0); }},
+    {"dropout, p = 0", "F.dropout(x, 0.0)", {any("x", {4, 5})},
+     [](A a) { gg::Generator gen(5); return gg::dropout(a["x"], 0.0, gen); }},
+    {"dropout in eval", "F.dropout(x, 0.5, training=False)", {any("x", {4, 5})},
+     [](A a) { gg::Generator gen(5); return gg::dropout(a["x"], 0.5, gen, false); }},
+    // gategrad's mask comes from its own stream, so torch takes it from gategrad's output: this
+    // checks the scale of the kept elements and that the backward uses the forward's mask.
+    {"dropout, p = 0.25, gategrad's mask", "x * (gg_output != 0) * (1 / 0.75)", {any("x", {8, 16})},
+     [](A a) { gg::Generator gen(5); return gg::dropout(a["x"], 0.25, gen); }},
+    {"dropout, p = 0.5, of a transposed leaf, gategrad's mask", "x * (gg_output != 0) * 2", {any("x", {6, 5}).transposed()},
+     [](A a) { gg::Generator gen(6); return gg::dropout(a["x"], 0.5, gen); }},
+    {"dropout, p = 1", "F.dropout(x, 1.0)", {any("x", {4, 5})},
+     [](A a) { gg::Generator gen(5); return gg::dropout(a["x"], 1.0, gen); }},
+    {"nn::Flatten", "torch.nn.Flatten()(x)", {any("x", {2, 3, 4})}, [](A a) { return gg::nn::Flatten().forward(a["x"]); }},
+    {"nn::ReLU", "torch.nn.ReLU()(x)", {any("x", {2, 3})}, [](A a) { return gg::nn::ReLU().forward(a["x"]); }},
+    {"nn::Sigmoid", "torch.nn.Sigmoid()(x)", {any("x", {2, 3})}, [](A a) { return gg::nn::Sigmoid().forward(a["x"]); }},
+    {"nn::Tanh", "torch.nn.Tanh()(x)", {any("x", {2, 3})}, [](A a) { return gg::nn::Tanh().forward(a["x"]); }},
+
+    // --- compositions: a small network and its loss ------------------------------------------
+    {"two-layer net with cross_entropy and l2", "F.cross_entropy(F.linear(torch.relu(F.linear(x, w1, b1)), w2, b2), y)"
+     " + 0.001 * ((w1 * w1).sum() + (w2 * w2).sum())",
+     {any("x", {8, 6}), any("w1", {5, 6}), any("b1", {5}), any("w2", {3, 5}), any("b2", {3}), labels("y", {8}, 3)},
+     [](A a) {
+       const Tensor h = gg::relu(gg::nn::linear(a["x"], a["w1"], a["b1"]));
+       return gg::cross_entropy(gg::nn::linear(h, a["w2"], a["b2"]), a["y"]) +
+              gg::l2_penalty(a["w1"], 0.001) + gg::l2_penalty(a["w2"], 0.001);
+     }},
+    {"softmax composed of exp, sum and div", "torch.exp(x) / torch.exp(x).sum(1, keepdim=True)", {any("x", {3, 4})},
+     [](A a) { return gg::exp(a["x"]) / gg::sum(gg::exp(a["x"]), {1}, true); }},
+    {"log-sum-exp composed", "torch.log(torch.exp(x).sum(-1))", {any("x", {3, 4})},
+     [](A a) { return gg::log(gg::sum(gg::exp(a["x"]), {-1})); }},
+    {"tanh of sigmoid of mm, mean", "torch.tanh(torch.sigmoid(a @ b)).mean(0)", {any("a", {3, 4}), any("b", {4, 2})},
+     [](A a) { return gg::mean(gg::tanh(gg::sigmoid(gg::mm(a["a"], a["b"]))), {0}); }},
+};
+
+// FNV-1a of the row's name: a row's inputs do not change when rows are added or reordered.
+std::uint64_t seed_of(const std::string& name, gg::Dtype dtype) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : name) h = (h ^ c) * 1099511628211ull;
+  return h ^ static_cast<std::uint64_t>(dtype);
+}
+
+// Draw number i from an input's domain.
+double draw(Domain domain, std::int64_t classes, std::int64_t i, gg::Generator& gen) {
+  switch (domain) {
+    case Domain::Any: return gen.normal();
+    case Domain::Positive: return 0.25 + 2.0 * gen.uniform01();
+    case Domain::AwayFromZero: {
+      const double magnitude = 0.5 + 1.5 * gen.uniform01();
+      return gen.uniform01() < 0.5 ? -magnitude : magnitude;
+    }
+    case Domain::Large: return 30.0 * gen.normal();
+    case Domain::WithZeros: return i % 3 == 0 ? 0.0 : gen.normal();
+    case Domain::Labels: return static_cast<double>(gen.below(static_cast<std::uint64_t>(classes)));
+  }
+  throw std::logic_error("op_oracle: unknown domain");
+}
+
+std::vector<std::int64_t> list(gg::IntArrayRef r) { return {r.begin(), r.end()}; }
+
+// A number as JSON: non-finite ones as the strings "nan", "inf", "-inf" (JSON has no such
+// numbers). nlohmann prints finite doubles with round-trip precision, and a float32 or bfloat16
+// value is a double exactly, so every element reads back bit for bit.
+json number(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return v;
+}
+
+// The elements in row-major order of the sizes (whatever the strides), as numbers (int64 as
+// integers).
+json values(const Tensor& t) {
+  const Tensor c = t.detach().contiguous();
+  json out = json::array();
+  gg::visit_dtype(c.dtype(), [&]<class T>() {
+    const T* p = c.data_ptr<T>();
+    for (std::int64_t i = 0, n = c.numel(); i < n; ++i) {
+      if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, bool>) out.push_back(p[i]);
+      else out.push_back(number(static_cast<double>(p[i])));
+    }
+  });
+  return out;
+}
+
+// A tensor of the sizes, drawn from the domain in row-major order, in the dtype.
+Tensor drawn(const std::vector<std::int64_t>& sizes, Domain domain, std::int64_t classes, gg::Dtype dtype,
+             gg::Generator& gen) {
+  std::int64_t n = 1;
+  for (std::int64_t s : sizes) n *= s;
+  if (domain == Domain::Labels) {
+    std::vector<std::int64_t> v;
+    for (std::int64_t i = 0; i < n; ++i) v.push_back(static_cast<std::int64_t>(draw(domain, classes, i, gen)));
+    return gg::from_values(std::span<const std::int64_t>(v), sizes);
+  }
+  std::vector<double> v;
+  for (std::int64_t i = 0; i < n; ++i) v.push_back(draw(domain, classes, i, gen));
+  return gg::from_values(std::span<const double>(v), sizes).to(dtype);
+}
+
+// The leaf an input describes, and its JSON: the base's elements (its storage) with the leaf's
+// sizes, strides and offset over them, which op_oracle.py rebuilds with torch.as_strided.
+std::pair<Tensor, json> make_input(const Input& in, gg::Dtype dtype, gg::Generator& gen) {
+  const auto rank = static_cast<std::int64_t>(in.sizes.size());
+  if ((in.layout == Layout::Transposed && rank < 2) || (in.layout != Layout::Contiguous && rank < 1)) {
+    throw std::invalid_argument("op_oracle: input '" + in.name + "' is too low in rank for its layout");
+  }
+  std::vector<std::int64_t> base_sizes = in.sizes;
+  switch (in.layout) {
+    case Layout::Contiguous: break;
+    case Layout::Transposed: std::swap(base_sizes[base_sizes.size() - 1], base_sizes[base_sizes.size() - 2]); break;
+    case Layout::Stepped: base_sizes.back() = 2 * base_sizes.back() + 1; break;
+    case Layout::Expanded: base_sizes.front() = 1; break;
+  }
+  const Tensor base = drawn(base_sizes, in.domain, in.classes, dtype, gen);
+  Tensor leaf;
+  switch (in.layout) {
+    case Layout::Contiguous: leaf = base; break;
+    case Layout::Transposed: leaf = base.transpose(-2, -1).detach(); break;
+    case Layout::Stepped: leaf = base.slice(-1, 1, std::nullopt, 2).detach(); break;
+    case Layout::Expanded: leaf = base.expand(in.sizes).detach(); break;
+  }
+  if (in.layout != Layout::Contiguous && leaf.is_contiguous()) {
+    throw std::invalid_argument("op_oracle: input '" + in.name + "' asks for a non-contiguous layout its sizes cannot have");
+  }
+  if (in.grad) leaf.requires_grad_();
+  const json record = {{"name", in.name},
+                       {"dtype", gg::name(dtype)},
+                       {"sizes", list(leaf.sizes())},
+                       {"strides", list(leaf.strides())},
+                       {"offset", leaf.storage_offset()},
+                       {"storage", values(base)},
+                       {"requires_grad", in.grad}};
+  return {leaf, record};
+}
+
+// Runs one row in one dtype: inputs, output, a random output gradient, backward, gradients.
+json run(const Row& row, gg::Dtype dtype) {
+  const gg::Dtype other = dtype == gg::kFloat64 ? gg::kFloat32 : gg::kFloat64;
+  json record = {{"name", row.name},           {"dtype", gg::name(dtype)},
+                 {"other_dtype", gg::name(other)}, {"torch", row.torch},
+                 {"mismatch", row.expect.mismatch}, {"known", row.expect.known},
+                 {"inputs", json::array()}};
+  try {
+    gg::Generator gen(seed_of(row.name, dtype));
+    std::vector<Tensor> leaves;
+    for (const Input& in : row.inputs) {
+      const gg::Dtype input_dtype = in.fixed      ? *in.fixed
+                                    : in.domain == Domain::Labels ? gg::kInt64
+                                    : in.other                    ? other
+                                                                  : dtype;
+      auto [leaf, json_input] = make_input(in, input_dtype, gen);
+      leaves.push_back(leaf);
+      record["inputs"].push_back(json_input);
+    }
+    const Tensor out = row.gg(Args{row.inputs, leaves, dtype, other});
+    record["output"] = {{"dtype", gg::name(out.dtype())}, {"sizes", list(out.sizes())}, {"values", values(out)}};
+    if (!out.requires_grad()) throw std::logic_error("the output does not require a gradient");
+    const Tensor dout = drawn(list(out.sizes()), Domain::Any, 0, out.dtype(), gen);
+    record["grad_output"] = values(dout);
+    out.backward(dout);
+    json grads = json::object();
+    for (std::size_t i = 0; i < leaves.size(); ++i) {
+      if (!row.inputs[i].grad) continue;
+      const Tensor& g = leaves[i].grad();
+      grads[row.inputs[i].name] =
+          g.defined() ? json{{"dtype", gg::name(g.dtype())}, {"sizes", list(g.sizes())}, {"values", values(g)}} : json();
+    }
+    record["grads"] = grads;
+  } catch (const std::exception& e) {
+    record["error"] = e.what();
+  }
+  return record;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: op_oracle OUT.json\n";
+    return 2;
+  }
+  try {
+    std::set<std::string> names;
+    json cases = json::array();
+    for (const Row& row : kRows) {
+      if (!names.insert(row.name).second) throw std::invalid_argument("two rows are named '" + row.name + "'");
+    }
+    for (gg::Dtype dtype : {gg::kFloat64, gg::kFloat32}) {
+      for (const Row& row : kRows) {
+        const auto& dtypes = row.expect.dtypes;
+        if (std::find(dtypes.begin(), dtypes.end(), dtype) != dtypes.end()) cases.push_back(run(row, dtype));
+      }
+    }
+    std::ofstream out(argv[1]);
+    out << cases.dump();
+    if (!out.flush()) throw std::runtime_error(std::string("cannot write ") + argv[1]);
+    std::cout << "op_oracle: wrote " << cases.size() << " cases of " << kRows.size() << " rows to " << argv[1] << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "op_oracle: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
