@@ -9,7 +9,9 @@
 #include <gategrad/tensor/shape.hpp>  // ShapeError, thrown by every op
 #include <gategrad/tensor/tensor.hpp>
 
+#include <concepts>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -148,6 +150,28 @@ Tensor std(const Tensor& x, bool unbiased = true, Where where = Where::current()
 Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false,
            Where where = Where::current());
 Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim = false, Where where = Where::current());
+// var(x, 0) and var(x, {0, 1}) name dims: without these, an int or a braced list would convert
+// to `unbiased` (a bool), the overload above (LibTorch's trap; see docs/PORTING.md).
+template <std::integral I>
+  requires(!std::is_same_v<I, bool>)
+Tensor var(const Tensor& x, I dim, bool unbiased = true, bool keepdim = false, Where where = Where::current()) {
+  const auto d = static_cast<std::int64_t>(dim);
+  return var(x, IntArrayRef(d), unbiased, keepdim, where);
+}
+inline Tensor var(const Tensor& x, std::initializer_list<std::int64_t> dims, bool unbiased = true,
+                  bool keepdim = false, Where where = Where::current()) {
+  return var(x, IntArrayRef(dims), unbiased, keepdim, where);
+}
+template <std::integral I>
+  requires(!std::is_same_v<I, bool>)
+Tensor std(const Tensor& x, I dim, bool unbiased = true, bool keepdim = false, Where where = Where::current()) {
+  const auto d = static_cast<std::int64_t>(dim);
+  return std(x, IntArrayRef(d), unbiased, keepdim, where);
+}
+inline Tensor std(const Tensor& x, std::initializer_list<std::int64_t> dims, bool unbiased = true,
+                  bool keepdim = false, Where where = Where::current()) {
+  return std(x, IntArrayRef(dims), unbiased, keepdim, where);
+}
 
 // --- indexing with int64 indices (autograd/gates/indexing_gates.cpp) --------------------------
 // As torch.gather / scatter / scatter_add / index_select / index_add; each backward is the

@@ -18,8 +18,10 @@
 #include <gategrad/tensor/source_location.hpp>
 #include <gategrad/tensor/storage.hpp>
 
+#include <concepts>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -239,6 +241,27 @@ class Tensor {
   Tensor var(IntArrayRef dims, bool unbiased = true, bool keepdim = false, Where where = Where::current()) const;
   Tensor std(bool unbiased = true, Where where = Where::current()) const;
   Tensor std(IntArrayRef dims, bool unbiased = true, bool keepdim = false, Where where = Where::current()) const;
+  // x.var(0), x.std({0, 1}): dims, not `unbiased` (see autograd/ops.hpp's var).
+  template <std::integral I>
+    requires(!std::is_same_v<I, bool>)
+  Tensor var(I dim, bool unbiased = true, bool keepdim = false, Where where = Where::current()) const {
+    const auto d = static_cast<std::int64_t>(dim);
+    return var(IntArrayRef(d), unbiased, keepdim, where);
+  }
+  Tensor var(std::initializer_list<std::int64_t> dims, bool unbiased = true, bool keepdim = false,
+             Where where = Where::current()) const {
+    return var(IntArrayRef(dims), unbiased, keepdim, where);
+  }
+  template <std::integral I>
+    requires(!std::is_same_v<I, bool>)
+  Tensor std(I dim, bool unbiased = true, bool keepdim = false, Where where = Where::current()) const {
+    const auto d = static_cast<std::int64_t>(dim);
+    return std(IntArrayRef(d), unbiased, keepdim, where);
+  }
+  Tensor std(std::initializer_list<std::int64_t> dims, bool unbiased = true, bool keepdim = false,
+             Where where = Where::current()) const {
+    return std(IntArrayRef(dims), unbiased, keepdim, where);
+  }
   Tensor logsumexp(IntArrayRef dims, bool keepdim = false, Where where = Where::current()) const;
   Tensor softmax(std::int64_t dim, Where where = Where::current()) const;
   Tensor log_softmax(std::int64_t dim, Where where = Where::current()) const;

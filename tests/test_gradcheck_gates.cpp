@@ -276,7 +276,9 @@ TEST_CASE("every gate's gradient matches finite differences in float64", "[autog
     const RowResult result = check_row(row, seed);
     INFO(row.name << ": " << result.report.to_string());
     CHECK(result.report.passed);
-    CHECK(result.report.rel_error < row.options.rtol);
+    // The worst element is close in relative terms, or (a tiny element, where the finite
+    // differences' rounding dominates) in absolute terms.
+    CHECK((result.report.rel_error < row.options.rtol || result.report.abs_error < row.options.atol));
     CHECK(result.gates.count(row.gate) == 1);
     covered.insert(result.gates.begin(), result.gates.end());
   }

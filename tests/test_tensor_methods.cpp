@@ -85,6 +85,12 @@ TEST_CASE("each Tensor method gives its free function's value and gradient", "[a
   CHECK(gg::test::values<double>(x.argmax(1)) == gg::test::values<double>(gg::argmax(x, 1)));
   CHECK(gg::test::values<double>(x.argmin()) == gg::test::values<double>(gg::argmin(x)));
   CHECK(gg::test::values<double>(std::get<1>(x.max(0))) == gg::test::values<double>(gg::argmax(x, 0)));
+  // var(0) and std({1}) name dims; var(false) is the biased variance over all elements.
+  CHECK(x.var(0).sizes() == gg::IntArrayRef{4});
+  CHECK(gg::std(x, {1}).sizes() == gg::IntArrayRef{3});
+  CHECK(gg::var(x, 1).sizes() == gg::IntArrayRef{3});
+  CHECK(x.var(false).dim() == 0);
+  CHECK(gg::test::values<double>(x.var(false))[0] < gg::test::values<double>(x.var(true))[0]);
 }
 
 TEST_CASE("a method's node names the caller's line", "[autograd][methods]") {
