@@ -32,18 +32,25 @@ tensor_list seeds(const char* caller, const tensor_list& outputs, const tensor_l
   return out;
 }
 
+// retain_graph defaults to create_graph, as in LibTorch.
+BackwardPass make_pass(const tensor_list& roots, const tensor_list& grads, std::optional<bool> retain_graph,
+                       bool create_graph, const tensor_list& inputs) {
+  BackwardPass pass;
+  pass.roots = roots;
+  pass.grads = grads;
+  pass.retain_graph = retain_graph.value_or(create_graph);
+  pass.create_graph = create_graph;
+  pass.inputs = inputs;
+  return pass;
+}
+
 }  // namespace
 
 tensor_list grad(const tensor_list& outputs, const tensor_list& inputs, const tensor_list& grad_outputs,
                  std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
   if (inputs.empty()) throw std::invalid_argument("grad: got no inputs, expected at least one tensor");
   const tensor_list grads = seeds("grad", outputs, grad_outputs);
-  BackwardPass pass;
-  pass.roots = outputs;
-  pass.grads = grads;
-  pass.retain_graph = retain_graph.value_or(create_graph);
-  pass.create_graph = create_graph;
-  pass.inputs = inputs;
+  BackwardPass pass = make_pass(outputs, grads, retain_graph, create_graph, inputs);
   pass.accumulate = false;
   pass.allow_unused = allow_unused;
   pass.caller = "grad";
@@ -53,13 +60,7 @@ tensor_list grad(const tensor_list& outputs, const tensor_list& inputs, const te
 void backward(const tensor_list& tensors, const tensor_list& grad_tensors,
               std::optional<bool> retain_graph, bool create_graph, const tensor_list& inputs) {
   const tensor_list grads = seeds("backward", tensors, grad_tensors);
-  BackwardPass pass;
-  pass.roots = tensors;
-  pass.grads = grads;
-  pass.retain_graph = retain_graph.value_or(create_graph);
-  pass.create_graph = create_graph;
-  pass.inputs = inputs;
-  run_backward(pass);
+  run_backward(make_pass(tensors, grads, retain_graph, create_graph, inputs));
 }
 
 }  // namespace gg::autograd

@@ -341,9 +341,14 @@ std::vector<Tensor> run_backward(const BackwardPass& pass) {
   std::vector<Node*> order = std::move(spare_order);
   // (thread-local buffers, their capacity kept: a training step allocates nothing)
   static thread_local std::vector<Node*> root_nodes;
-  static thread_local std::vector<std::pair<AutogradMeta*, Tensor>> leaf_seeds;
+  struct Seed {
+    AutogradMeta* leaf;  // the root is a leaf, or
+    Node* node;          // its grad_fn
+    Tensor grad;
+  };
+  static thread_local std::vector<Seed> seeds;
   root_nodes.clear();
-  leaf_seeds.clear();
+  seeds.clear();
   for (std::size_t r = 0; r < pass.roots.size(); ++r) {
     const Tensor& root = pass.roots[r];
     AutogradMeta* meta = meta_if(root);
@@ -359,12 +364,9 @@ std::vector<Tensor> run_backward(const BackwardPass& pass) {
                        " for a tensor of sizes " + to_string(root.sizes()) + ", expected equal sizes");
     }
     Tensor seed = gradient.dtype() == root.dtype() ? gradient : gg::to(gradient, root.dtype());
-    if (meta->grad_fn == nullptr) leaf_seeds.emplace_back(meta, std::move(seed));
-    else {
-      root_nodes.push_back(meta->grad_fn.get());
-      // (ordered below; the seeds are placed after the released check)
-      leaf_seeds.emplace_back(nullptr, std::move(seed));
-    }
+    Node* node = meta->grad_fn.get();
+    if (node != nullptr) root_nodes.push_back(node);
+    seeds.push_back({node == nullptr ? meta : nullptr, node, std::move(seed)});  // placed below
   }
   topological_order(root_nodes, order);
   static thread_local std::uint64_t needed_walks = 0;
@@ -383,19 +385,13 @@ std::vector<Tensor> run_backward(const BackwardPass& pass) {
   HookedLeaves hooked;
   // Gates compute with differentiable ops: recorded under create_graph only.
   const AutoGradMode grad_mode(create_graph);
-  {
-    std::size_t next_node = 0;
-    for (std::size_t r = 0; r < pass.roots.size(); ++r) {
-      auto& [leaf, seed] = leaf_seeds[r];
-      if (leaf != nullptr) {
-        if (capture) capture_leaf(leaf, std::move(seed));
-        else if (!leaf->hooks.empty()) hooked.add(leaf, std::move(seed), create_graph);
-        else accumulate_leaf(*leaf, std::move(seed), create_graph);
-      } else {
-        accumulate(root_nodes[next_node++]->grad, std::move(seed), create_graph);
-      }
-    }
+  for (Seed& seed : seeds) {
+    if (seed.node != nullptr) accumulate(seed.node->grad, std::move(seed.grad), create_graph);
+    else if (capture) capture_leaf(seed.leaf, std::move(seed.grad));
+    else if (!seed.leaf->hooks.empty()) hooked.add(seed.leaf, std::move(seed.grad), create_graph);
+    else accumulate_leaf(*seed.leaf, std::move(seed.grad), create_graph);
   }
+  seeds.clear();
   // A stale or reserved parameter gradient is lent to the gate that computes it, except when
   // the gradient must keep a graph or must not reach .grad.
   const bool lend = !create_graph && !capture;
