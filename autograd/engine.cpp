@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -151,7 +152,9 @@ bool owned_alone(const Tensor& t) {
 
 // into += g; the first gradient is shared, later ones summed (in place when `into` is ours).
 // Under create_graph the sum is recorded (gg::add), so that it differentiates too.
-void accumulate(Tensor& into, Tensor&& g, bool create_graph) {
+// (The engine's helpers are kept out of line: a batch-1 step is bound by instruction fetch,
+// and each inlined copy is more code the pass runs through.)
+[[gnu::noinline]] void accumulate(Tensor& into, Tensor&& g, bool create_graph) {
   if (!into.defined()) {
     into = std::move(g);
   } else if (create_graph) {
@@ -165,7 +168,7 @@ void accumulate(Tensor& into, Tensor&& g, bool create_graph) {
 
 // g after a tensor's hooks, in registration order (a hook returning an undefined tensor keeps
 // the gradient it got).
-Tensor run_hooks(const std::vector<GradHook>& hooks, Tensor g, const char* whose) {
+[[gnu::noinline]] Tensor run_hooks(const std::vector<GradHook>& hooks, Tensor g, const char* whose) {
   for (const GradHook& hook : hooks) {
     if (!hook) continue;
     Tensor replaced = hook(g);
@@ -184,7 +187,7 @@ Tensor run_hooks(const std::vector<GradHook>& hooks, Tensor g, const char* whose
 // someone else holds is copied (the optimizer and the next backward change .grad in place).
 // Under create_graph the gradient keeps its graph: it is cloned or summed with recorded ops,
 // as PyTorch's AccumulateGrad does.
-void accumulate_leaf(AutogradMeta& leaf, Tensor&& g, bool create_graph) {
+[[gnu::noinline]] void accumulate_leaf(AutogradMeta& leaf, Tensor&& g, bool create_graph) {
   if (create_graph) {
     if (leaf.state == GradState::Valid && leaf.grad.defined()) leaf.grad = gg::add(leaf.grad, g);
     else leaf.grad = owned_alone(g) && !requires_grad(g) ? std::move(g) : gg::clone(g);
@@ -200,6 +203,9 @@ void accumulate_leaf(AutogradMeta& leaf, Tensor&& g, bool create_graph) {
     // the gate wrote into the lent buffer
   } else if (owned_alone(g)) {
     leaf.grad = std::move(g);
+  } else if (leaf.grad.defined() && owned_alone(leaf.grad) && leaf.grad.sizes() == g.sizes() &&
+             leaf.grad.dtype() == g.dtype()) {
+    native::copy_(leaf.grad, g);  // a shared gradient (a view of dout) into the kept buffer
   } else {
     leaf.grad = native::clone(g);
   }
@@ -210,13 +216,13 @@ void accumulate_leaf(AutogradMeta& leaf, Tensor&& g, bool create_graph) {
 // (as PyTorch runs a leaf's hooks once, on AccumulateGrad's input).
 struct HookedLeaves {
   std::vector<std::pair<AutogradMeta*, Tensor>> sums;
-  void add(AutogradMeta* leaf, Tensor&& g, bool create_graph) {
+  [[gnu::noinline]] void add(AutogradMeta* leaf, Tensor&& g, bool create_graph) {
     for (auto& [l, sum] : sums) {
       if (l == leaf) return accumulate(sum, std::move(g), create_graph);
     }
     sums.emplace_back(leaf, std::move(g));
   }
-  void flush(bool create_graph) {
+  [[gnu::noinline]] void flush(bool create_graph) {
     for (auto& [leaf, sum] : sums) {
       accumulate_leaf(*leaf, run_hooks(leaf->hooks, std::move(sum), "a leaf"), create_graph);
     }
@@ -224,50 +230,145 @@ struct HookedLeaves {
   }
 };
 
-// The inputs of a grad() or backward(inputs) pass, by the node or leaf their gradient arrives
-// at: a non-leaf input's gradient is its grad_fn's output gradient.
-struct Targets {
-  std::unordered_map<const Node*, std::vector<std::size_t>> nodes;
-  std::unordered_map<const AutogradMeta*, std::vector<std::size_t>> leaves;
-  const std::vector<std::size_t>* of_node(const Node* n) const {
-    const auto it = nodes.find(n);
-    return it == nodes.end() ? nullptr : &it->second;
-  }
-  const std::vector<std::size_t>* of_leaf(const AutogradMeta* m) const {
-    const auto it = leaves.find(m);
-    return it == leaves.end() ? nullptr : &it->second;
-  }
-};
-
-// Marks (needed_mark = walk) each node in `order` whose output gradient a target needs: the
-// node is a target, or one of its edges leads to a target leaf or a marked node. `order` has
-// every node before its inputs' producers, so it is walked backwards.
-void mark_needed(const std::vector<Node*>& order, const Targets& targets, std::uint64_t walk) {
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    Node* n = *it;
-    bool needed = targets.of_node(n) != nullptr;
-    for (const Edge& e : n->edges) {
-      if (needed) break;
-      needed = e.node ? e.node->needed_mark == walk : e.leaf && targets.of_leaf(e.leaf.get());
-    }
-    if (needed) n->needed_mark = walk;
-  }
-}
-
-// Whether some edge of `n` leads to a target: then its backward must run.
-bool leads_to_target(const Node& n, const Targets& targets, std::uint64_t walk) {
-  for (const Edge& e : n.edges) {
-    if (e.node ? e.node->needed_mark == walk : e.leaf && targets.of_leaf(e.leaf.get())) return true;
-  }
-  return false;
-}
-
 struct DepthGuard {
   DepthGuard() { ++backward_depth; }
   ~DepthGuard() { --backward_depth; }
   DepthGuard(const DepthGuard&) = delete;
   DepthGuard& operator=(const DepthGuard&) = delete;
 };
+
+// The inputs of a grad() or backward(inputs) pass and their gradients as the pass captures
+// them, found by the node or leaf the gradient arrives at (a non-leaf input's gradient is its
+// grad_fn's output gradient). Only such a pass builds one: the plain backward() never runs
+// this code.
+class Capture {
+ public:
+  explicit Capture(const BackwardPass& pass) : pass_(pass), results_(pass.inputs.size()) {
+    static thread_local std::uint64_t walks = 0;
+    walk_ = ++walks;
+    for (std::size_t i = 0; i < pass.inputs.size(); ++i) {
+      const Tensor& x = pass.inputs[i];
+      AutogradMeta* m = meta_if(x);
+      if (m == nullptr || !m->requires_grad) {
+        throw std::logic_error(std::string(pass.caller) + ": input " + std::to_string(i) + " (sizes " +
+                               (x.defined() ? to_string(x.sizes()) : std::string("undefined")) +
+                               ") does not require grad, expected tensors that require grad");
+      }
+      if (m->grad_fn) nodes_[m->grad_fn.get()].push_back(i);
+      else leaves_[m].push_back(i);
+    }
+  }
+
+  // Marks (needed_mark = walk) each node in `order` whose output gradient a target needs: the
+  // node is a target, or one of its edges leads to a target leaf or a marked node. `order` has
+  // every node before its inputs' producers, so it is walked backwards.
+  [[gnu::noinline]] void mark_needed(const std::vector<Node*>& order) {
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      Node* n = *it;
+      if (nodes_.contains(n) || leads_to_target(*n)) n->needed_mark = walk_;
+    }
+  }
+  bool needed(const Node& n) const { return n.needed_mark == walk_; }
+
+  // The output gradient of `node` (after its hooks) is known: kept if the node is a target.
+  // Returns whether its backward must run, i.e. some edge leads to a target.
+  [[gnu::noinline]] bool at_node(const Node& node) {
+    if (const auto it = nodes_.find(&node); it != nodes_.end()) results_[it->second.front()] = node.grad;
+    return leads_to_target(node);
+  }
+
+  // A leaf's gradient: summed into the leaf's slot if it is an input, else dropped.
+  [[gnu::noinline]] void at_leaf(const AutogradMeta* leaf, Tensor&& g) {
+    if (const auto it = leaves_.find(leaf); it != leaves_.end()) {
+      accumulate(results_[it->second.front()], std::move(g), pass_.create_graph);
+    }
+  }
+
+  // The gradients of the inputs in their order, or nothing for backward(inputs), which puts
+  // them into each input's .grad().
+  [[gnu::noinline]] std::vector<Tensor> finish() {
+    // Duplicated inputs share the first one's gradient; a leaf input's hooks see its sum.
+    for (const auto& [leaf, slots] : leaves_) {
+      Tensor& g = results_[slots.front()];
+      if (g.defined() && !leaf->hooks.empty()) g = run_hooks(leaf->hooks, std::move(g), "a leaf");
+    }
+    const std::span<const Tensor> inputs = pass_.inputs;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const AutogradMeta* m = meta_if(inputs[i]);
+      const std::vector<std::size_t>& slots = m->grad_fn ? nodes_[m->grad_fn.get()] : leaves_[m];
+      results_[i] = results_[slots.front()];
+    }
+    if (pass_.accumulate) {
+      // backward(inputs): each input's gradient goes into its .grad() (hooks ran already).
+      for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (!results_[i].defined()) continue;
+        bool first = true;
+        for (std::size_t j = 0; j < i; ++j) first = first && !inputs[j].is_same(inputs[i]);
+        if (first) accumulate_leaf(*meta_if(inputs[i]), std::move(results_[i]), pass_.create_graph);
+      }
+      return {};
+    }
+    if (!pass_.allow_unused) {
+      for (std::size_t i = 0; i < results_.size(); ++i) {
+        if (!results_[i].defined()) {
+          throw std::logic_error(std::string(pass_.caller) + ": input " + std::to_string(i) + " (sizes " +
+                                 to_string(inputs[i].sizes()) + ") was not used in the graph "
+                                 "of the outputs; pass allow_unused = true to get an undefined "
+                                 "tensor for it");
+        }
+      }
+    }
+    return std::move(results_);
+  }
+
+ private:
+  bool leads_to_target(const Node& n) const {
+    for (const Edge& e : n.edges) {
+      if (e.node ? e.node->needed_mark == walk_ : e.leaf && leaves_.contains(e.leaf.get())) return true;
+    }
+    return false;
+  }
+
+  const BackwardPass& pass_;
+  std::vector<Tensor> results_;
+  std::unordered_map<const Node*, std::vector<std::size_t>> nodes_;
+  std::unordered_map<const AutogradMeta*, std::vector<std::size_t>> leaves_;
+  std::uint64_t walk_ = 0;
+};
+
+// The engine's errors, out of line and cold: none of their code sits in the pass's path.
+[[noreturn, gnu::cold, gnu::noinline]] void fail_counts(const BackwardPass& pass) {
+  throw std::invalid_argument(std::string(pass.caller) + ": got " + std::to_string(pass.roots.size()) +
+                              " outputs and " + std::to_string(pass.grads.size()) +
+                              " gradients for them, expected one gradient per output");
+}
+[[noreturn, gnu::cold, gnu::noinline]] void fail_root(const char* caller, const Tensor& root) {
+  throw std::logic_error(std::string(caller) + ": the tensor of sizes " +
+                         (root.defined() ? to_string(root.sizes()) : std::string("(undefined)")) +
+                         " does not require grad: no input of its computation has "
+                         "requires_grad set (or it was computed under NoGradGuard)");
+}
+[[noreturn, gnu::cold, gnu::noinline]] void fail_seed_sizes(const char* caller, const Tensor& gradient,
+                                                           const Tensor& root) {
+  throw ShapeError(std::string(caller) + ": got a gradient of sizes " + to_string(gradient.sizes()) +
+                   " for a tensor of sizes " + to_string(root.sizes()) + ", expected equal sizes");
+}
+[[noreturn, gnu::cold, gnu::noinline]] void fail_released(const char* caller, const Node& node) {
+  throw std::logic_error(std::string(caller) + ": the graph through " + describe(node) +
+                         " was freed by an earlier backward(); call backward with "
+                         "retain_graph = true the first time to backpropagate twice");
+}
+[[noreturn, gnu::cold, gnu::noinline]] void fail_gate_gradient(const char* caller, const Node& node,
+                                                              std::size_t i, const Tensor& g) {
+  throw std::logic_error(std::string(caller) + ": " + describe(node) + " produced a gradient of sizes " +
+                         (g.defined() ? to_string(g.sizes()) : std::string("(none)")) + " for its input " +
+                         std::to_string(i) + " of sizes " + to_string(IntArrayRef(node.edges[i].sizes)) +
+                         " (a bug in the gate)");
+}
+[[gnu::cold, gnu::noinline]] void check_gradient(const Node& node, std::size_t i, const Tensor& g) {
+  const std::string what = "gradient of input " + std::to_string(i);
+  check_finite(g, node.name(), what.c_str(), node.where, node.scope);
+}
 
 }  // namespace
 
@@ -308,33 +409,10 @@ void topological_order(Node* root, std::vector<Node*>& order) {
 
 std::vector<Tensor> run_backward(const BackwardPass& pass) {
   const char* caller = pass.caller;
-  if (pass.roots.size() != pass.grads.size()) {
-    throw std::invalid_argument(std::string(caller) + ": got " + std::to_string(pass.roots.size()) +
-                                " outputs and " + std::to_string(pass.grads.size()) +
-                                " gradients for them, expected one gradient per output");
-  }
-  const bool capture = !pass.inputs.empty();
+  if (pass.roots.size() != pass.grads.size()) fail_counts(pass);
   const bool create_graph = pass.create_graph;
-  Targets targets;
-  for (std::size_t i = 0; i < pass.inputs.size(); ++i) {
-    const Tensor& x = pass.inputs[i];
-    AutogradMeta* m = meta_if(x);
-    if (m == nullptr || !m->requires_grad) {
-      throw std::logic_error(std::string(caller) + ": input " + std::to_string(i) + " (sizes " +
-                             (x.defined() ? to_string(x.sizes()) : std::string("undefined")) +
-                             ") does not require grad, expected tensors that require grad");
-    }
-    if (m->grad_fn) targets.nodes[m->grad_fn.get()].push_back(i);
-    else targets.leaves[m].push_back(i);
-  }
-  std::vector<Tensor> results(pass.inputs.size());
-  // A leaf input's gradient, summed over the pass before its hooks see it.
-  const auto capture_leaf = [&](const AutogradMeta* leaf, Tensor&& g) {
-    const std::vector<std::size_t>* slots = targets.of_leaf(leaf);
-    if (slots == nullptr) return false;
-    accumulate(results[slots->front()], std::move(g), create_graph);
-    return true;
-  };
+  std::optional<Capture> capture;
+  if (!pass.inputs.empty()) capture.emplace(pass);
 
   // The seeds: each root's gradient, in its dtype, into its node (or leaf).
   static thread_local std::vector<Node*> spare_order;
@@ -352,44 +430,36 @@ std::vector<Tensor> run_backward(const BackwardPass& pass) {
   for (std::size_t r = 0; r < pass.roots.size(); ++r) {
     const Tensor& root = pass.roots[r];
     AutogradMeta* meta = meta_if(root);
-    if (meta == nullptr || !meta->requires_grad) {
-      throw std::logic_error(std::string(caller) + ": the tensor of sizes " +
-                             (root.defined() ? to_string(root.sizes()) : std::string("(undefined)")) +
-                             " does not require grad: no input of its computation has "
-                             "requires_grad set (or it was computed under NoGradGuard)");
-    }
+    if (meta == nullptr || !meta->requires_grad) fail_root(caller, root);
     const Tensor& gradient = pass.grads[r];
-    if (gradient.sizes() != root.sizes()) {
-      throw ShapeError(std::string(caller) + ": got a gradient of sizes " + to_string(gradient.sizes()) +
-                       " for a tensor of sizes " + to_string(root.sizes()) + ", expected equal sizes");
-    }
+    if (gradient.sizes() != root.sizes()) fail_seed_sizes(caller, gradient, root);
     Tensor seed = gradient.dtype() == root.dtype() ? gradient : gg::to(gradient, root.dtype());
     Node* node = meta->grad_fn.get();
     if (node != nullptr) root_nodes.push_back(node);
     seeds.push_back({node == nullptr ? meta : nullptr, node, std::move(seed)});  // placed below
   }
   topological_order(root_nodes, order);
-  static thread_local std::uint64_t needed_walks = 0;
-  const std::uint64_t walk = ++needed_walks;
-  if (capture) mark_needed(order, targets, walk);
+  if (capture) capture->mark_needed(order);
   for (Node* node : order) {
-    if (capture && node->needed_mark != walk) continue;
+    if (capture && !capture->needed(*node)) continue;
     if (node->released) {
       spare_order = std::move(order);
-      throw std::logic_error(std::string(caller) + ": the graph through " + describe(*node) +
-                             " was freed by an earlier backward(); call backward with "
-                             "retain_graph = true the first time to backpropagate twice");
+      fail_released(caller, *node);
     }
   }
   DepthGuard depth;
   HookedLeaves hooked;
   // Gates compute with differentiable ops: recorded under create_graph only.
   const AutoGradMode grad_mode(create_graph);
+  // A leaf's gradient: to the capture, or summed before the leaf's hooks see it, or into .grad.
+  const auto to_leaf = [&](AutogradMeta* leaf, Tensor&& g) {
+    if (capture) capture->at_leaf(leaf, std::move(g));
+    else if (!leaf->hooks.empty()) hooked.add(leaf, std::move(g), create_graph);
+    else accumulate_leaf(*leaf, std::move(g), create_graph);
+  };
   for (Seed& seed : seeds) {
     if (seed.node != nullptr) accumulate(seed.node->grad, std::move(seed.grad), create_graph);
-    else if (capture) capture_leaf(seed.leaf, std::move(seed.grad));
-    else if (!seed.leaf->hooks.empty()) hooked.add(seed.leaf, std::move(seed.grad), create_graph);
-    else accumulate_leaf(*seed.leaf, std::move(seed.grad), create_graph);
+    else to_leaf(seed.leaf, std::move(seed.grad));
   }
   seeds.clear();
   // A stale or reserved parameter gradient is lent to the gate that computes it, except when
@@ -403,18 +473,15 @@ std::vector<Tensor> run_backward(const BackwardPass& pass) {
   const bool anomaly = is_anomaly_enabled();
   for (Node* node : order) {
     if (!node->grad.defined()) continue;  // no path from the roots reaches this node's output
-    if (capture && node->needed_mark != walk) {
+    if (capture && !capture->needed(*node)) {
       node->grad = Tensor();
       continue;
     }
     if (!node->hooks.empty()) node->grad = run_hooks(node->hooks, std::move(node->grad), describe(*node).c_str());
     if (node->retain) node->retain(node->grad);
-    if (capture) {
-      if (const std::vector<std::size_t>* slots = targets.of_node(node)) results[slots->front()] = node->grad;
-      if (!leads_to_target(*node, targets, walk)) {
-        node->grad = Tensor();
-        continue;
-      }
+    if (capture && !capture->at_node(*node)) {
+      node->grad = Tensor();
+      continue;
     }
     const std::size_t n = node->edges.size();
     din.resize(std::max(din.size(), n));
@@ -435,25 +502,13 @@ std::vector<Tensor> run_backward(const BackwardPass& pass) {
         din[i] = Tensor();
         continue;
       }
-      if (!din[i].defined() || din[i].sizes() != IntArrayRef(e.sizes)) {
-        throw std::logic_error(std::string(caller) + ": " + describe(*node) + " produced a gradient of sizes " +
-                               (din[i].defined() ? to_string(din[i].sizes()) : std::string("(none)")) +
-                               " for its input " + std::to_string(i) + " of sizes " +
-                               to_string(IntArrayRef(e.sizes)) + " (a bug in the gate)");
-      }
+      if (!din[i].defined() || din[i].sizes() != IntArrayRef(e.sizes)) fail_gate_gradient(caller, *node, i, din[i]);
       if (din[i].dtype() != e.dtype) din[i] = gg::to(din[i], e.dtype);
-      if (anomaly) {
-        const std::string what = "gradient of input " + std::to_string(i);
-        check_finite(din[i], node->name(), what.c_str(), node->where, node->scope);
-      }
+      if (anomaly) check_gradient(*node, i, din[i]);
       if (e.node) {
-        if (!capture || e.node->needed_mark == walk) accumulate(e.node->grad, std::move(din[i]), create_graph);
-      } else if (capture) {
-        capture_leaf(e.leaf.get(), std::move(din[i]));
-      } else if (!e.leaf->hooks.empty()) {
-        hooked.add(e.leaf.get(), std::move(din[i]), create_graph);
+        if (!capture || capture->needed(*e.node)) accumulate(e.node->grad, std::move(din[i]), create_graph);
       } else {
-        accumulate_leaf(*e.leaf, std::move(din[i]), create_graph);
+        to_leaf(e.leaf.get(), std::move(din[i]));
       }
       din[i] = Tensor();
     }
@@ -465,40 +520,8 @@ std::vector<Tensor> run_backward(const BackwardPass& pass) {
   }
   spare_order = std::move(order);
   hooked.flush(create_graph);
-
-  // Duplicated inputs share the first one's gradient; a leaf input's hooks see its sum.
-  for (const auto& [leaf, slots] : targets.leaves) {
-    Tensor& g = results[slots.front()];
-    if (g.defined() && !leaf->hooks.empty()) g = run_hooks(leaf->hooks, std::move(g), "a leaf");
-  }
-  for (std::size_t i = 0; i < pass.inputs.size(); ++i) {
-    const AutogradMeta* m = meta_if(pass.inputs[i]);
-    const std::vector<std::size_t>& slots =
-        m->grad_fn ? targets.nodes[m->grad_fn.get()] : targets.leaves[m];
-    results[i] = results[slots.front()];
-  }
-  if (capture && pass.accumulate) {
-    // backward(inputs): each input's gradient goes into its .grad() (hooks ran already).
-    for (std::size_t i = 0; i < pass.inputs.size(); ++i) {
-      if (!results[i].defined()) continue;
-      AutogradMeta& m = *meta_if(pass.inputs[i]);
-      bool first = true;
-      for (std::size_t j = 0; j < i; ++j) first = first && !pass.inputs[j].is_same(pass.inputs[i]);
-      if (first) accumulate_leaf(m, std::move(results[i]), create_graph);
-    }
-    return {};
-  }
-  if (capture && !pass.allow_unused) {
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      if (!results[i].defined()) {
-        throw std::logic_error(std::string(caller) + ": input " + std::to_string(i) + " (sizes " +
-                               to_string(pass.inputs[i].sizes()) + ") was not used in the graph "
-                               "of the outputs; pass allow_unused = true to get an undefined "
-                               "tensor for it");
-      }
-    }
-  }
-  return results;
+  if (capture) return capture->finish();
+  return {};
 }
 
 }  // namespace gg::autograd

@@ -189,9 +189,17 @@ std::int64_t trailing_rows(const Tensor& big, const Tensor& small) {
   for (std::size_t i = 1; i <= ss.size(); ++i) {
     if (ss[ss.size() - i] != bs[bs.size() - i]) return 0;
   }
-  // Short rows (a number, a column) are the loop's: it broadcasts them with a step of 0.
+  // Short rows (a column) are the loop's, unless there is one row (a batch of 1).
   const std::int64_t n = small.numel();
-  return ss.size() == bs.size() || n >= 16 ? n : 0;
+  return ss.size() == bs.size() || n >= 16 || n == big.numel() ? n : 0;
+}
+
+// Whether `number` is one element broadcast over all of `big`, both contiguous float tensors
+// of one dtype (a gradient scaled by a loss's dout, a tensor times a number).
+bool is_number_of(const Tensor& big, const Tensor& number) {
+  const Dtype dtype = big.dtype();
+  return dtype == number.dtype() && (dtype == Dtype::Float32 || dtype == Dtype::Float64) &&
+         number.numel() == 1 && number.dim() <= big.dim() && big.is_contiguous();
 }
 
 // out = op(a, b) row by row: `a_moves`/`b_moves` true for an operand that advances a row at
@@ -212,8 +220,26 @@ void rows_of(const Tensor& out, const Tensor& a, bool a_moves, const Tensor& b, 
   });
 }
 
+// out = op(a, b), one of them a number (is_number_of): one flat run with a step of 0 for it.
+template <class Op>
+void with_number_run(const Tensor& out, const Tensor& a, const Tensor& b, Op op) {
+  visit_dtype(out.dtype(), [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      detail::zip(a.data_ptr<T>(), a.numel() == 1 ? 0 : 1, b.data_ptr<T>(), b.numel() == 1 ? 0 : 1,
+                  out.data_ptr<T>(), count(out.numel()), op);
+    }
+  });
+}
+
 template <class Op>
 std::optional<Tensor> flat_binary(const Tensor& a, const Tensor& b, Op op) {
+  for (const Tensor* big : {&a, &b}) {
+    if (is_number_of(*big, big == &a ? b : a)) {
+      Tensor out = gg::empty(big->sizes(), big->dtype());
+      with_number_run(out, a, b, op);
+      return out;
+    }
+  }
   if (const std::int64_t n = trailing_rows(a, b)) {
     Tensor out = gg::empty(a.sizes(), a.dtype());
     rows_of(out, a, true, b, a.sizes() == b.sizes(), n, op);
@@ -352,6 +378,11 @@ template <class Op>
 void update(const char* name, const Tensor& a, const Tensor& b, Dtype result, Op op) {
   if (a.dtype() != compute_dtype(result)) {
     copy_(a, binary(name, a.sizes(), operand(a, result), b, result, op));  // bumps the version
+    return;
+  }
+  if (is_number_of(a, b)) {  // a *= number, without the loop
+    with_number_run(a, a, b, op);
+    a.storage()->bump_version();
     return;
   }
   if (const std::int64_t n = trailing_rows(a, b)) {  // a bias added in place, without the loop

@@ -400,6 +400,13 @@ Tensor sum_to(const Tensor& x, IntArrayRef sizes) {
     throw ShapeError("sum_to: cannot reduce sizes " + to_string(from) + " to " +
                      to_string(sizes) + ": expected sizes that broadcast to " + to_string(from));
   }
+  const Dtype want = sum_dtype(x.dtype());
+  std::int64_t kept = 1;
+  for (const std::int64_t s : sizes) kept *= s;
+  if (x.numel() == kept) {  // only dims of size 1 go: nothing is summed (a batch of 1)
+    const Tensor same = reshape(x, sizes);
+    return same.dtype() == want ? same : to(same, want);
+  }
   // The dims broadcasting added (leading) or expanded (size 1 in `sizes`); never empty here,
   // since the sizes differ.
   SizeVector dims;
@@ -410,7 +417,6 @@ Tensor sum_to(const Tensor& x, IntArrayRef sizes) {
   }
   const ReducePlan plan = plan_reduction("sum_to", from, dims, /*keepdim=*/true);
   Tensor out = sum_accumulated(x, plan, sizes);
-  const Dtype want = sum_dtype(x.dtype());
   return out.dtype() == want ? out : to(out, want);
 }
 
