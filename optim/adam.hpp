@@ -33,11 +33,11 @@ struct AdamSetters : AdamSettings {
 };
 
 struct AdamOptions : AdamSetters<AdamOptions> {
-  explicit AdamOptions(double learning_rate = 1e-3) { lr = learning_rate; }
+  AdamOptions(double learning_rate = 1e-3) { lr = learning_rate; }  // implicit: Adam(params, 1e-3)
 };
 
 struct AdamWOptions : AdamSetters<AdamWOptions> {
-  explicit AdamWOptions(double learning_rate = 1e-3) { lr = learning_rate; decay = 1e-2; }
+  AdamWOptions(double learning_rate = 1e-3) { lr = learning_rate; decay = 1e-2; }
 };
 
 class Adam : public Optimizer {

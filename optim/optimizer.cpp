@@ -54,6 +54,12 @@ void Optimizer::check_hyper(const char* optimizer, const char* what, double valu
   }
 }
 
+std::vector<Tensor> Optimizer::fresh_buffers(const Tensor& p) const {
+  std::vector<Tensor> buffers;
+  for (const std::string& name : buffer_names()) buffers.push_back(gg::full_like(p, initial_buffer_value(name)));
+  return buffers;
+}
+
 void Optimizer::create_buffers() {
   const std::size_t count = buffer_names().size();
   std::size_t index = 0;
@@ -61,7 +67,7 @@ void Optimizer::create_buffers() {
     for (const Tensor& p : g.params) {
       autograd::reserve_grad(p);
       std::vector<Tensor>& buffers = buffers_[index++];
-      while (buffers.size() < count) buffers.push_back(gg::zeros_like(p));
+      if (buffers.size() < count) buffers = fresh_buffers(p);
     }
   }
 }
@@ -80,10 +86,7 @@ void Optimizer::step() {
       const Tensor& grad = p.grad();
       if (!grad.defined()) continue;
       std::vector<Tensor>& buffers = buffers_[i];
-      if (buffers.empty()) {
-        const std::size_t count = buffer_names().size();
-        for (std::size_t b = 0; b < count; ++b) buffers.push_back(gg::zeros_like(p));
-      }
+      if (buffers.empty()) buffers = fresh_buffers(p);
       if ((!buffers.empty() && buffers.front().dtype() != p.dtype()) || grad.dtype() != p.dtype() ||
           !grad.is_contiguous()) {
         throw std::logic_error(std::string(name_) + "::step: parameter " + std::to_string(i) + " is " +

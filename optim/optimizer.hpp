@@ -59,7 +59,7 @@ class Optimizer {
   // steps leave alone); per group g: "group<g>.lr".
   OptimizerState state() const;
   // Restores a saved state, strictly (as nn::load): every entry this optimizer saves must be
-  // there (a parameter never updated, step 0, may lack its buffers: they start at zero) and
+  // there (a parameter never updated, step 0, may lack its buffers: they start as a new optimizer's) and
   // nothing else; steps must be whole numbers in [0, 2^63), learning rates finite and >= 0,
   // buffers finite, of the parameter's sizes and dtype, and >= 0 where they hold squares.
   // Throws std::invalid_argument "<name>::load_state: entry '...' ..." naming the first bad
@@ -79,6 +79,10 @@ class Optimizer {
   virtual std::vector<std::string> buffer_names() const = 0;
   // Whether a buffer holds a running mean of squares (which load_state requires to be >= 0).
   virtual bool nonnegative_buffer(const std::string& /*name*/) const { return false; }
+  // A buffer's value before the first update (0 but for Adagrad's initial_accumulator_value).
+  virtual double initial_buffer_value(const std::string& /*name*/) const { return 0; }
+  // Parameter p's buffers as they start: one per buffer_names(), of p's sizes and dtype.
+  std::vector<Tensor> fresh_buffers(const Tensor& p) const;
   // Creates every parameter's state buffers (zeros of its dtype) and reserves its gradient
   // buffer now: each concrete optimizer calls it at the end of its constructor, so that
   // everything that lives from step to step exists before the first step's temporaries, which

@@ -1,6 +1,6 @@
 // Optimizer::state and load_state: what a resumed run needs, and a strict, all-or-nothing
 // restore of it (a state file is input like any other, and may be damaged or hostile).
-#include <gategrad/optim/number_text.hpp>
+#include <gategrad/tensor/number_text.hpp>
 #include <gategrad/optim/optimizer.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
@@ -88,7 +88,7 @@ void Optimizer::load_state(const OptimizerState& s) {
         if (steps[i] != 0) {
           fail(name, "is missing (parameter " + std::to_string(i) + " has taken " + number_text(v) + " steps)");
         }
-        buffers[i].push_back(gg::zeros_like(param));  // never updated: its buffers start at zero
+        buffers[i].push_back(gg::full_like(param, initial_buffer_value(b)));  // never updated: as they start
         continue;
       }
       const Tensor& tensor = t->second;

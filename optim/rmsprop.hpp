@@ -10,7 +10,7 @@
 namespace gg::optim {
 
 struct RMSpropOptions {
-  explicit RMSpropOptions(double learning_rate = 1e-2) : lr(learning_rate) {}
+  RMSpropOptions(double learning_rate = 1e-2) : lr(learning_rate) {}  // implicit: RMSprop(params, 0.01)
   RMSpropOptions& alpha(double v) { smoothing = v; return *this; }
   RMSpropOptions& eps(double v) { epsilon = v; return *this; }
   RMSpropOptions& weight_decay(double v) { decay = v; return *this; }

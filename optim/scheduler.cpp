@@ -1,10 +1,11 @@
-#include <gategrad/optim/number_text.hpp>
+#include <gategrad/tensor/number_text.hpp>
 #include <gategrad/optim/scheduler.hpp>
 #include <gategrad/tensor/native.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -124,43 +125,123 @@ void ReduceLROnPlateau::step(double metric) {
   }
 }
 
-double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
-  if (!(max_norm > 0)) {
-    throw std::invalid_argument("clip_grad_norm: got max_norm = " + std::to_string(max_norm) +
-                                ", expected > 0");
+MultiStepLR::MultiStepLR(Optimizer& optimizer, std::vector<std::int64_t> milestones, double gamma)
+    : optimizer_(optimizer), milestones_(std::move(milestones)), gamma_(gamma) {
+  check_positive("MultiStepLR", "gamma", gamma);
+  std::sort(milestones_.begin(), milestones_.end());
+}
+
+void MultiStepLR::set_last_epoch(std::int64_t epoch) {
+  check_epoch("MultiStepLR", epoch);
+  epoch_ = epoch;
+}
+
+void MultiStepLR::step() {
+  ++epoch_;
+  const auto [first, last] = std::equal_range(milestones_.begin(), milestones_.end(), epoch_);
+  if (first != last) scale(optimizer_, std::pow(gamma_, static_cast<double>(last - first)));
+}
+
+namespace {
+std::vector<double> current_rates(const Optimizer& optimizer) {
+  std::vector<double> rates;
+  for (const ParamGroup& g : optimizer.param_groups()) rates.push_back(g.lr);
+  return rates;
+}
+}  // namespace
+
+LambdaLR::LambdaLR(Optimizer& optimizer, Lambda lr_lambda)
+    : LambdaLR(optimizer, std::vector<Lambda>(optimizer.param_groups().size(), std::move(lr_lambda))) {}
+
+LambdaLR::LambdaLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas)
+    : optimizer_(optimizer), lambdas_(std::move(lr_lambdas)), base_lrs_(current_rates(optimizer)) {
+  if (lambdas_.size() != base_lrs_.size()) {
+    throw std::invalid_argument("LambdaLR: got " + std::to_string(lambdas_.size()) + " lr_lambdas for " +
+                                std::to_string(base_lrs_.size()) + " parameter groups, expected one per group");
   }
-  // Each gradient's elements, in place: a leaf's gradient is contiguous (the engine makes it so;
-  // one a user set by hand may not be, and is written back).
-  const auto for_each_grad = [&](bool writes, auto&& f) {
-    for (const Tensor& p : params) {
-      const Tensor& grad = p.grad();
-      if (!grad.defined()) continue;
-      const Tensor g = grad.is_contiguous() ? grad : native::contiguous(grad);
-      visit_dtype(g.dtype(), [&]<class T>() {
-        if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-          f(g.data_ptr<T>(), static_cast<std::size_t>(g.numel()));
-        } else {
-          throw std::invalid_argument("clip_grad_norm: got a gradient of dtype " + to_string(g.dtype()) +
-                                      ", expected float32 or float64");
-        }
-      });
-      if (writes && !g.is_same(grad)) native::copy_(grad, g);
+  for (std::size_t g = 0; g < lambdas_.size(); ++g) {
+    if (!lambdas_[g]) {
+      throw std::invalid_argument("LambdaLR: lr_lambda " + std::to_string(g) + " is empty, expected a function");
     }
-  };
-  double total = 0;
-  for_each_grad(false, [&](const auto* g, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) total += double(g[i]) * g[i];
-  });
-  const double norm = std::sqrt(total);
-  const double scale = max_norm / (norm + 1e-6);
-  if (scale < 1.0) {
-    for_each_grad(true, [&](auto* g, std::size_t n) {
-      using T = std::remove_pointer_t<decltype(g)>;
-      const T s = static_cast<T>(scale);
-      for (std::size_t i = 0; i < n; ++i) g[i] *= s;
-    });
   }
-  return norm;
+  apply();
+}
+
+void LambdaLR::apply() {
+  std::vector<ParamGroup>& groups = optimizer_.param_groups();
+  for (std::size_t g = 0; g < groups.size(); ++g) groups[g].lr = base_lrs_[g] * lambdas_[g](epoch_);
+}
+
+void LambdaLR::set_last_epoch(std::int64_t epoch) {
+  check_epoch("LambdaLR", epoch);
+  epoch_ = epoch;
+}
+
+void LambdaLR::step() {
+  ++epoch_;
+  apply();
+}
+
+CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, std::int64_t T_max, double eta_min)
+    : optimizer_(optimizer), t_max_(T_max), eta_min_(eta_min), base_lrs_(current_rates(optimizer)) {
+  if (T_max <= 0) {
+    throw std::invalid_argument("CosineAnnealingLR: got T_max = " + std::to_string(T_max) + ", expected > 0");
+  }
+  if (!(eta_min >= 0) || !std::isfinite(eta_min)) {
+    throw std::invalid_argument("CosineAnnealingLR: got eta_min = " + number_text(eta_min) +
+                                ", expected a finite value >= 0");
+  }
+}
+
+void CosineAnnealingLR::set_last_epoch(std::int64_t epoch) {
+  check_epoch("CosineAnnealingLR", epoch);
+  epoch_ = epoch;
+}
+
+void CosineAnnealingLR::step() {
+  ++epoch_;
+  const double pi = std::numbers::pi, e = static_cast<double>(epoch_), t = static_cast<double>(t_max_);
+  // Python's modulo (the remainder has the divisor's sign): (e - 1 - T_max) % (2 T_max) == 0.
+  const std::int64_t period = 2 * t_max_, r = ((epoch_ - 1 - t_max_) % period + period) % period;
+  std::vector<ParamGroup>& groups = optimizer_.param_groups();
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    double& lr = groups[g].lr;
+    if (r == 0) {
+      lr = lr + (base_lrs_[g] - eta_min_) * (1 - std::cos(pi / t)) / 2;
+    } else {
+      lr = (1 + std::cos(pi * e / t)) / (1 + std::cos(pi * (e - 1) / t)) * (lr - eta_min_) + eta_min_;
+    }
+  }
+}
+
+LinearLR::LinearLR(Optimizer& optimizer, double start_factor, double end_factor, std::int64_t total_iters)
+    : optimizer_(optimizer), start_(start_factor), end_(end_factor), total_(total_iters) {
+  if (!(start_factor > 0 && start_factor <= 1)) {
+    throw std::invalid_argument("LinearLR: got start_factor = " + number_text(start_factor) +
+                                ", expected 0 < start_factor <= 1");
+  }
+  if (!(end_factor >= 0 && end_factor <= 1)) {
+    throw std::invalid_argument("LinearLR: got end_factor = " + number_text(end_factor) +
+                                ", expected 0 <= end_factor <= 1");
+  }
+  if (total_iters <= 0) {
+    throw std::invalid_argument("LinearLR: got total_iters = " + std::to_string(total_iters) + ", expected > 0");
+  }
+  scale(optimizer_, start_);
+}
+
+void LinearLR::set_last_epoch(std::int64_t epoch) {
+  check_epoch("LinearLR", epoch);
+  epoch_ = epoch;
+}
+
+void LinearLR::step() {
+  ++epoch_;
+  if (epoch_ > total_) return;
+  // torch's expression, in its order of operations (the rates match it exactly).
+  const double factor = 1. + (end_ - start_) / (static_cast<double>(total_) * start_ +
+                                                static_cast<double>(epoch_ - 1) * (end_ - start_));
+  scale(optimizer_, factor);
 }
 
 }  // namespace gg::optim

@@ -7,6 +7,9 @@
 // counters (set_last_epoch, set_state).
 #include <gategrad/optim/optimizer.hpp>
 
+#include <functional>
+#include <vector>
+
 namespace gg::optim {
 
 // torch.optim.lr_scheduler.StepLR: lr = lr * gamma when epoch reaches a multiple of step_size.
@@ -83,9 +86,82 @@ class ReduceLROnPlateau {
   std::int64_t bad_epochs_ = 0, cooldown_left_ = 0;
 };
 
-// Scales all gradients so that their global L2 norm is at most max_norm (PyTorch's
-// clip_grad_norm_, with its 1e-6 guard), in place; returns the norm before clipping
-// (accumulated in double over float32 and float64 gradients alike).
-double clip_grad_norm(const std::vector<Tensor>& params, double max_norm);
+// torch.optim.lr_scheduler.MultiStepLR: lr = lr * gamma^k when the epoch is a milestone listed
+// k times (chainable, as StepLR).
+class MultiStepLR {
+ public:
+  MultiStepLR(Optimizer& optimizer, std::vector<std::int64_t> milestones, double gamma = 0.1);
+  void step();
+  std::int64_t last_epoch() const { return epoch_; }
+  void set_last_epoch(std::int64_t epoch);  // as StepLR's
+
+ private:
+  Optimizer& optimizer_;
+  std::vector<std::int64_t> milestones_;  // sorted, repeats kept
+  double gamma_;
+  std::int64_t epoch_ = 0;
+};
+
+// The schedules below keep each group's rate at construction as its base rate (torch's
+// initial_lr) and, as torch's, set the epoch-0 rate when constructed. To resume one, construct
+// it on the optimizer before restoring the optimizer's state, then set_last_epoch.
+
+// torch.optim.lr_scheduler.LambdaLR: lr = base_lr * lr_lambda(epoch), one function for every
+// group or one per group.
+class LambdaLR {
+ public:
+  using Lambda = std::function<double(std::int64_t)>;
+  LambdaLR(Optimizer& optimizer, Lambda lr_lambda);
+  LambdaLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas);
+  void step();
+  std::int64_t last_epoch() const { return epoch_; }
+  void set_last_epoch(std::int64_t epoch);  // as StepLR's
+  const std::vector<double>& base_lrs() const { return base_lrs_; }
+
+ private:
+  void apply();
+  Optimizer& optimizer_;
+  std::vector<Lambda> lambdas_;
+  std::vector<double> base_lrs_;
+  std::int64_t epoch_ = 0;
+};
+
+// torch.optim.lr_scheduler.CosineAnnealingLR in torch 1.13's recursive (chainable) form:
+//   lr = (1 + cos(pi e / T_max)) / (1 + cos(pi (e - 1) / T_max)) * (lr - eta_min) + eta_min,
+// and lr + (base_lr - eta_min) (1 - cos(pi / T_max)) / 2 where the denominator would be 0
+// ((e - 1 - T_max) a multiple of 2 T_max): past T_max the rate climbs back, as torch's.
+class CosineAnnealingLR {
+ public:
+  CosineAnnealingLR(Optimizer& optimizer, std::int64_t T_max, double eta_min = 0);
+  void step();
+  std::int64_t last_epoch() const { return epoch_; }
+  void set_last_epoch(std::int64_t epoch);  // as StepLR's
+  const std::vector<double>& base_lrs() const { return base_lrs_; }
+
+ private:
+  Optimizer& optimizer_;
+  std::int64_t t_max_;
+  double eta_min_;
+  std::vector<double> base_lrs_;
+  std::int64_t epoch_ = 0;
+};
+
+// torch.optim.lr_scheduler.LinearLR: the rate goes from start_factor to end_factor times the
+// base rate over total_iters epochs (chainable: each step scales the current rate), then stays.
+// Construction multiplies the rate by start_factor.
+class LinearLR {
+ public:
+  LinearLR(Optimizer& optimizer, double start_factor = 1.0 / 3, double end_factor = 1.0,
+           std::int64_t total_iters = 5);
+  void step();
+  std::int64_t last_epoch() const { return epoch_; }
+  void set_last_epoch(std::int64_t epoch);  // as StepLR's
+
+ private:
+  Optimizer& optimizer_;
+  double start_, end_;
+  std::int64_t total_;
+  std::int64_t epoch_ = 0;
+};
 
 }  // namespace gg::optim

@@ -11,7 +11,7 @@
 namespace gg::optim {
 
 struct SGDOptions {
-  explicit SGDOptions(double learning_rate) : lr(learning_rate) {}
+  SGDOptions(double learning_rate) : lr(learning_rate) {}  // implicit, as LibTorch's: SGD(params, 0.1)
   SGDOptions& momentum(double v) { momentum_ = v; return *this; }
   SGDOptions& dampening(double v) { dampening_ = v; return *this; }
   SGDOptions& nesterov(bool v) { nesterov_ = v; return *this; }

@@ -1,4 +1,4 @@
-#include <gategrad/optim/number_text.hpp>
+#include <gategrad/tensor/number_text.hpp>
 #include <gategrad/optim/training_state.hpp>
 #include <gategrad/tensor/safetensors.hpp>
 

@@ -6,6 +6,8 @@
 // usage: optim_oracle OUT.json
 #include <gategrad/autograd/autograd_meta.hpp>
 #include <gategrad/autograd/ops.hpp>
+#include <gategrad/nn/clip_grad.hpp>
+#include <gategrad/optim/adagrad.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/scheduler.hpp>
@@ -13,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -37,6 +40,8 @@ struct Case {
   json scheduler = nullptr;  // {"type": the torch.optim.lr_scheduler class, its keyword arguments}
   std::vector<double> metrics = {};  // ReduceLROnPlateau's, one per step
   json set_lr = nullptr;     // {"step": t, "lr": x}: every group's rate set by hand before step t
+  json clip = nullptr;       // {"max_norm": x, "norm_type": p} or {"clip_value": v}: torch.nn.utils'
+                             // clip_grad_norm_ / clip_grad_value_ before each step
 };
 
 // Metrics that improve, stall and improve again, to be minimised and maximised; one that
@@ -90,6 +95,26 @@ const std::vector<Case> kCases = {
     {"RMSprop weight_decay", "RMSprop", {{"weight_decay", 0.1}}, {0.01}},
     {"RMSprop maximize", "RMSprop", {{"maximize", true}}, {0.01}},
     {"RMSprop two groups", "RMSprop", {{"momentum", 0.9}}, {0.01, 0.001}},
+
+    {"Adagrad", "Adagrad", {}, {0.1}},
+    {"Adagrad lr_decay weight_decay", "Adagrad", {{"lr_decay", 0.05}, {"weight_decay", 0.1}}, {0.1}},
+    {"Adagrad initial_accumulator_value eps maximize", "Adagrad",
+     {{"initial_accumulator_value", 0.5}, {"eps", 1e-6}, {"maximize", true}}, {0.1}},
+    {"Adagrad two groups", "Adagrad", {}, {0.1, 0.01}},
+
+    {"clip_grad_norm_", "SGD", {{"momentum", 0.9}}, {0.05}, nullptr, {}, nullptr, {{"max_norm", 1.0}, {"norm_type", 2.0}}},
+    {"clip_grad_norm_ norm_type 1", "Adam", {}, {0.05}, nullptr, {}, nullptr, {{"max_norm", 2.0}, {"norm_type", 1.0}}},
+    {"clip_grad_norm_ norm_type inf", "SGD", {}, {0.1}, nullptr, {}, nullptr, {{"max_norm", 0.5}, {"norm_type", "inf"}}},
+    {"clip_grad_value_", "SGD", {{"momentum", 0.9}}, {0.05}, nullptr, {}, nullptr, {{"clip_value", 0.5}}},
+
+    {"MultiStepLR", "SGD", {{"momentum", 0.9}}, {0.1}, {{"type", "MultiStepLR"}, {"milestones", {3, 7, 7, 12}}, {"gamma", 0.5}}},
+    {"LambdaLR two groups", "SGD", {}, {0.1, 0.02}, {{"type", "LambdaLR"}, {"lr_lambda", {{"pow", 0.9}}}}},
+    {"CosineAnnealingLR past T_max", "SGD", {{"momentum", 0.9}}, {0.1}, {{"type", "CosineAnnealingLR"}, {"T_max", 6}, {"eta_min", 0.01}}},
+    {"CosineAnnealingLR two groups", "Adam", {}, {0.05, 0.01}, {{"type", "CosineAnnealingLR"}, {"T_max", 20}}},
+    {"LinearLR", "SGD", {}, {0.1}, {{"type", "LinearLR"}}},
+    {"LinearLR warm-up", "Adam", {}, {0.05}, {{"type", "LinearLR"}, {"start_factor", 0.25}, {"end_factor", 1.0}, {"total_iters", 8}}},
+    {"LinearLR decay, rate set by hand", "SGD", {}, {0.1}, {{"type", "LinearLR"}, {"start_factor", 1.0}, {"end_factor", 0.2}, {"total_iters", 10}},
+     {}, {{"step", 4}, {"lr", 0.05}}},
 
     {"StepLR", "SGD", {{"momentum", 0.9}}, {0.1}, {{"type", "StepLR"}, {"step_size", 3}, {"gamma", 0.5}}},
     {"StepLR two groups, rate set by hand", "SGD", {{"momentum", 0.9}}, {0.1, 0.05},
@@ -160,6 +185,14 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const Case& c, std::vector<opti
     k.maybe<bool>("centered", [&](bool v) { o.centered(v); });
     k.maybe<bool>("maximize", [&](bool v) { o.maximize(v); });
     made = std::make_unique<optim::RMSprop>(std::move(groups), o);
+  } else if (c.optimizer == "Adagrad") {
+    optim::AdagradOptions o(c.lrs[0]);
+    k.maybe<double>("lr_decay", [&](double v) { o.lr_decay(v); });
+    k.maybe<double>("weight_decay", [&](double v) { o.weight_decay(v); });
+    k.maybe<double>("initial_accumulator_value", [&](double v) { o.initial_accumulator_value(v); });
+    k.maybe<double>("eps", [&](double v) { o.eps(v); });
+    k.maybe<bool>("maximize", [&](bool v) { o.maximize(v); });
+    made = std::make_unique<optim::Adagrad>(std::move(groups), o);
   } else {
     throw std::invalid_argument(c.name + ": unknown optimizer '" + c.optimizer + "'");
   }
@@ -188,6 +221,37 @@ std::function<void(std::size_t step)> make_scheduler(const Case& c, optim::Optim
     double gamma = 0;
     k.maybe<double>("gamma", [&](double v) { gamma = v; });
     auto s = std::make_shared<optim::ExponentialLR>(opt, gamma);
+    keep = s;
+    step = [s](std::size_t) { s->step(); };
+  } else if (type == "MultiStepLR") {
+    std::vector<std::int64_t> milestones;
+    double gamma = 0.1;
+    k.maybe<std::vector<std::int64_t>>("milestones", [&](const std::vector<std::int64_t>& v) { milestones = v; });
+    k.maybe<double>("gamma", [&](double v) { gamma = v; });
+    auto s = std::make_shared<optim::MultiStepLR>(opt, milestones, gamma);
+    keep = s;
+    step = [s](std::size_t) { s->step(); };
+  } else if (type == "LambdaLR") {
+    double base = 0;
+    k.maybe<json>("lr_lambda", [&](const json& v) { base = v.at("pow").get<double>(); });
+    auto s = std::make_shared<optim::LambdaLR>(opt, [base](std::int64_t epoch) { return std::pow(base, static_cast<double>(epoch)); });
+    keep = s;
+    step = [s](std::size_t) { s->step(); };
+  } else if (type == "CosineAnnealingLR") {
+    std::int64_t t_max = 0;
+    double eta_min = 0;
+    k.maybe<std::int64_t>("T_max", [&](std::int64_t v) { t_max = v; });
+    k.maybe<double>("eta_min", [&](double v) { eta_min = v; });
+    auto s = std::make_shared<optim::CosineAnnealingLR>(opt, t_max, eta_min);
+    keep = s;
+    step = [s](std::size_t) { s->step(); };
+  } else if (type == "LinearLR") {
+    double start = 1.0 / 3, end = 1.0;
+    std::int64_t total = 5;
+    k.maybe<double>("start_factor", [&](double v) { start = v; });
+    k.maybe<double>("end_factor", [&](double v) { end = v; });
+    k.maybe<std::int64_t>("total_iters", [&](std::int64_t v) { total = v; });
+    auto s = std::make_shared<optim::LinearLR>(opt, start, end, total);
     keep = s;
     step = [s](std::size_t) { s->step(); };
   } else if (type == "ReduceLROnPlateau") {
@@ -257,7 +321,7 @@ json run(const Case& c, std::uint64_t seed, gg::Dtype dtype) {
   std::vector<optim::ParamGroup> groups;
   json record = {{"name", dtype == gg::kFloat32 ? c.name : c.name + " (float64)"}, {"dtype", gg::name(dtype)},         {"optimizer", c.optimizer}, {"options", c.options.is_null() ? json::object() : c.options},
                  {"lrs", c.lrs},           {"scheduler", c.scheduler}, {"metrics", c.metrics},
-                 {"set_lr", c.set_lr},     {"shapes", json::array()},  {"group_of", json::array()},
+                 {"set_lr", c.set_lr},     {"clip", c.clip},     {"shapes", json::array()},  {"group_of", json::array()},
                  {"initial", json::array()}, {"steps", json::array()}};
   for (std::size_t g = 0; g < c.lrs.size(); ++g) {
     groups.push_back({{}, c.lrs[g]});
@@ -282,6 +346,15 @@ json run(const Case& c, std::uint64_t seed, gg::Dtype dtype) {
       const Tensor grad = normal(p.sizes(), gen, dtype, scale);
       gg::sum(p * grad).backward();  // d/dp sum(p * grad) = grad, exactly
       step["grads"].push_back(values(grad));
+    }
+    if (!c.clip.is_null()) {
+      Keywords k(c.clip);
+      double max_norm = 0, norm_type = 2;
+      k.maybe<double>("max_norm", [&](double v) { max_norm = v; });
+      k.maybe<json>("norm_type", [&](const json& v) { norm_type = v.is_string() ? INFINITY : v.get<double>(); });
+      k.maybe<double>("clip_value", [&](double v) { gg::nn::utils::clip_grad_value_(params, v); });
+      k.check_all_used(c.name + " clip");
+      if (max_norm > 0) gg::nn::utils::clip_grad_norm_(params, max_norm, norm_type);
     }
     opt->step();
     schedule(t);

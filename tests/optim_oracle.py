@@ -39,6 +39,9 @@ def make_scheduler(case, optimizer):
     if spec is None:
         return None
     kwargs = {k: v for k, v in spec.items() if k != "type"}
+    if "lr_lambda" in kwargs:  # {"pow": b}: epoch -> b ** epoch
+        base = kwargs["lr_lambda"]["pow"]
+        kwargs["lr_lambda"] = lambda epoch: base ** epoch
     return getattr(torch.optim.lr_scheduler, spec["type"])(optimizer, **kwargs)
 
 
@@ -49,7 +52,7 @@ def replay(case):
               for v, s in zip(case["initial"], case["shapes"])]
     optimizer = make_optimizer(case, params)
     scheduler = make_scheduler(case, optimizer)
-    problems, worst, lr_changes = [], 0.0, 0
+    problems, worst, lr_changes, clipped = [], 0.0, 0, 0
     previous_lrs = list(case["lrs"])
     for t, step in enumerate(case["steps"], 1):
         if case["set_lr"] is not None and case["set_lr"]["step"] == t:
@@ -57,6 +60,14 @@ def replay(case):
                 group["lr"] = case["set_lr"]["lr"]
         for p, grad in zip(params, step["grads"]):
             p.grad = torch.tensor(grad, dtype=dtype).reshape(p.shape)
+        clip = case["clip"]
+        before = [p.grad.clone() for p in params]
+        if clip is not None and "clip_value" in clip:
+            torch.nn.utils.clip_grad_value_(params, clip["clip_value"])
+        elif clip is not None:
+            norm_type = float("inf") if clip["norm_type"] == "inf" else clip["norm_type"]
+            torch.nn.utils.clip_grad_norm_(params, clip["max_norm"], norm_type)
+        clipped += any(not torch.equal(b, p.grad) for b, p in zip(before, params))
         optimizer.step()
         if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
             scheduler.step(case["metrics"][t - 1])
@@ -83,6 +94,8 @@ def replay(case):
         problems.append("no parameter moved in 20 steps (expected a row that updates)")
     if (case["scheduler"] is not None or case["set_lr"] is not None) and lr_changes == 0:
         problems.append("the learning rate never changed (expected a schedule that acts)")
+    if case["clip"] is not None and clipped == 0:
+        problems.append("clipping never changed a gradient (expected a row that clips)")
     return problems, worst, lr_changes
 
 

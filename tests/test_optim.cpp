@@ -6,6 +6,7 @@
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
+#include <gategrad/nn/clip_grad.hpp>
 #include <gategrad/optim/scheduler.hpp>
 #include <gategrad/optim/sgd.hpp>
 
@@ -184,16 +185,39 @@ TEST_CASE("schedulers set every group's learning rate per epoch", "[optim]") {
   CHECK(opt3.lr() == 0.2);  // floored at min_lr
 }
 
-TEST_CASE("clip_grad_norm scales gradients to the global norm", "[optim]") {
+TEST_CASE("clip_grad_norm_ scales gradients to the global norm", "[optim]") {
+  using gg::nn::utils::clip_grad_norm_;
   const Tensor a = gg::zeros({2}).requires_grad_(), b = gg::zeros({1}, gg::kFloat64).requires_grad_();
   (gg::sum(a * gg::tensor({3.0f, 0.0f})) + gg::sum(b * gg::tensor({4.0}, gg::kFloat64))).backward();
-  const double norm = optim::clip_grad_norm({a, b}, 1.0);  // float32 and float64 together
+  const double norm = clip_grad_norm_({a, b}, 1.0);  // float32 and float64 together
   CHECK(norm == Approx(5.0));
   CHECK(values(a.grad())[0] == Approx(0.6).epsilon(1e-5));
   CHECK(values(b.grad())[0] == Approx(4.0 / (5.0 + 1e-6)).epsilon(1e-14));  // float64: exactly scaled
-  CHECK(optim::clip_grad_norm({a, b}, 10.0) == Approx(1.0).epsilon(1e-5));  // no change
+  CHECK(clip_grad_norm_({a, b}, 10.0) == Approx(1.0).epsilon(1e-5));  // no change
   CHECK(values(a.grad())[0] == Approx(0.6).epsilon(1e-5));
-  CHECK_THROWS_WITH(optim::clip_grad_norm({a}, 0.0), "clip_grad_norm: got max_norm = 0.000000, expected > 0");
+  CHECK(clip_grad_norm_({a, b}, 10.0, 1.0) == Approx(1.4).epsilon(1e-5));  // |0.6| + |0.8|
+  CHECK(clip_grad_norm_(b, 0.4, INFINITY) == Approx(0.8).epsilon(1e-5));   // one tensor, max |g|
+  CHECK(values(b.grad())[0] == Approx(0.4).epsilon(1e-5));
+  CHECK_THROWS_WITH(clip_grad_norm_({a}, 0.0), "clip_grad_norm_: got max_norm = 0, expected > 0");
+  CHECK_THROWS_WITH(clip_grad_norm_({a}, 1.0, -1.0), "clip_grad_norm_: got norm_type = -1, expected > 0 (or infinity)");
+  a.grad().fill_(INFINITY);
+  CHECK_THROWS_WITH(clip_grad_norm_({a, b}, 1.0, 2.0, true),
+                    "clip_grad_norm_: the total norm of order 2 of the gradients is inf, so they cannot be "
+                    "clipped; pass error_if_nonfinite = false to scale them by it anyway");
+  CHECK(std::isinf(values(a.grad())[0]));  // the error changed nothing
+  CHECK(std::isinf(clip_grad_norm_({a, b}, 1.0)));
+  CHECK(std::isnan(values(a.grad())[0]));  // inf * 0, as torch
+  CHECK(values(b.grad())[0] == 0.0);
+}
+
+TEST_CASE("clip_grad_value_ clamps every gradient element", "[optim]") {
+  const Tensor a = gg::zeros({4}).requires_grad_();
+  gg::sum(a * gg::tensor({-3.0f, -0.5f, 0.25f, 2.0f})).backward();
+  gg::nn::utils::clip_grad_value_({a}, 1.0);
+  CHECK(values(a.grad()) == std::vector<double>{-1.0, -0.5, 0.25, 1.0});
+  gg::nn::utils::clip_grad_value_(a, -0.1);  // min > max: every element is the max, as torch's clamp
+  CHECK(values(a.grad()) == std::vector<double>{-0.1f, -0.1f, -0.1f, -0.1f});
+  CHECK_THROWS_WITH(gg::nn::utils::clip_grad_value_({a}, NAN), "clip_grad_value_: got clip_value = nan, expected a number");
 }
 
 TEST_CASE("optimizer state saves and restores exactly", "[optim]") {

@@ -1,6 +1,7 @@
 // Where the optimizers and schedulers differed from PyTorch 1.13 (issue 10, points 12 and 13),
 // each reproducer as a case. optim_oracle.py checks every option against torch itself.
 #include <gategrad/autograd/ops.hpp>
+#include <gategrad/optim/adagrad.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/scheduler.hpp>
@@ -242,4 +243,51 @@ TEST_CASE("ReduceLROnPlateau: eps, mode max, threshold_mode abs, cooldown and mi
   CHECK(plateau.state().best == -INFINITY);
   CHECK_THROWS_WITH(plateau.set_state({NAN, 0, 0}), Contains("ReduceLROnPlateau::set_state: got best nan"));
   CHECK_THROWS_WITH(plateau.step(NAN), "ReduceLROnPlateau::step: got a NaN metric, expected a number");
+}
+
+TEST_CASE("optimizers take a bare learning rate, as LibTorch's options do", "[optim]") {
+  const Tensor a = gg::zeros({1}).requires_grad_();
+  optim::SGD sgd({a}, 0.1);
+  optim::Adam adam({a}, 0.01);
+  optim::AdamW adamw({a}, 0.02);
+  optim::RMSprop rmsprop({a}, 0.03);
+  optim::Adagrad adagrad({a}, 0.04);
+  CHECK(sgd.lr() == 0.1);
+  CHECK(adam.lr() == 0.01);
+  CHECK(adamw.lr() == 0.02);
+  CHECK(rmsprop.lr() == 0.03);
+  CHECK(adagrad.lr() == 0.04);
+}
+
+TEST_CASE("Adagrad's accumulator starts at initial_accumulator_value, also after a restore", "[optim]") {
+  const Tensor a = gg::tensor({1.0f}).requires_grad_();
+  optim::Adagrad opt({a}, optim::AdagradOptions(0.1).initial_accumulator_value(3.0));
+  gg::sum(a * gg::tensor({1.0f})).backward();
+  opt.step();  // s = 3 + 1, p = 1 - 0.1 * 1 / (2 + 1e-10)
+  CHECK(a.item<float>() == Approx(0.95f).epsilon(1e-6));
+  const optim::OptimizerState saved = optim::Adagrad({gg::tensor({1.0f}).requires_grad_()},
+                                                     optim::AdagradOptions(0.1).initial_accumulator_value(3.0)).state();
+  CHECK(saved.tensors.at("0.sum").item<float>() == 3.0f);
+  CHECK_THROWS_WITH(optim::Adagrad({a}, optim::AdagradOptions(0.1).lr_decay(-1)),
+                    Contains("Adagrad: got lr_decay = -1"));
+}
+
+TEST_CASE("the schedules refuse bad arguments, naming them", "[optim][scheduler]") {
+  const Tensor a = gg::zeros({1}).requires_grad_();
+  optim::SGD opt({a}, 0.1);
+  CHECK_THROWS_WITH(optim::MultiStepLR(opt, {2, 4}, 0.0), "MultiStepLR: got gamma = 0, expected a finite value > 0");
+  CHECK_THROWS_WITH(optim::CosineAnnealingLR(opt, 0), "CosineAnnealingLR: got T_max = 0, expected > 0");
+  CHECK_THROWS_WITH(optim::CosineAnnealingLR(opt, 5, -1.0),
+                    "CosineAnnealingLR: got eta_min = -1, expected a finite value >= 0");
+  CHECK_THROWS_WITH(optim::LinearLR(opt, 1.5), "LinearLR: got start_factor = 1.5, expected 0 < start_factor <= 1");
+  CHECK_THROWS_WITH(optim::LinearLR(opt, 0.5, 2.0), "LinearLR: got end_factor = 2, expected 0 <= end_factor <= 1");
+  CHECK_THROWS_WITH(optim::LinearLR(opt, 0.5, 1.0, 0), "LinearLR: got total_iters = 0, expected > 0");
+  CHECK_THROWS_WITH(optim::LambdaLR(opt, std::vector<optim::LambdaLR::Lambda>{}),
+                    "LambdaLR: got 0 lr_lambdas for 1 parameter groups, expected one per group");
+  CHECK_THROWS_WITH(optim::LambdaLR(opt, optim::LambdaLR::Lambda()), "LambdaLR: lr_lambda 0 is empty, expected a function");
+  CHECK(opt.lr() == 0.1);  // nothing above changed the rate
+  optim::LambdaLR halving(opt, [](std::int64_t epoch) { return 1.0 / static_cast<double>(1 + epoch); });
+  halving.step();
+  CHECK(opt.lr() == 0.05);
+  CHECK(halving.base_lrs() == std::vector<double>{0.1});
 }

@@ -14,13 +14,13 @@
 #include <gategrad/tensor/source_location.hpp>
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/data/data.hpp>
+#include <gategrad/nn/clip_grad.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/metrics.hpp>
 #include <gategrad/nn/module.hpp>
 #include <gategrad/nn/serialize.hpp>
 #include <gategrad/optim/adam.hpp>
-#include <gategrad/optim/number_text.hpp>
 #include <gategrad/optim/optimizer.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/scheduler.hpp>
@@ -33,6 +33,7 @@
 #include <gategrad/tensor/gemm.hpp>
 #include <gategrad/tensor/int_array_ref.hpp>
 #include <gategrad/tensor/native.hpp>
+#include <gategrad/tensor/number_text.hpp>
 #include <gategrad/tensor/parallel.hpp>
 #include <gategrad/tensor/random.hpp>
 #include <gategrad/tensor/regular_file.hpp>
@@ -213,7 +214,8 @@ int main() {
       const gg::Tensor loss = gg::nn::cross_entropy((*model)(batch.x), batch.y) +
                               gg::nn::l2_penalty(*model, 1e-4);
       loss.backward();
-      gg::optim::clip_grad_norm(model->parameters(), 100.0);
+      gg::nn::utils::clip_grad_norm_(model->parameters(), 100.0);
+      gg::nn::utils::clip_grad_value_(model->parameters(), 50.0);
       optimizer.step();
       total += loss.item<double>();
     }
@@ -234,7 +236,7 @@ int main() {
   std::cout << "training: " << (last < first && accuracy == 1.0 && moved ? "ok" : "failed") << '\n';
 
   // Checkpoints: the model's weights and the optimizer's state, saved and read back.
-  gg::nn::save(*model, dir / "model.safetensors", {{"lr", gg::optim::number_text(optimizer.lr())}});
+  gg::nn::save(*model, dir / "model.safetensors", {{"lr", gg::number_text(optimizer.lr())}});
   auto copy = std::make_shared<gg::nn::Linear>(gg::nn::LinearOptions(2, 2));
   gg::nn::Sequential reloaded{copy, std::make_shared<gg::nn::Identity>()};
   gg::nn::load(reloaded, dir / "model.safetensors");

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <string>
 
-namespace gg::optim {
+namespace gg {
 
 inline std::string number_text(double v) {
   char buf[32];
@@ -12,4 +12,4 @@ inline std::string number_text(double v) {
   return std::string(buf, result.ptr);
 }
 
-}  // namespace gg::optim
+}  // namespace gg
