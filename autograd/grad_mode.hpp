@@ -33,6 +33,23 @@ class AutoGradMode {
   bool previous_;
 };
 
+// torch::InferenceMode: while an enabled one lives, no operation records a graph node, as
+// under NoGradGuard (a disabled one turns grad mode on, as c10's); is_enabled() says whether
+// inference mode is on for this thread. Tensors made
+// inside are ordinary tensors (LibTorch's are "inference tensors" that autograd later refuses;
+// docs/PORTING.md).
+class InferenceMode {
+ public:
+  explicit InferenceMode(bool enabled = true);
+  ~InferenceMode();
+  InferenceMode(const InferenceMode&) = delete;
+  InferenceMode& operator=(const InferenceMode&) = delete;
+  static bool is_enabled();
+
+ private:
+  bool previous_grad_, previous_inference_;
+};
+
 // torch::GradMode: the switch itself, for code that sets it without a guard.
 struct GradMode {
   static bool is_enabled() { return is_grad_enabled(); }

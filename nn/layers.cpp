@@ -115,7 +115,7 @@ Sequential& Sequential::push_back(std::shared_ptr<Module> layer) {
 
 Tensor Sequential::forward(const Tensor& x) {
   Tensor y = x;
-  for (const auto& [name, layer] : children()) y = (*layer)(y);
+  for (const auto& [name, layer] : named_children()) y = (*layer)(y);
   return y;
 }
 
@@ -124,7 +124,7 @@ Module& Sequential::operator[](std::size_t i) const {
     throw std::out_of_range("Sequential: index " + std::to_string(i) + " is out of range for " +
                             std::to_string(size()) + " layers");
   }
-  return *children()[i].second;
+  return *named_children()[i].second;
 }
 
 }  // namespace gg::nn

@@ -109,7 +109,7 @@ class Sequential : public Module {
   Sequential& push_back(std::shared_ptr<Module> layer);
   Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "Sequential"; }
-  std::size_t size() const { return children().size(); }
+  std::size_t size() const { return named_children().size(); }
   // The i-th layer; throws std::out_of_range naming i and the size.
   Module& operator[](std::size_t i) const;
 };

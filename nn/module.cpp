@@ -5,6 +5,7 @@
 #include <gategrad/tensor/native.hpp>
 
 #include <iomanip>
+#include <ostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -26,7 +27,7 @@ constexpr const char* kDefaultDescription = "Module";
 
 std::size_t own_parameter_count(const Module& m) {
   std::size_t total = m.num_parameters();
-  for (const auto& [name, child] : m.children()) total -= child->num_parameters();
+  for (const auto& [name, child] : m.named_children()) total -= child->num_parameters();
   return total;
 }
 
@@ -141,6 +142,58 @@ void Module::set_path(const std::string& path, const std::string& root_descripti
   if (root_description != kDefaultDescription) text += " of " + root_description;
   scope_ = std::make_shared<const std::string>(std::move(text));
   for (const auto& [name, child] : children_) child->set_path(path + "." + name, root_description);
+}
+
+std::vector<std::shared_ptr<Module>> Module::children() const {
+  std::vector<std::shared_ptr<Module>> out;
+  for (const auto& [name, child] : children_) out.push_back(child);
+  return out;
+}
+
+std::vector<Module::NamedModule> Module::named_modules(const std::string& name_prefix, bool include_self) {
+  std::vector<NamedModule> out;
+  if (include_self) out.emplace_back(name_prefix, shared_from_this());
+  for (const auto& [name, child] : children_) {
+    for (NamedModule& m : child->named_modules(name_prefix.empty() ? name : name_prefix + "." + name)) {
+      out.push_back(std::move(m));
+    }
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<Module>> Module::modules(bool include_self) {
+  std::vector<std::shared_ptr<Module>> out;
+  for (NamedModule& m : named_modules("", include_self)) out.push_back(std::move(m.second));
+  return out;
+}
+
+void Module::apply(const std::function<void(Module&)>& fn) {
+  fn(*this);
+  for (const auto& [name, child] : children_) child->apply(fn);
+}
+
+void Module::apply(const std::function<void(const std::string&, Module&)>& fn, const std::string& name_prefix) {
+  fn(name_prefix, *this);
+  for (const auto& [name, child] : children_) child->apply(fn, name_prefix.empty() ? name : name_prefix + "." + name);
+}
+
+namespace {
+void print_tree(std::ostream& out, const Module& m, const std::string& indent) {
+  out << m.describe();
+  if (m.named_children().empty()) return;
+  out << "(\n";
+  for (const auto& [name, child] : m.named_children()) {
+    out << indent << "  (" << name << "): ";
+    print_tree(out, *child, indent + "  ");
+    out << "\n";
+  }
+  out << indent << ")";
+}
+}  // namespace
+
+std::ostream& operator<<(std::ostream& out, const Module& module) {
+  print_tree(out, module, "");
+  return out;
 }
 
 void Module::collect(const std::string& prefix, bool buffers, std::vector<NamedTensor>& out) const {

@@ -14,6 +14,8 @@
 #include <gategrad/autograd/ops.hpp>  // operators on Tensor wherever models are written
 #include <gategrad/tensor/tensor.hpp>
 
+#include <functional>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <utility>
@@ -23,7 +25,7 @@ namespace gg::nn {
 
 using NamedTensor = std::pair<std::string, Tensor>;
 
-class Module {
+class Module : public std::enable_shared_from_this<Module> {
  public:
   virtual ~Module() = default;
   Module() = default;
@@ -42,9 +44,21 @@ class Module {
   std::vector<Tensor> parameters() const;
   std::vector<NamedTensor> named_parameters() const;
   std::vector<NamedTensor> named_buffers() const;
-  const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& children() const {
-    return children_;
-  }
+  using NamedModule = std::pair<std::string, std::shared_ptr<Module>>;
+  // The direct children in registration order (LibTorch's children() and named_children();
+  // its OrderedDict is a vector of pairs here).
+  std::vector<std::shared_ptr<Module>> children() const;
+  const std::vector<NamedModule>& named_children() const { return children_; }
+  // Every module of the tree, depth first, a module before its children (as LibTorch's):
+  // with this one first when include_self (which needs this module owned by a shared_ptr, as
+  // LibTorch's does; std::bad_weak_ptr otherwise). Names are dotted paths ("features.0")
+  // after `name_prefix` ("" for this module itself).
+  std::vector<std::shared_ptr<Module>> modules(bool include_self = true);
+  std::vector<NamedModule> named_modules(const std::string& name_prefix = "", bool include_self = true);
+  // Calls fn on this module, then on every descendant in the order of modules() (LibTorch's
+  // order; Python's apply visits children first). The second form also gets each one's name.
+  void apply(const std::function<void(Module&)>& fn);
+  void apply(const std::function<void(const std::string&, Module&)>& fn, const std::string& name_prefix = "");
   std::size_t num_parameters() const;
 
   void train(bool on = true);
@@ -96,5 +110,10 @@ class Module {
   mutable std::shared_ptr<const std::string> scope_;  // a root's is made on first use
   mutable bool root_scope_made_ = false;
 };
+
+// The module tree as LibTorch prints it: a module with children as "Name(" and one line per
+// child, "  (name): ...", indented by depth, then ")"; a module without children as its
+// describe() line.
+std::ostream& operator<<(std::ostream& out, const Module& module);
 
 }  // namespace gg::nn

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <sstream>
 
 using Catch::Contains;
 using gg::IntArrayRef;
@@ -408,4 +409,74 @@ TEST_CASE("the fused L2 penalty and dropout pass gradcheck", "[nn][gradcheck]") 
   INFO(drop.to_string());
   CHECK(drop.passed);
   CHECK_THROWS_WITH(gg::l2_penalty(w, -1.0), "l2_penalty: got lambda = -1.000000, expected a finite value >= 0");
+}
+
+TEST_CASE("named_modules, modules, children and apply walk the tree as LibTorch's", "[nn]") {
+  auto inner = std::make_shared<nn::Sequential>(
+      std::initializer_list<std::shared_ptr<nn::Module>>{std::make_shared<nn::Linear>(nn::LinearOptions(4, 3)),
+                                                         std::make_shared<nn::ReLU>()});
+  auto model = std::make_shared<nn::Sequential>(
+      std::initializer_list<std::shared_ptr<nn::Module>>{inner, std::make_shared<nn::Linear>(nn::LinearOptions(3, 2))});
+  std::vector<std::string> names;
+  for (const auto& [name, m] : model->named_modules()) names.push_back(name + "=" + m->describe());
+  CHECK(names == std::vector<std::string>{"=Sequential", "0=Sequential", "0.0=Linear(in=4, out=3, bias=true)",
+                                          "0.1=ReLU", "1=Linear(in=3, out=2, bias=true)"});
+  const auto without_self = model->named_modules("net", false);
+  REQUIRE(without_self.size() == 4);
+  CHECK(without_self.front().first == "net.0");
+  CHECK(model->modules().size() == 5);
+  CHECK(model->modules().front().get() == model.get());
+  CHECK(model->children() == std::vector<std::shared_ptr<nn::Module>>{inner, model->named_children()[1].second});
+
+  std::vector<std::string> visited;
+  model->apply([&](const std::string& name, nn::Module& m) { visited.push_back(name + ":" + m.describe()); });
+  CHECK(visited.size() == 5);
+  CHECK(visited[2] == "0.0:Linear(in=4, out=3, bias=true)");
+  int linears = 0;
+  model->apply([&](nn::Module& m) { linears += dynamic_cast<nn::Linear*>(&m) != nullptr; });
+  CHECK(linears == 2);
+
+  nn::ReLU on_stack;  // not owned by a shared_ptr: include_self cannot hand it out
+  CHECK_THROWS_AS(on_stack.named_modules(), std::bad_weak_ptr);
+  CHECK(on_stack.named_modules("", false).empty());
+}
+
+TEST_CASE("std::cout << *model prints the module tree as LibTorch does", "[nn]") {
+  auto inner = std::make_shared<nn::Sequential>(
+      std::initializer_list<std::shared_ptr<nn::Module>>{std::make_shared<nn::Linear>(nn::LinearOptions(4, 3)),
+                                                         std::make_shared<nn::ReLU>()});
+  auto model = std::make_shared<nn::Sequential>(
+      std::initializer_list<std::shared_ptr<nn::Module>>{inner, std::make_shared<nn::Linear>(nn::LinearOptions(3, 2))});
+  std::ostringstream out;
+  out << *model;
+  CHECK(out.str() ==
+        "Sequential(\n"
+        "  (0): Sequential(\n"
+        "    (0): Linear(in=4, out=3, bias=true)\n"
+        "    (1): ReLU\n"
+        "  )\n"
+        "  (1): Linear(in=3, out=2, bias=true)\n"
+        ")");
+  std::ostringstream leaf;
+  leaf << nn::ReLU();
+  CHECK(leaf.str() == "ReLU");
+}
+
+TEST_CASE("InferenceMode records nothing while alive; InferenceMode(false) turns grad mode on", "[nn]") {
+  const gg::Tensor w = gg::ones({2}).requires_grad_();
+  CHECK_FALSE(gg::InferenceMode::is_enabled());
+  {
+    gg::InferenceMode guard;
+    CHECK(gg::InferenceMode::is_enabled());
+    CHECK_FALSE(gg::is_grad_enabled());
+    CHECK_FALSE((w * 2.0).requires_grad());
+    {
+      gg::InferenceMode off(false);
+      CHECK_FALSE(gg::InferenceMode::is_enabled());
+      CHECK((w * 2.0).requires_grad());
+    }
+    CHECK(gg::InferenceMode::is_enabled());
+  }
+  CHECK_FALSE(gg::InferenceMode::is_enabled());
+  CHECK(gg::is_grad_enabled());
 }
