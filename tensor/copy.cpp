@@ -1,11 +1,7 @@
 // Copies and dtype conversions (contiguous, clone, to, copy_, fill_), all on the strided loop.
 //
-// A conversion is static_cast's, except where static_cast is undefined or PyTorch differs:
-//   float -> int64   truncates; NaN and values outside int64 give INT64_MIN (what x86's
-//                    cvttsd2si, and so PyTorch on x86, gives) instead of undefined behaviour
-//   x -> bool        x != 0 (NaN is true)
-//   double -> bf16   through float32 (rounds twice), as c10::BFloat16's float constructor
-//   bf16 -> x        through float32
+// Each element converts by gg::convert (tensor/dtype.hpp): static_cast except where that is
+// undefined (NaN or out-of-range float -> int64) or PyTorch differs.
 #include <gategrad/tensor/detail/simd.hpp>
 #include <gategrad/tensor/detail/strided_loop.hpp>
 #include <gategrad/tensor/factory.hpp>
@@ -22,25 +18,6 @@
 
 namespace gg::native {
 namespace {
-
-template <class To, class From>
-To convert(From x) {
-  if constexpr (std::is_same_v<To, From>) {
-    return x;
-  } else if constexpr (std::is_same_v<From, BFloat16>) {
-    return convert<To>(static_cast<float>(x));
-  } else if constexpr (std::is_same_v<To, bool>) {
-    return x != From(0);
-  } else if constexpr (std::is_same_v<To, BFloat16>) {
-    return BFloat16(static_cast<float>(x));
-  } else if constexpr (std::is_same_v<To, std::int64_t> && std::is_floating_point_v<From>) {
-    constexpr From kTwo63 = From(9223372036854775808.0);  // exact in float and double
-    return x >= -kTwo63 && x < kTwo63 ? static_cast<std::int64_t>(x)
-                                      : std::numeric_limits<std::int64_t>::min();
-  } else {
-    return static_cast<To>(x);
-  }
-}
 
 // The conversions xsimd 8 does in vector registers on this target: batch_cast needs the same
 // lane count on both sides, and has a vector instruction (or a short exact emulation) only
@@ -189,7 +166,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
 void fill_(const Tensor& dst, Scalar value) {
   check_fill_value(dst, value);
   visit_dtype(dst.dtype(), [&]<class T>() {
-    const T v = value.is_floating_point() ? convert<T>(value.to<double>()) : value.to<T>();
+    const T v = value.to<T>();
     detail::make_loop(dst).run([v](const auto& data, const auto& steps, std::int64_t n) {
       T* out = static_cast<T*>(data[0]);
       if (steps[0] == 1) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -66,6 +67,33 @@ template <> inline constexpr bool kIsElement<std::int64_t> = true;
 template <> inline constexpr bool kIsElement<BFloat16> = true;
 template <> inline constexpr bool kIsElement<float> = true;
 template <> inline constexpr bool kIsElement<double> = true;
+
+// x as a To, as static_cast except where static_cast is undefined or PyTorch differs: the one
+// rule for every conversion between element types (tensor/copy.cpp's to(), Scalar::to()).
+//   float -> int64   truncates; NaN and values outside int64 give INT64_MIN (what x86's
+//                    cvttsd2si, and so PyTorch on x86, gives) instead of undefined behaviour
+//   x -> bool        x != 0 (NaN is true)
+//   double -> bf16   through float32 (rounds twice), as c10::BFloat16's float constructor
+//   bf16 -> x        through float32
+template <class To, class From>
+  requires kIsElement<To> && (kIsElement<From> || std::is_arithmetic_v<From>)
+To convert(From x) {
+  if constexpr (std::is_same_v<To, From>) {
+    return x;
+  } else if constexpr (std::is_same_v<From, BFloat16>) {
+    return convert<To>(static_cast<float>(x));
+  } else if constexpr (std::is_same_v<To, bool>) {
+    return x != From(0);
+  } else if constexpr (std::is_same_v<To, BFloat16>) {
+    return BFloat16(static_cast<float>(x));
+  } else if constexpr (std::is_same_v<To, std::int64_t> && std::is_floating_point_v<From>) {
+    constexpr From kTwo63 = From(9223372036854775808.0);  // exact in float and double
+    return x >= -kTwo63 && x < kTwo63 ? static_cast<std::int64_t>(x)
+                                      : std::numeric_limits<std::int64_t>::min();
+  } else {
+    return static_cast<To>(x);
+  }
+}
 
 template <class T>
   requires kIsElement<T>

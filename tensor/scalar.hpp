@@ -27,17 +27,12 @@ class Scalar {
   bool is_integral() const { return kind_ == Kind::Integer; }
   bool is_bool() const { return kind_ == Kind::Bool; }
 
-  // The value converted as static_cast does (bool: nonzero is true).
+  // The value converted by gg::convert, the rule tensor conversions use (bool: nonzero is
+  // true; NaN or an out-of-range float to int64 gives INT64_MIN, never undefined behaviour).
   template <class T>
     requires kIsElement<T>
   T to() const {
-    if constexpr (std::is_same_v<T, bool>) {
-      return kind_ == Kind::Floating ? d_ != 0.0 : i_ != 0;
-    } else if constexpr (std::is_same_v<T, BFloat16>) {
-      return BFloat16(kind_ == Kind::Floating ? static_cast<float>(d_) : static_cast<float>(i_));
-    } else {
-      return kind_ == Kind::Floating ? static_cast<T>(d_) : static_cast<T>(i_);
-    }
+    return kind_ == Kind::Floating ? convert<T>(d_) : convert<T>(i_);
   }
 
   // The dtype a tensor made from this number has: bool, int64 or the default float (float32).
