@@ -129,7 +129,7 @@ struct Log { template <Real V> V operator()(const V& x) const { return xsimd::lo
 struct Sqrt { template <Real V> V operator()(const V& x) const { return xsimd::sqrt(x); } };
 struct Tanh { template <Real V> V operator()(const V& x) const { return xsimd::tanh(x); } };
 struct Sigmoid {
-  template <Real V> V operator()(const V& x) const { return V(1) / (V(1) + xsimd::exp(-x)); }
+  template <Real V> V operator()(const V& x) const { return V(1) / (V(1) + detail::exp(-x)); }
 };
 
 }  // namespace gg::detail::ops

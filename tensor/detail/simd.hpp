@@ -23,12 +23,28 @@ inline constexpr std::size_t kLanes = Batch<T>::size;
 // result below the smallest normal number to 0 (a 17-float tensor of -100 gave 0 in the vector
 // lanes and 3.78e-44 in the scalar tail). Below log(min normal), exp(x) = exp(x/2)^2, whose
 // half is normal; the extra rounding is far below a subnormal's spacing.
+//
+// xsimd::exp rounds x / log 2 to an integer lane by lane where the target has no vector
+// instruction for it (double -> int64 below AVX-512DQ): a NaN, infinite or huge x is undefined
+// behaviour there (clang's UBSan stops on it). Such lanes take exp(0) and get their value after.
+template <class T>
+Batch<T> exp_defined(const Batch<T>& x) {
+  if constexpr (std::is_same_v<T, double>) {
+    const auto moderate = xsimd::abs(x) < Batch<T>(T(1000));  // false for NaN
+    if (xsimd::all(moderate)) return xsimd::exp(x);
+    const Batch<T> beyond = xsimd::select(x > Batch<T>(0), Batch<T>(std::numeric_limits<T>::infinity()),
+                                          xsimd::select(x < Batch<T>(0), Batch<T>(0), x));
+    return xsimd::select(moderate, xsimd::exp(xsimd::select(moderate, x, Batch<T>(0))), beyond);
+  } else {
+    return xsimd::exp(x);
+  }
+}
 template <class T>
 Batch<T> exp(const Batch<T>& x) {
-  const Batch<T> y = xsimd::exp(x);
+  const Batch<T> y = exp_defined(x);
   const auto tiny = x < Batch<T>(std::log(std::numeric_limits<T>::min()));
   if (!xsimd::any(tiny)) return y;
-  const Batch<T> half = xsimd::exp(x * Batch<T>(T(0.5)));
+  const Batch<T> half = exp_defined(x * Batch<T>(T(0.5)));
   return xsimd::select(tiny, half * half, y);
 }
 template <class T>
