@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 
@@ -37,6 +38,83 @@ Tensor tanh(const Tensor& x, Where where = Where::current());
 Tensor exp(const Tensor& x, Where where = Where::current());
 Tensor log(const Tensor& x, Where where = Where::current());
 Tensor sqrt(const Tensor& x, Where where = Where::current());
+
+// --- elementwise math (autograd/gates/math_gates.cpp) ----------------------------------------
+// pow: d/dx x^p = p x^(p-1) (0 where p = 0), d/dp x^p = x^p log x (0 where x = 0 and p >= 0),
+// as PyTorch. Promotes as PyTorch (int64 ^ int is int64; a negative int exponent is refused).
+Tensor pow(const Tensor& x, Scalar exponent, Where where = Where::current());
+Tensor pow(const Tensor& x, const Tensor& exponent, Where where = Where::current());
+Tensor pow(Scalar base, const Tensor& exponent, Where where = Where::current());
+Tensor rsqrt(const Tensor& x, Where where = Where::current());
+Tensor abs(const Tensor& x, Where where = Where::current());    // dx = dy sign(x) (0 at 0)
+Tensor sign(const Tensor& x, Where where = Where::current());   // sign(NaN) = 0; dx = 0
+// clamp(x, min, max) with either bound optional; the gradient passes where min <= x <= max.
+Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt,
+             Where where = Where::current());
+Tensor clamp_min(const Tensor& x, Scalar min, Where where = Where::current());
+Tensor clamp_max(const Tensor& x, Scalar max, Where where = Where::current());
+// Tensor bounds, broadcasting: where(x < min, min, x), then where(. > max, max, .), a NaN
+// bound giving NaN; the gradient goes to x where min <= x <= max and to the bound it took.
+Tensor clamp(const Tensor& x, const std::optional<Tensor>& min, const std::optional<Tensor>& max,
+             Where where = Where::current());
+Tensor clamp_min(const Tensor& x, const Tensor& min, Where where = Where::current());
+Tensor clamp_max(const Tensor& x, const Tensor& max, Where where = Where::current());
+// On ties (a == b) each operand gets half the gradient, as PyTorch.
+Tensor maximum(const Tensor& a, const Tensor& b, Where where = Where::current());
+Tensor minimum(const Tensor& a, const Tensor& b, Where where = Where::current());
+Tensor sin(const Tensor& x, Where where = Where::current());
+Tensor cos(const Tensor& x, Where where = Where::current());
+Tensor log1p(const Tensor& x, Where where = Where::current());
+Tensor expm1(const Tensor& x, Where where = Where::current());
+Tensor erf(const Tensor& x, Where where = Where::current());
+
+// --- activations, as torch::nn::functional (autograd/gates/activation_gates.cpp) --------------
+// The gradient at a kink is the one PyTorch takes: leaky_relu's and elu's left one at 0,
+// hardtanh's 0 at min_val and max_val.
+Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01, Where where = Where::current());
+Tensor elu(const Tensor& x, double alpha = 1.0, Where where = Where::current());
+// approximate: "none" (x Phi(x), with erf) or "tanh".
+Tensor gelu(const Tensor& x, std::string_view approximate = "none", Where where = Where::current());
+Tensor silu(const Tensor& x, Where where = Where::current());
+Tensor softplus(const Tensor& x, double beta = 1.0, double threshold = 20.0,
+                Where where = Where::current());
+Tensor hardtanh(const Tensor& x, double min_val = -1.0, double max_val = 1.0,
+                Where where = Where::current());
+
+// --- selection (autograd/gates/where_gate.cpp) ------------------------------------------------
+// condition ? a : b, broadcasting all three (condition bool); da = dy where condition, summed
+// to a's sizes, db = dy elsewhere.
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b, Where location = Where::current());
+// x with value where mask (bool, broadcasting with x) is true; x's dtype. A value tensor must
+// be 0-dim, and gets the sum of the gradient over the mask.
+Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value, Where where = Where::current());
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value,
+                   Where where = Where::current());
+
+// --- comparisons, logical ops and tests, giving bool tensors (no gradient) --------------------
+Tensor eq(const Tensor& a, const Tensor& b);
+Tensor ne(const Tensor& a, const Tensor& b);
+Tensor lt(const Tensor& a, const Tensor& b);
+Tensor le(const Tensor& a, const Tensor& b);
+Tensor gt(const Tensor& a, const Tensor& b);
+Tensor ge(const Tensor& a, const Tensor& b);
+Tensor eq(const Tensor& a, Scalar b);
+Tensor ne(const Tensor& a, Scalar b);
+Tensor lt(const Tensor& a, Scalar b);
+Tensor le(const Tensor& a, Scalar b);
+Tensor gt(const Tensor& a, Scalar b);
+Tensor ge(const Tensor& a, Scalar b);
+Tensor logical_and(const Tensor& a, const Tensor& b);
+Tensor logical_or(const Tensor& a, const Tensor& b);
+Tensor logical_xor(const Tensor& a, const Tensor& b);
+Tensor logical_not(const Tensor& x);
+Tensor all(const Tensor& x);
+Tensor all(const Tensor& x, std::int64_t dim, bool keepdim = false);
+Tensor any(const Tensor& x);
+Tensor any(const Tensor& x, std::int64_t dim, bool keepdim = false);
+Tensor isnan(const Tensor& x);
+Tensor isinf(const Tensor& x);
+Tensor isfinite(const Tensor& x);
 
 // --- reductions ------------------------------------------------------------------------------
 Tensor sum(const Tensor& x, Where where = Where::current());

@@ -10,6 +10,7 @@
 #include <gategrad/tensor/tensor.hpp>
 
 #include <optional>
+#include <string_view>
 #include <tuple>
 
 namespace gg::native {
@@ -73,8 +74,29 @@ Tensor le(const Tensor& a, const Tensor& b);
 Tensor gt(const Tensor& a, const Tensor& b);
 Tensor ge(const Tensor& a, const Tensor& b);
 Tensor eq(const Tensor& a, Scalar b);
-Tensor gt(const Tensor& a, Scalar b);
+Tensor ne(const Tensor& a, Scalar b);
 Tensor lt(const Tensor& a, Scalar b);
+Tensor le(const Tensor& a, Scalar b);
+Tensor gt(const Tensor& a, Scalar b);
+Tensor ge(const Tensor& a, Scalar b);
+// Logical ops on any dtype (nonzero is true, NaN included), broadcasting, giving bool.
+Tensor logical_and(const Tensor& a, const Tensor& b);
+Tensor logical_or(const Tensor& a, const Tensor& b);
+Tensor logical_xor(const Tensor& a, const Tensor& b);
+Tensor logical_not(const Tensor& x);
+// bool tensors; false everywhere (isnan, isinf) or true (isfinite) for integer and bool x.
+Tensor isnan(const Tensor& x);
+Tensor isinf(const Tensor& x);
+Tensor isfinite(const Tensor& x);
+// x^exponent, promoting as PyTorch (int64 ^ int gives int64, int64 ^ 2.5 float32). Throws
+// std::invalid_argument for bool ^ bool, and for an int64 result with a negative number
+// exponent ("Integers to negative integer powers are not allowed", as PyTorch).
+Tensor pow(const Tensor& x, Scalar exponent);
+Tensor pow(const Tensor& x, const Tensor& exponent);
+Tensor pow(Scalar base, const Tensor& exponent);
+// min(max(x, min), max) with either bound optional (not both: std::invalid_argument), NaN kept;
+// the dtype is x's promoted with the bounds' (int64 clamped to 2.5 is float32).
+Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max);
 // cond ? a : b, elementwise, broadcasting all three (cond must be bool).
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
 // Unary; exp/log/sqrt/sigmoid/tanh of an integer tensor give float32, as PyTorch.
@@ -87,6 +109,21 @@ Tensor square(const Tensor& x);
 Tensor relu(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
+// sign of bool is bool, of int64 int64; sign(NaN) = 0, as torch 1.13.
+Tensor sign(const Tensor& x);
+Tensor rsqrt(const Tensor& x);
+Tensor sin(const Tensor& x);
+Tensor cos(const Tensor& x);
+Tensor log1p(const Tensor& x);
+Tensor expm1(const Tensor& x);
+Tensor erf(const Tensor& x);
+// Activations, as torch::nn::functional's; floating x only (std::invalid_argument otherwise).
+Tensor leaky_relu(const Tensor& x, double negative_slope);
+Tensor elu(const Tensor& x, double alpha);
+// approximate "none" (x Phi(x), with erf) or "tanh"; std::invalid_argument for another string.
+Tensor gelu(const Tensor& x, std::string_view approximate);
+Tensor silu(const Tensor& x);
+Tensor softplus(const Tensor& x, double beta, double threshold);
 // ReluGate's backward, fused: dout where the ReLU output y is positive, else 0; y and dout of
 // equal sizes and a floating dtype (the result has their common one). Throws ShapeError or
 // std::invalid_argument otherwise.
@@ -115,6 +152,12 @@ Tensor mean(const Tensor& x);
 Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim = false);
 Tensor amax(const Tensor& x, IntArrayRef dims, bool keepdim = false);
 Tensor amin(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+// Whether every / some element is nonzero (NaN counts as nonzero), as a bool tensor: over all
+// elements (rank 0) or along dim. True / false for an empty tensor.
+Tensor all(const Tensor& x);
+Tensor all(const Tensor& x, std::int64_t dim, bool keepdim = false);
+Tensor any(const Tensor& x);
+Tensor any(const Tensor& x, std::int64_t dim, bool keepdim = false);
 Tensor max(const Tensor& x);  // the largest element (rank 0); throws on an empty tensor
 Tensor min(const Tensor& x);
 // The index (int64) of the largest element along dim, the first on ties; over the flattened

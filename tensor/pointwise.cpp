@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -476,8 +477,30 @@ Tensor le(const Tensor& a, const Tensor& b) { return compare("le", a, b, ops::Le
 Tensor gt(const Tensor& a, const Tensor& b) { return compare("gt", a, b, ops::Gt{}); }
 Tensor ge(const Tensor& a, const Tensor& b) { return compare("ge", a, b, ops::Ge{}); }
 Tensor eq(const Tensor& a, Scalar b) { return compare("eq", a, b, ops::Eq{}); }
-Tensor gt(const Tensor& a, Scalar b) { return compare("gt", a, b, ops::Gt{}); }
+Tensor ne(const Tensor& a, Scalar b) { return compare("ne", a, b, ops::Ne{}); }
 Tensor lt(const Tensor& a, Scalar b) { return compare("lt", a, b, ops::Lt{}); }
+Tensor le(const Tensor& a, Scalar b) { return compare("le", a, b, ops::Le{}); }
+Tensor gt(const Tensor& a, Scalar b) { return compare("gt", a, b, ops::Gt{}); }
+Tensor ge(const Tensor& a, Scalar b) { return compare("ge", a, b, ops::Ge{}); }
+
+// On bool masks, mul is and, add is or, ne is xor (ops::Mul, Add, Ne).
+Tensor logical_and(const Tensor& a, const Tensor& b) { return mul(ne(a, false), ne(b, false)); }
+Tensor logical_or(const Tensor& a, const Tensor& b) { return add(ne(a, false), ne(b, false)); }
+Tensor logical_xor(const Tensor& a, const Tensor& b) { return ne(ne(a, false), ne(b, false)); }
+Tensor logical_not(const Tensor& x) { return eq(x, false); }
+
+// NaN is the one value unequal to itself; |x| < inf is false for NaN and +-inf.
+Tensor isnan(const Tensor& x) {
+  return x.is_floating_point() ? ne(x, x) : gg::zeros(x.sizes(), Dtype::Bool);
+}
+Tensor isinf(const Tensor& x) {
+  return x.is_floating_point() ? eq(abs(x), std::numeric_limits<double>::infinity())
+                               : gg::zeros(x.sizes(), Dtype::Bool);
+}
+Tensor isfinite(const Tensor& x) {
+  return x.is_floating_point() ? lt(abs(x), std::numeric_limits<double>::infinity())
+                               : gg::ones(x.sizes(), Dtype::Bool);
+}
 
 // Selection only: computes in the result dtype itself, bfloat16 included.
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
@@ -520,6 +543,45 @@ Tensor sigmoid(const Tensor& x) {
   return unary("sigmoid", x, floating_result(x.dtype()), ops::Sigmoid{});
 }
 Tensor tanh(const Tensor& x) { return unary("tanh", x, floating_result(x.dtype()), ops::Tanh{}); }
+Tensor sign(const Tensor& x) { return unary("sign", x, x.dtype(), ops::Sign{}); }
+Tensor rsqrt(const Tensor& x) { return unary("rsqrt", x, floating_result(x.dtype()), ops::Rsqrt{}); }
+Tensor sin(const Tensor& x) { return unary("sin", x, floating_result(x.dtype()), ops::Sin{}); }
+Tensor cos(const Tensor& x) { return unary("cos", x, floating_result(x.dtype()), ops::Cos{}); }
+Tensor log1p(const Tensor& x) { return unary("log1p", x, floating_result(x.dtype()), ops::Log1p{}); }
+Tensor expm1(const Tensor& x) { return unary("expm1", x, floating_result(x.dtype()), ops::Expm1{}); }
+Tensor erf(const Tensor& x) { return unary("erf", x, floating_result(x.dtype()), ops::Erf{}); }
+
+// --- activations -------------------------------------------------------------------------------
+
+namespace {
+// torch.nn.functional's activations have no integer kernels ("not implemented for 'Long'").
+Dtype activation_dtype(const char* op, const Tensor& x) {
+  if (!x.is_floating_point()) {
+    throw std::invalid_argument(std::string(op) + ": got a " + name(x.dtype()) +
+                                " tensor, expected a floating dtype (float32, float64 or "
+                                "bfloat16), as in PyTorch (convert with .to(gg::kFloat32))");
+  }
+  return x.dtype();
+}
+}  // namespace
+
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  return unary("leaky_relu", x, activation_dtype("leaky_relu", x), ops::LeakyRelu{negative_slope});
+}
+Tensor elu(const Tensor& x, double alpha) {
+  return unary("elu", x, activation_dtype("elu", x), ops::Elu{alpha});
+}
+Tensor gelu(const Tensor& x, std::string_view approximate) {
+  const Dtype result = activation_dtype("gelu", x);
+  if (approximate == "none") return unary("gelu", x, result, ops::Gelu{});
+  if (approximate == "tanh") return unary("gelu", x, result, ops::GeluTanh{});
+  throw std::invalid_argument("gelu: got approximate \"" + std::string(approximate) +
+                              "\", expected \"none\" or \"tanh\"");
+}
+Tensor silu(const Tensor& x) { return unary("silu", x, activation_dtype("silu", x), ops::Silu{}); }
+Tensor softplus(const Tensor& x, double beta, double threshold) {
+  return unary("softplus", x, activation_dtype("softplus", x), ops::Softplus{beta, threshold});
+}
 
 // y, dout:(...) -> din:(...).  din = dout where y > 0, else 0: one xsimd pass over both, in
 // place of mul(dout, gt(y, 0)), which made a bool mask, converted it to float and multiplied.
@@ -536,6 +598,68 @@ Tensor relu_backward(const Tensor& dout, const Tensor& y) {
   }
   return binary("relu_backward", y.sizes(), operand(y, result), operand(dout, result), result,
                 ops::PassWherePositive{});
+}
+
+// --- powers and clamp -------------------------------------------------------------------------
+
+namespace {
+void refuse_bool_pow(Dtype result) {
+  if (result == Dtype::Bool) {
+    throw std::invalid_argument("pow: got a bool base and a bool exponent; \"pow\" is not "
+                                "implemented for 'Bool', as in PyTorch (convert one to kInt64)");
+  }
+}
+}  // namespace
+
+Tensor pow(const Tensor& x, Scalar exponent) {
+  const Dtype result = result_type(x, exponent);
+  refuse_bool_pow(result);
+  ops::PowScalar op{exponent.to<double>(), 0};
+  if (!is_floating_point(result)) {
+    op.int_p = exponent.to<std::int64_t>();
+    if (op.int_p < 0) {
+      throw std::invalid_argument("pow: got an int64 base and the exponent " +
+                                  std::to_string(op.int_p) +
+                                  "; Integers to negative integer powers are not allowed (as "
+                                  "PyTorch): use a floating base (x.to(kFloat32)) or exponent");
+    }
+  }
+  return unary("pow", x, result, op);
+}
+Tensor pow(const Tensor& x, const Tensor& exponent) {
+  const Dtype result = result_type(x, exponent);
+  refuse_bool_pow(result);
+  return arithmetic("pow", x, exponent, result, ops::Pow{});
+}
+Tensor pow(Scalar base, const Tensor& exponent) {
+  const Dtype result = result_type(exponent, base);
+  refuse_bool_pow(result);
+  return with_number("pow", exponent, base, result, ops::Pow{}, true);
+}
+
+Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
+  if (!min && !max) {
+    throw std::invalid_argument("clamp: got neither min nor max; at least one of 'min' or 'max' "
+                                "must not be None, as in PyTorch");
+  }
+  ResultTypeState state;
+  state.add(x);
+  if (min) state.add(*min);
+  if (max) state.add(*max);
+  const Dtype result = state.result();
+  refuse_bool("clamp", result, "as in PyTorch");
+  ops::Clamp op;
+  if (min) {
+    op.lo = min->to<double>();
+    op.int_lo = min->to<std::int64_t>();
+    op.has_lo = true;
+  }
+  if (max) {
+    op.hi = max->to<double>();
+    op.int_hi = max->to<std::int64_t>();
+    op.has_hi = true;
+  }
+  return unary("clamp", x, result, op);
 }
 
 // --- in place ----------------------------------------------------------------------------------

@@ -338,6 +338,17 @@ Tensor amin(const Tensor& x, IntArrayRef dims, bool keepdim) {
 Tensor max(const Tensor& x) { return extreme_impl<true>("max", x, {}, false); }
 Tensor min(const Tensor& x) { return extreme_impl<false>("min", x, {}, false); }
 
+// all: no element is zero; any: the count of nonzero elements is positive (a count, so empty
+// gives true / false, and NaN, being nonzero, counts).
+Tensor all(const Tensor& x) { return eq(sum(eq(x, false)), 0); }
+Tensor all(const Tensor& x, std::int64_t dim, bool keepdim) {
+  return eq(sum(eq(x, false), {wrap_dim("all", dim, x.dim())}, keepdim), 0);
+}
+Tensor any(const Tensor& x) { return gt(sum(ne(x, false)), 0); }
+Tensor any(const Tensor& x, std::int64_t dim, bool keepdim) {
+  return gt(sum(ne(x, false), {wrap_dim("any", dim, x.dim())}, keepdim), 0);
+}
+
 namespace {
 template <bool Max>
 Tensor arg_extreme(const char* op, const Tensor& x, std::optional<std::int64_t> dim, bool keepdim) {

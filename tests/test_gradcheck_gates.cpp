@@ -50,6 +50,11 @@ const std::vector<std::string> kGates = {
     "DropoutGate", "L2PenaltyGate", "SoftmaxCrossEntropyGate", "SoftmaxGate", "LogSoftmaxGate",
     "SumToSizeGate", "SqrtGate", "GatherGate", "ScatterAddGate", "ScatterGate", "IndexSelectGate",
     "IndexAddGate", "ExtremeGate", "CumsumGate", "ProdGate",
+    "PowGate",     "PowTensorGate", "PowScalarBaseGate", "RsqrtGate",   "AbsGate",
+    "SignGate",    "ClampGate",   "MaximumGate",      "MinimumGate",   "SinGate",
+    "CosGate",     "Log1pGate",   "Expm1Gate",        "ErfGate",       "LeakyReluGate",
+    "EluGate",     "GeluGate",    "SiluGate",         "SoftplusGate",  "HardtanhGate",
+    "WhereGate",
 };
 
 // The gates that only a backward records (under create_graph): the second-derivative test must
@@ -101,6 +106,13 @@ Tensor idx(std::initializer_list<std::initializer_list<std::int64_t>> rows) {
   return gg::from_values<std::int64_t>(flat, {n, static_cast<std::int64_t>(flat.size()) / n});
 }
 Tensor idx1(std::initializer_list<std::int64_t> v) { return gg::tensor(v); }
+// A fixed mask of `sizes` (every third element true), for where and masked_fill.
+Tensor mask(std::vector<std::int64_t> sizes) {
+  const Tensor m = gg::zeros(sizes, gg::kBool);
+  bool* p = m.data_ptr<bool>();
+  for (std::int64_t i = 0; i < m.numel(); ++i) p[i] = i % 3 == 0;
+  return m;
+}
 
 std::vector<GateCase> gate_table() {
   using V = std::vector<Tensor>;
@@ -198,6 +210,39 @@ std::vector<GateCase> gate_table() {
       {"var over a dim, biased, keepdim", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::var(x[0], {1}, false, true); }},
       {"std", "SqrtGate", {{{3, 4}}}, [](const V& x) { return gg::std(x[0], {0}); }},
       {"logsumexp", "ExpGate", {{{3, 4}}}, [](const V& x) { return gg::logsumexp(x[0], {1}); }},
+      {"pow number 3", "PowGate", {{{3, 4}}}, [](const V& x) { return gg::pow(x[0], 3); }},
+      {"pow number 2.5", "PowGate", {{{3, 4}, Values::Positive}}, [](const V& x) { return gg::pow(x[0], 2.5); }},
+      {"pow number -1.5", "PowGate", {{{3, 4}, Values::Positive}}, [](const V& x) { return gg::pow(x[0], -1.5); }},
+      {"pow number 0 (zero gradient)", "PowGate", {{{3, 4}}}, [](const V& x) { return gg::pow(x[0], 0) + x[0]; }},
+      {"pow tensor", "PowTensorGate", {{{3, 4}, Values::Positive}, {{3, 4}}}, [](const V& x) { return gg::pow(x[0], x[1]); }},
+      {"pow tensor broadcast", "PowTensorGate", {{{3, 4}, Values::Positive}, {{4}}}, [](const V& x) { return gg::pow(x[0], x[1]); }},
+      {"pow number base", "PowScalarBaseGate", {{{3, 4}}}, [](const V& x) { return gg::pow(1.7, x[0]); }},
+      {"rsqrt", "RsqrtGate", {{{3, 4}, Values::Positive}}, [](const V& x) { return gg::rsqrt(x[0]); }},
+      {"abs", "AbsGate", {{{3, 4}, Values::AwayFromZero}}, [](const V& x) { return gg::abs(x[0]); }},
+      {"sign times x", "SignGate", {{{3, 4}, Values::AwayFromZero}}, [](const V& x) { return gg::sign(x[0]) * x[0]; }},
+      {"clamp", "ClampGate", {{{3, 5}}}, [](const V& x) { return gg::clamp(x[0], -1.0, 1.0); }},
+      {"clamp_min", "ClampGate", {{{3, 5}}}, [](const V& x) { return gg::clamp_min(x[0], 0.3); }},
+      {"clamp_max", "ClampGate", {{{3, 5}}}, [](const V& x) { return gg::clamp_max(x[0], -0.3); }},
+      {"clamp with tensor bounds", "WhereGate", {{{3, 4}}, {{4}}}, [](const V& x) { return gg::clamp(x[0], x[1], x[1] + 1.0); }},
+      {"maximum broadcast", "MaximumGate", {{{3, 4}}, {{4}}}, [](const V& x) { return gg::maximum(x[0], x[1]); }},
+      {"minimum broadcast", "MinimumGate", {{{3, 4}}, {{3, 1}}}, [](const V& x) { return gg::minimum(x[0], x[1]); }},
+      {"maximum of x and x (ties split)", "MaximumGate", {{{5}}}, [](const V& x) { return gg::maximum(x[0], x[0]); }},
+      {"sin", "SinGate", {{{3, 4}}}, [](const V& x) { return gg::sin(x[0]); }},
+      {"cos", "CosGate", {{{3, 4}}}, [](const V& x) { return gg::cos(x[0]); }},
+      {"log1p", "Log1pGate", {{{3, 4}, Values::Positive}}, [](const V& x) { return gg::log1p(x[0]); }},
+      {"expm1", "Expm1Gate", {{{3, 4}}}, [](const V& x) { return gg::expm1(x[0]); }},
+      {"erf", "ErfGate", {{{3, 4}}}, [](const V& x) { return gg::erf(x[0]); }},
+      {"leaky_relu", "LeakyReluGate", {{{3, 5}, Values::AwayFromZero}}, [](const V& x) { return gg::leaky_relu(x[0], 0.2); }},
+      {"elu", "EluGate", {{{3, 5}, Values::AwayFromZero}}, [](const V& x) { return gg::elu(x[0], 1.5); }},
+      {"gelu", "GeluGate", {{{3, 5}}}, [](const V& x) { return gg::gelu(x[0]); }},
+      {"gelu tanh", "GeluGate", {{{3, 5}}}, [](const V& x) { return gg::gelu(x[0], "tanh"); }},
+      {"silu", "SiluGate", {{{3, 5}}}, [](const V& x) { return gg::silu(x[0]); }},
+      {"softplus beta 2", "SoftplusGate", {{{3, 5}}}, [](const V& x) { return gg::softplus(x[0], 2.0); }},
+      {"softplus linear above threshold", "SoftplusGate", {{{3, 5}}}, [](const V& x) { return gg::softplus(x[0], 1.0, -5.0); }},
+      {"hardtanh", "HardtanhGate", {{{3, 5}}}, [](const V& x) { return gg::hardtanh(x[0], -0.5, 1.0); }},
+      {"where broadcast", "WhereGate", {{{2, 3}}, {{3}}}, [](const V& x) { return gg::where(mask({2, 3}), x[0], x[1]); }},
+      {"masked_fill number", "WhereGate", {{{2, 3}}}, [](const V& x) { return gg::masked_fill(x[0], mask({2, 3}), -1.5); }},
+      {"masked_fill 0-dim tensor", "WhereGate", {{{2, 3}}, {{}}}, [](const V& x) { return gg::masked_fill(x[0], mask({3}), x[1]); }},
       {"L2 penalty", "L2PenaltyGate", {{{3, 4}}}, [](const V& x) { return gg::l2_penalty(x[0], 0.25); }},
       {"L2 penalty composed", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0] * x[0]) * 0.25; }},
       {"two-layer net composed", "SoftmaxCrossEntropyGate", {{{2, 3}}, {{3, 4}}, {{4}}, {{4, 3}}}, [](const V& x) {
