@@ -648,15 +648,18 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> m
   if (max) state.add(*max);
   const Dtype result = state.result();
   refuse_bool("clamp", result, "as in PyTorch");
+  // An int64 result means integral bounds (a floating one promotes x to float32), so int_lo
+  // and int_hi are exact; a floating result never reads them (a NaN bound stays a double).
+  const bool integral = !is_floating_point(result);
   ops::Clamp op;
   if (min) {
     op.lo = min->to<double>();
-    op.int_lo = min->to<std::int64_t>();
+    if (integral) op.int_lo = min->to<std::int64_t>();
     op.has_lo = true;
   }
   if (max) {
     op.hi = max->to<double>();
-    op.int_hi = max->to<std::int64_t>();
+    if (integral) op.int_hi = max->to<std::int64_t>();
     op.has_hi = true;
   }
   return unary("clamp", x, result, op);
