@@ -1,9 +1,15 @@
+#include <gategrad/tensor/detail/make_tensor.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/shape.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
 
 namespace gg {
 
@@ -22,11 +28,7 @@ void apply_requires_grad(Tensor& t, const TensorOptions& options) {
   }
   requires_grad_hook(t);
 }
-}  // namespace detail
 
-namespace {
-
-// A contiguous tensor of `sizes`, values uninitialized, no autograd state.
 Tensor make_empty(const char* op, IntArrayRef sizes, Dtype dtype) {
   const std::int64_t n = checked_numel(op, sizes);
   const std::size_t bytes = element_size(dtype);
@@ -42,22 +44,9 @@ Tensor make_empty(const char* op, IntArrayRef sizes, Dtype dtype) {
   return Tensor(std::move(impl));
 }
 
-void fill_contiguous(const Tensor& t, Scalar value) {
-  visit_dtype(t.dtype(), [&]<class T>() {
-    T* p = t.data_ptr<T>();
-    const T v = value.to<T>();
-    for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = v;
-  });
-}
-
 Tensor finish(Tensor t, const TensorOptions& options) {
-  detail::apply_requires_grad(t, options);
+  apply_requires_grad(t, options);
   return t;
-}
-
-// What the options name, else `fallback`.
-Dtype dtype_or(const TensorOptions& options, Dtype fallback) {
-  return options.has_dtype() ? options.dtype() : fallback;
 }
 
 void require_floating(const char* op, Dtype dtype) {
@@ -67,10 +56,20 @@ void require_floating(const char* op, Dtype dtype) {
   }
 }
 
-template <class T, class Draw>
-void draw_into(const Tensor& t, Draw draw) {
-  T* p = t.data_ptr<T>();
-  for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = draw();
+}  // namespace detail
+
+using detail::dtype_or;
+using detail::finish;
+using detail::make_empty;
+
+namespace {
+
+void fill_contiguous(const Tensor& t, Scalar value) {
+  visit_dtype(t.dtype(), [&]<class T>() {
+    T* p = t.data_ptr<T>();
+    const T v = value.to<T>();
+    for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = v;
+  });
 }
 
 }  // namespace
@@ -141,67 +140,122 @@ Tensor arange(Scalar start, Scalar end, Scalar step, TensorOptions options) {
   return finish(std::move(t), options);
 }
 
-// The same streams as the old core's Array<T>::randn / uniform (float from uniform01f), so a
-// model initialised through either gives the same numbers.
-Tensor randn(IntArrayRef sizes, Generator& gen, TensorOptions options) {
-  require_floating("randn", options.dtype());
-  Tensor t = make_empty("randn", sizes, options.dtype());
-  visit_dtype(t.dtype(), [&]<class T>() {
-    if constexpr (std::is_same_v<T, double>) {
-      draw_into<T>(t, [&] { return gen.normal(); });
-    } else if constexpr (std::is_same_v<T, float> || std::is_same_v<T, BFloat16>) {
-      draw_into<T>(t, [&] { return T(static_cast<float>(gen.normal())); });
+Tensor linspace(Scalar start, Scalar end, std::int64_t steps, TensorOptions options) {
+  if (steps < 0) {
+    throw std::invalid_argument("linspace: got steps = " + std::to_string(steps) +
+                                ", expected a number of steps >= 0");
+  }
+  const Dtype dtype = options.dtype();
+  if (dtype == Dtype::Bool) {
+    throw std::invalid_argument("linspace: got dtype bool, expected a number dtype (int64, "
+                                "bfloat16, float32, float64), as torch.linspace");
+  }
+  for (const Scalar& bound : {start, end}) {
+    // Scalar::to<int64_t> of a double out of range would be undefined.
+    if (dtype == Dtype::Int64 && bound.is_floating_point() &&
+        !(std::abs(bound.to<double>()) < 0x1p63)) {
+      throw std::invalid_argument("linspace: got " + std::to_string(bound.to<double>()) +
+                                  " for an int64 result, expected a value int64 holds");
+    }
+  }
+  Tensor t = make_empty("linspace", {steps}, dtype);
+  if (steps == 0) return finish(std::move(t), options);
+  const std::int64_t halfway = steps / 2;
+  // The value i, from the start below halfway and from the end above, as torch's kernel: in
+  // the AVX2 build of torch 1.13 the compiler fuses each into one multiply-add (its
+  // linspace(-1, 1, 7)[3] is -2.98e-8, not the 0 of separate roundings), so std::fma here.
+  const auto value = [&]<class C>(C a, C b, C step, std::int64_t i) {
+    return i < halfway ? std::fma(step, static_cast<C>(i), a)
+                       : std::fma(-step, static_cast<C>(steps - 1 - i), b);
+  };
+  visit_dtype(dtype, [&]<class T>() {
+    T* p = t.data_ptr<T>();
+    if (steps == 1) {  // torch fills the start
+      p[0] = start.to<T>();
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+      // Integer start and end, a double step; each value truncated toward zero.
+      const auto a = static_cast<double>(start.to<T>()), b = static_cast<double>(end.to<T>());
+      const double step = (b - a) / static_cast<double>(steps - 1);
+      for (std::int64_t i = 0; i < steps; ++i) {
+        // double(INT64_MAX) is 2^63, one past the range: that value is the end itself.
+        const double v = value(a, b, step, i);
+        p[i] = v >= 0x1p63 ? std::numeric_limits<T>::max() : static_cast<T>(v);
+      }
+    } else if constexpr (std::is_same_v<T, BFloat16>) {
+      // c10::BFloat16 arithmetic rounds after every operation, its integer operands too.
+      const auto round = [](float x) { return static_cast<float>(BFloat16(x)); };
+      const auto a = static_cast<float>(start.to<T>()), b = static_cast<float>(end.to<T>());
+      const float step = round(round(b - a) / round(static_cast<float>(steps - 1)));
+      for (std::int64_t i = 0; i < steps; ++i) {
+        p[i] = i < halfway ? T(a + round(step * round(static_cast<float>(i))))
+                           : T(b - round(step * round(static_cast<float>(steps - 1 - i))));
+      }
+    } else if constexpr (std::is_floating_point_v<T>) {
+      const T a = start.to<T>(), b = end.to<T>();
+      const T step = (b - a) / static_cast<T>(steps - 1);
+      for (std::int64_t i = 0; i < steps; ++i) p[i] = value(a, b, step, i);
     }
   });
   return finish(std::move(t), options);
 }
-Tensor randn(IntArrayRef sizes, TensorOptions options) {
-  return randn(sizes, default_generator(), options);
-}
 
-Tensor rand(IntArrayRef sizes, Generator& gen, TensorOptions options) {
-  require_floating("rand", options.dtype());
-  Tensor t = make_empty("rand", sizes, options.dtype());
-  visit_dtype(t.dtype(), [&]<class T>() {
-    if constexpr (std::is_same_v<T, double>) {
-      draw_into<T>(t, [&] { return gen.uniform01(); });
-    } else if constexpr (std::is_same_v<T, float> || std::is_same_v<T, BFloat16>) {
-      draw_into<T>(t, [&] { return T(gen.uniform01f()); });
+Tensor eye(std::int64_t n, TensorOptions options) { return eye(n, n, options); }
+
+Tensor eye(std::int64_t n, std::int64_t m, TensorOptions options) {
+  for (const auto& [label, value] : {std::pair{"n", n}, std::pair{"m", m}}) {
+    if (value < 0) {
+      throw std::invalid_argument(std::string("eye: got ") + label + " = " + std::to_string(value) +
+                                  ", expected " + label + " >= 0");
     }
-  });
-  return finish(std::move(t), options);
-}
-Tensor rand(IntArrayRef sizes, TensorOptions options) {
-  return rand(sizes, default_generator(), options);
-}
-
-namespace {
-template <class V>
-Tensor tensor_of(std::initializer_list<V> values, Dtype natural, const TensorOptions& options) {
-  const auto n = static_cast<std::int64_t>(values.size());
-  Tensor t = make_empty("tensor", {n}, dtype_or(options, natural));
+  }
+  Tensor t = make_empty("eye", {n, m}, options.dtype());
+  if (t.nbytes() > 0) std::memset(t.data_ptr(), 0, t.nbytes());
   visit_dtype(t.dtype(), [&]<class T>() {
     T* p = t.data_ptr<T>();
-    for (V v : values) *p++ = Scalar(v).template to<T>();
+    for (std::int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = Scalar(1).to<T>();
   });
   return finish(std::move(t), options);
 }
-}  // namespace
 
-Tensor tensor(std::initializer_list<double> values, TensorOptions options) {
-  return tensor_of(values, kDefaultFloat, options);
+namespace detail {
+
+void check_list_length(FlatList& flat, std::size_t length) {
+  const std::size_t depth = flat.row.size();
+  const auto got = static_cast<std::int64_t>(length);
+  if (flat.sizes.size() == depth) {  // the first list at this depth
+    flat.sizes.push_back(got);
+    return;
+  }
+  if (flat.sizes[depth] == got) return;
+  std::string row, first;
+  for (std::int64_t i : flat.row) {
+    row += "[" + std::to_string(i) + "]";
+    first += "[0]";
+  }
+  throw std::invalid_argument("tensor: got a ragged list: row " + row + " has length " +
+                              std::to_string(got) + ", expected length " +
+                              std::to_string(flat.sizes[depth]) + " (that of row " + first +
+                              ") at dim " + std::to_string(depth));
 }
-Tensor tensor(std::initializer_list<float> values, TensorOptions options) {
-  return tensor_of(values, kDefaultFloat, options);
+
+Tensor tensor_from_flat(const FlatList& flat, std::size_t rank, Dtype natural,
+                        const TensorOptions& options) {
+  // Empty lists end the walk above the deepest level (gg::tensor<int>({{}}), whose V is given,
+  // not deduced): the sizes below them are 0.
+  SizeVector sizes = flat.sizes;
+  while (sizes.size() < rank) sizes.push_back(0);
+  Tensor t = make_empty("tensor", sizes, dtype_or(options, natural));
+  visit_dtype(t.dtype(), [&]<class T>() {
+    T* p = t.data_ptr<T>();
+    for (const Scalar& v : flat.values) *p++ = v.to<T>();
+  });
+  return finish(std::move(t), options);
 }
-Tensor tensor(std::initializer_list<int> values, TensorOptions options) {
-  return tensor_of(values, Dtype::Int64, options);
-}
-Tensor tensor(std::initializer_list<std::int64_t> values, TensorOptions options) {
-  return tensor_of(values, Dtype::Int64, options);
-}
-Tensor tensor(std::initializer_list<bool> values, TensorOptions options) {
-  return tensor_of(values, Dtype::Bool, options);
+
+}  // namespace detail
+
+Tensor tensor(detail::EmptyList, TensorOptions options) {
+  return finish(make_empty("tensor", {0}, options.dtype()), options);
 }
 
 Tensor from_elements(const void* values, std::size_t count, Dtype dtype, IntArrayRef sizes,
@@ -221,16 +275,17 @@ Tensor from_elements(const void* values, std::size_t count, Dtype dtype, IntArra
   return finish(std::move(t), options);
 }
 
-Tensor from_blob(void* data, IntArrayRef sizes, TensorOptions options) {
-  return from_blob(data, sizes, contiguous_strides(sizes), options);
-}
+namespace {
 
-Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, TensorOptions options) {
+// The elements from the first to one past the furthest that sizes and strides reach; throws
+// for a stride count or a stride that does not fit.
+std::int64_t blob_extent(IntArrayRef sizes, IntArrayRef strides) {
   if (strides.size() != sizes.size()) {
     throw ShapeError("from_blob: got " + std::to_string(strides.size()) + " strides for sizes " +
                      to_string(sizes) + ", expected one per dimension");
   }
-  std::int64_t extent = 1;  // elements from the first to one past the furthest
+  checked_numel("from_blob", sizes);
+  std::int64_t extent = 1;
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     if (strides[i] < 0) {
       throw std::invalid_argument("from_blob: got a negative stride in " + to_string(strides));
@@ -238,14 +293,44 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, TensorOptio
     if (sizes[i] == 0) extent = 0;
     if (extent > 0) extent += (sizes[i] - 1) * strides[i];
   }
-  checked_numel("from_blob", sizes);
+  return extent;
+}
+
+Tensor blob_tensor(Storage storage, IntArrayRef sizes, IntArrayRef strides,
+                   const TensorOptions& options) {
   auto impl = make_cached_shared<TensorImpl>();
-  impl->storage =
-      Storage(StorageImpl::borrow(data, static_cast<std::size_t>(extent) * element_size(options.dtype())));
+  impl->storage = std::move(storage);
   impl->sizes = sizes.vec();
   impl->strides = strides.vec();
   impl->dtype = options.dtype();
   return finish(Tensor(std::move(impl)), options);
+}
+
+}  // namespace
+
+Tensor from_blob(void* data, IntArrayRef sizes, TensorOptions options) {
+  return from_blob(data, sizes, contiguous_strides(sizes), options);
+}
+
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, TensorOptions options) {
+  const std::int64_t extent = blob_extent(sizes, strides);
+  const auto nbytes = static_cast<std::size_t>(extent) * element_size(options.dtype());
+  return blob_tensor(Storage(StorageImpl::borrow(data, nbytes)), sizes, strides, options);
+}
+
+Tensor from_blob(void* data, IntArrayRef sizes, const Deleter& deleter, TensorOptions options) {
+  return from_blob(data, sizes, contiguous_strides(sizes), deleter, options);
+}
+
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Deleter& deleter,
+                 TensorOptions options) {
+  if (!deleter) {
+    throw std::invalid_argument("from_blob: got an empty deleter, expected a callable (the "
+                                "overload without one leaves the memory to the caller)");
+  }
+  const std::int64_t extent = blob_extent(sizes, strides);
+  const auto nbytes = static_cast<std::size_t>(extent) * element_size(options.dtype());
+  return blob_tensor(Storage(StorageImpl::adopt(data, nbytes, deleter)), sizes, strides, options);
 }
 
 }  // namespace gg

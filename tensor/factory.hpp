@@ -1,15 +1,19 @@
 #pragma once
-// Making tensors, with LibTorch's names and options (tensor/factory.cpp).
+// Making tensors, with LibTorch's names, arguments and options (tensor/factory.cpp, the seeded
+// draws in tensor/random_factory.cpp).
 //
 //   auto x = gg::zeros({2, 3});                                  // float32
 //   auto w = gg::randn({784, 256}, gg::dtype(gg::kFloat64).requires_grad(true));
 //   auto y = gg::tensor({0, 3, 1});                              // int64 labels
+//   auto m = gg::tensor({{1.0, 2.0}, {3.0, 4.0}});               // float32, sizes [2, 2]
 //
 // requires_grad(true) makes the result a leaf that requires a gradient; it needs the autograd
 // layer linked (gategrad::autograd), which installs itself at start-up.
+#include <gategrad/tensor/detail/nested_list.hpp>
 #include <gategrad/tensor/random.hpp>
 #include <gategrad/tensor/tensor.hpp>
 
+#include <functional>
 #include <initializer_list>
 #include <span>
 
@@ -36,20 +40,93 @@ Tensor full_like(const Tensor& like, Scalar value, TensorOptions options = {});
 Tensor arange(Scalar end, TensorOptions options = {});
 Tensor arange(Scalar start, Scalar end, Scalar step = 1, TensorOptions options = {});
 
-// Seeded draws (floating dtypes only): N(0, 1) and U[0, 1), from `gen` or gg's default
-// generator (manual_seed). The stream is gategrad's own (tensor/random.hpp), not PyTorch's.
+// `steps` values from start to end, both included, as torch.linspace: float32 unless the options
+// name a dtype (integer ends too; int64 truncates each value). The values of torch 1.13's CPU
+// kernel: step = (end - start) / (steps - 1), value i = start + i step below steps / 2 and end -
+// (steps - 1 - i) step from there, each one fused multiply-add. They are torch's up to 15 steps
+// in float32 (7 in float64 and int64); for more, torch's AVX2 loop takes blocks of 8 (4) from
+// each block's first value, and some values differ by a rounding (76 of float32 linspace(0, 1,
+// 1000), by at most 6e-8). Throws std::invalid_argument for a negative steps or dtype bool.
+Tensor linspace(Scalar start, Scalar end, std::int64_t steps, TensorOptions options = {});
+// The n x n (or n x m) identity, as torch.eye: float32 unless the options name a dtype.
+Tensor eye(std::int64_t n, TensorOptions options = {});
+Tensor eye(std::int64_t n, std::int64_t m, TensorOptions options = {});
+
+// Seeded draws, from `gen` or gg's default generator (manual_seed), with torch's names,
+// arguments and checks (tensor/random_factory.cpp). The streams are gategrad's own
+// (tensor/random.hpp), not PyTorch's: the same seed gives other numbers than torch.
+//
+// N(0, 1), U[0, 1) and N(mean, std^2): floating dtypes only (float32 unless the options say).
 Tensor randn(IntArrayRef sizes, Generator& gen, TensorOptions options = {});
 Tensor randn(IntArrayRef sizes, TensorOptions options = {});
 Tensor rand(IntArrayRef sizes, Generator& gen, TensorOptions options = {});
 Tensor rand(IntArrayRef sizes, TensorOptions options = {});
+Tensor normal(double mean, double stddev, IntArrayRef sizes, Generator& gen,
+              TensorOptions options = {});
+Tensor normal(double mean, double stddev, IntArrayRef sizes, TensorOptions options = {});
+// Integers uniform in [low, high) (low defaults to 0), int64 unless the options name a dtype.
+// Throws std::invalid_argument unless low < high and the dtype holds every integer in the range
+// exactly (bool [0, 2), bfloat16 |x| <= 2^8, float32 2^24, float64 2^53).
+Tensor randint(std::int64_t high, IntArrayRef sizes, Generator& gen, TensorOptions options = {});
+Tensor randint(std::int64_t high, IntArrayRef sizes, TensorOptions options = {});
+Tensor randint(std::int64_t low, std::int64_t high, IntArrayRef sizes, Generator& gen,
+               TensorOptions options = {});
+Tensor randint(std::int64_t low, std::int64_t high, IntArrayRef sizes, TensorOptions options = {});
+// A random permutation of 0 .. n-1 (Fisher-Yates), int64 unless the options name a dtype.
+Tensor randperm(std::int64_t n, Generator& gen, TensorOptions options = {});
+Tensor randperm(std::int64_t n, TensorOptions options = {});
+// 1 with probability p[i], else 0, in p's sizes and (floating) dtype; every p[i] in [0, 1].
+Tensor bernoulli(const Tensor& p, Generator& gen);
+Tensor bernoulli(const Tensor& p);
+// 1 with probability p, else 0, in x's sizes and dtype (any dtype; x's values are not read).
+Tensor bernoulli(const Tensor& x, double p, Generator& gen);
+Tensor bernoulli(const Tensor& x, double p);
+// The draws above in like's sizes and dtype (unless the options name one). LibTorch's *_like
+// take no generator; the overloads with one are gategrad's.
+Tensor rand_like(const Tensor& like, Generator& gen, TensorOptions options = {});
+Tensor rand_like(const Tensor& like, TensorOptions options = {});
+Tensor randn_like(const Tensor& like, Generator& gen, TensorOptions options = {});
+Tensor randn_like(const Tensor& like, TensorOptions options = {});
+Tensor randint_like(const Tensor& like, std::int64_t high, Generator& gen,
+                    TensorOptions options = {});
+Tensor randint_like(const Tensor& like, std::int64_t high, TensorOptions options = {});
+Tensor randint_like(const Tensor& like, std::int64_t low, std::int64_t high, Generator& gen,
+                    TensorOptions options = {});
+Tensor randint_like(const Tensor& like, std::int64_t low, std::int64_t high,
+                    TensorOptions options = {});
 
-// A 1-D tensor of the values, as torch::tensor: float32 from floating values, int64 from
-// integers, bool from bools (or the options' dtype, converting).
-Tensor tensor(std::initializer_list<double> values, TensorOptions options = {});
-Tensor tensor(std::initializer_list<float> values, TensorOptions options = {});
-Tensor tensor(std::initializer_list<int> values, TensorOptions options = {});
-Tensor tensor(std::initializer_list<std::int64_t> values, TensorOptions options = {});
-Tensor tensor(std::initializer_list<bool> values, TensorOptions options = {});
+// A tensor of the values of a braced list, nested up to 4 deep, as torch::tensor:
+//   gg::tensor({1, 2, 3})            int64, sizes [3]
+//   gg::tensor({{{1.5}}})            float32, sizes [1, 1, 1]
+//   gg::tensor({{1.5, 2}, {3, 4}})   a compile error: the values must have one type, as
+//                                    torch::tensor requires (at run time); write 2.0, and
+//                                    {1.0f, NAN}, not {1.0, NAN} (NAN is a float)
+// float32 (the default float dtype) from floating values, int64 from signed integers, bool from
+// bools, or the options' dtype (converting). A ragged list throws std::invalid_argument naming
+// the row ("row [1] has length 1, expected length 2"). gg::tensor({}) is an empty float32
+// tensor of sizes [0], as torch::tensor({}).
+// The nested types are spelled out: clang 14 deduces V through them but not through an alias.
+template <detail::ListElement V>
+Tensor tensor(std::initializer_list<V> values, TensorOptions options = {}) {
+  return detail::tensor_from_list<V>(values, 1, options);
+}
+template <detail::ListElement V>
+Tensor tensor(std::initializer_list<std::initializer_list<V>> values,
+              TensorOptions options = {}) {
+  return detail::tensor_from_list<V>(values, 2, options);
+}
+template <detail::ListElement V>
+Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<V>>> values,
+              TensorOptions options = {}) {
+  return detail::tensor_from_list<V>(values, 3, options);
+}
+template <detail::ListElement V>
+Tensor tensor(std::initializer_list<
+                  std::initializer_list<std::initializer_list<std::initializer_list<V>>>> values,
+              TensorOptions options = {}) {
+  return detail::tensor_from_list<V>(values, 4, options);
+}
+Tensor tensor(detail::EmptyList values, TensorOptions options = {});
 // A copy of `values` with the given sizes (numel must match; ShapeError otherwise), dtype from T.
 template <class T>
   requires kIsElement<T>
@@ -66,6 +143,15 @@ Tensor from_values(std::span<const T> values, IntArrayRef sizes, TensorOptions o
 // and nothing is freed. Contiguous unless strides are given.
 Tensor from_blob(void* data, IntArrayRef sizes, TensorOptions options = {});
 Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, TensorOptions options = {});
+// The same, handing the memory over: deleter(data) runs once, when the last tensor over it
+// (views and copied handles included) goes, as torch::from_blob with a deleter. It must not
+// throw (it runs in a destructor). Bad sizes or strides and an empty deleter throw before the
+// memory is taken (the deleter does not run); a requires_grad the result cannot have is
+// refused once the tensor exists, which runs the deleter, as in LibTorch.
+using Deleter = std::function<void(void*)>;
+Tensor from_blob(void* data, IntArrayRef sizes, const Deleter& deleter, TensorOptions options = {});
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Deleter& deleter,
+                 TensorOptions options = {});
 
 namespace detail {
 // Installed by the autograd layer: makes a fresh tensor a leaf that requires a gradient.

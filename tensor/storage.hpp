@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <new>
 #include <utility>
 
@@ -44,6 +45,21 @@ class StorageImpl {
     void* block = cached_allocate(kHeader);
     return new (block) StorageImpl(data, nbytes, kHeader, Owner::Caller);
   }
+  // Memory the caller hands over with the function that frees it (from_blob with a deleter):
+  // deleter(data) runs once, when the last reference goes. The deleter lives after the header,
+  // so storages without one do not pay for it.
+  using Deleter = std::function<void(void*)>;
+  static StorageImpl* adopt(void* data, std::size_t nbytes, const Deleter& deleter) {
+    constexpr std::size_t block_bytes = kHeader + sizeof(Deleter);
+    void* block = cached_allocate(block_bytes);
+    try {
+      new (static_cast<char*>(block) + kHeader) Deleter(deleter);
+    } catch (...) {
+      cached_deallocate(block, block_bytes);
+      throw;
+    }
+    return new (block) StorageImpl(data, nbytes, block_bytes, Owner::Adopted);
+  }
 
   StorageImpl(const StorageImpl&) = delete;
   StorageImpl& operator=(const StorageImpl&) = delete;
@@ -62,13 +78,19 @@ class StorageImpl {
     void* data = data_;
     const std::size_t nbytes = nbytes_, block_bytes = block_bytes_;
     const Owner owner = owner_;
+    if (owner == Owner::Adopted) {
+      auto* deleter =
+          std::launder(reinterpret_cast<Deleter*>(reinterpret_cast<char*>(this) + kHeader));
+      (*deleter)(data);  // a throw here terminates: release() runs in ~Storage
+      deleter->~Deleter();
+    }
     this->~StorageImpl();
     if (owner == Owner::Separate && data != nullptr) cached_deallocate(data, nbytes);
     cached_deallocate(this, block_bytes);
   }
 
  private:
-  enum class Owner : std::uint8_t { Inline, Separate, Caller };
+  enum class Owner : std::uint8_t { Inline, Separate, Caller, Adopted };
   static constexpr std::size_t kHeader = kAlignment;  // the bytes after it stay 64-byte aligned
 
   StorageImpl(void* data, std::size_t nbytes, std::size_t block_bytes, Owner owner)

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 using gg::Tensor;
@@ -229,4 +230,38 @@ TEST_CASE("a chain of 100000 recorded ops backpropagates and frees without recur
   for (int i = 0; i < 100000; ++i) y = y * 1.0;
   gg::sum(y).backward();
   CHECK(x.grad().item<double>() == 1.0);
+}
+
+TEST_CASE("the creation functions make leaves when the options ask for a gradient", "[core][autograd]") {
+  // Their refusals without the autograd layer are in tests/test_core_create.cpp.
+  const auto grad = gg::dtype(gg::kFloat64).requires_grad(true);
+  gg::Generator gen(2);
+  double blob[2] = {1, 2};
+  int frees = 0;
+  const std::vector<std::pair<const char*, Tensor>> made = {
+      {"tensor", gg::tensor({{1.0, 2.0}}, grad)},
+      {"linspace", gg::linspace(0, 1, 3, grad)},
+      {"eye", gg::eye(2, grad)},
+      {"normal", gg::normal(0, 1, {2}, gen, grad)},
+      {"randint", gg::randint(5, {2}, gen, grad)},
+      {"randperm", gg::randperm(3, gen, grad)},
+      {"rand_like", gg::rand_like(gg::zeros({2}), gen, grad)},
+      {"randn_like", gg::randn_like(gg::zeros({2}), grad)},
+      {"randint_like", gg::randint_like(gg::zeros({2}), 4, grad)},
+      {"from_blob", gg::from_blob(blob, {2}, [&](void*) { ++frees; }, grad)},
+  };
+  for (const auto& [name, t] : made) {
+    INFO(name);
+    CHECK(t.requires_grad());
+    CHECK(t.is_leaf());
+    CHECK(t.dtype() == gg::kFloat64);
+  }
+  // An int64 result cannot require a gradient: refused, and the refused from_blob's deleter
+  // runs at once (the first one's, still held in `made`, has not).
+  CHECK_THROWS_WITH(gg::randint(5, {2}, gg::dtype(gg::kInt64).requires_grad(true)),
+                    Catch::Contains("only floating"));
+  CHECK_THROWS_WITH(gg::from_blob(blob, {2}, [&](void*) { ++frees; },
+                                  gg::dtype(gg::kInt64).requires_grad(true)),
+                    Catch::Contains("only floating"));
+  CHECK(frees == 1);
 }

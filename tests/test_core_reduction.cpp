@@ -234,7 +234,7 @@ TEST_CASE("argmax takes the first index on ties and counts NaN as the maximum",
     CHECK(native::argmax(y, std::nullopt, true).sizes() == gg::IntArrayRef{1, 1});
   }
   // torch.tensor([1., nan, 5, nan]).argmax() is 1.
-  const Tensor n = gg::tensor({1.0, NAN, 5.0, NAN});
+  const Tensor n = gg::tensor({1.0f, NAN, 5.0f, NAN});
   CHECK(native::argmax(n).item<std::int64_t>() == 1);
   // torch.tensor([[1, 2, nan], [4, nan, nan], [9, 0, 1]]).argmax(0) and .argmax(1)
   const Tensor nan_cols = make({1, 2, NAN, 4, NAN, NAN, 9, 0, 1}, {3, 3});
