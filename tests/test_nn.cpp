@@ -411,12 +411,18 @@ TEST_CASE("the fused L2 penalty and dropout pass gradcheck", "[nn][gradcheck]") 
   CHECK_THROWS_WITH(gg::l2_penalty(w, -1.0), "l2_penalty: got lambda = -1.000000, expected a finite value >= 0");
 }
 
-TEST_CASE("named_modules, modules, children and apply walk the tree as LibTorch's", "[nn]") {
+// Sequential(Sequential(Linear(4, 3), ReLU), Linear(3, 2)): a tree two levels deep.
+static std::shared_ptr<nn::Sequential> nested_model() {
   auto inner = std::make_shared<nn::Sequential>(
       std::initializer_list<std::shared_ptr<nn::Module>>{std::make_shared<nn::Linear>(nn::LinearOptions(4, 3)),
                                                          std::make_shared<nn::ReLU>()});
-  auto model = std::make_shared<nn::Sequential>(
+  return std::make_shared<nn::Sequential>(
       std::initializer_list<std::shared_ptr<nn::Module>>{inner, std::make_shared<nn::Linear>(nn::LinearOptions(3, 2))});
+}
+
+TEST_CASE("named_modules, modules, children and apply walk the tree as LibTorch's", "[nn]") {
+  const auto model = nested_model();
+  const auto inner = model->named_children()[0].second;
   std::vector<std::string> names;
   for (const auto& [name, m] : model->named_modules()) names.push_back(name + "=" + m->describe());
   CHECK(names == std::vector<std::string>{"=Sequential", "0=Sequential", "0.0=Linear(in=4, out=3, bias=true)",
@@ -442,11 +448,7 @@ TEST_CASE("named_modules, modules, children and apply walk the tree as LibTorch'
 }
 
 TEST_CASE("std::cout << *model prints the module tree as LibTorch does", "[nn]") {
-  auto inner = std::make_shared<nn::Sequential>(
-      std::initializer_list<std::shared_ptr<nn::Module>>{std::make_shared<nn::Linear>(nn::LinearOptions(4, 3)),
-                                                         std::make_shared<nn::ReLU>()});
-  auto model = std::make_shared<nn::Sequential>(
-      std::initializer_list<std::shared_ptr<nn::Module>>{inner, std::make_shared<nn::Linear>(nn::LinearOptions(3, 2))});
+  const auto model = nested_model();
   std::ostringstream out;
   out << *model;
   CHECK(out.str() ==
