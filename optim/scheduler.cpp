@@ -24,26 +24,22 @@ void check_positive(const char* who, const char* what, double value) {
   }
 }
 
-void check_epoch(const char* who, std::int64_t epoch) {
-  if (epoch < 0) {
-    throw std::invalid_argument(std::string(who) + "::set_last_epoch: got epoch " + std::to_string(epoch) +
-                                ", expected >= 0");
-  }
-}
-
 }  // namespace
 
+void EpochSchedule::set_last_epoch(std::int64_t epoch) {
+  if (epoch < 0) {
+    throw std::invalid_argument(std::string(name_) + "::set_last_epoch: got epoch " + std::to_string(epoch) +
+                                ", expected >= 0");
+  }
+  epoch_ = epoch;
+}
+
 StepLR::StepLR(Optimizer& optimizer, std::int64_t step_size, double gamma)
-    : optimizer_(optimizer), step_size_(step_size), gamma_(gamma) {
+    : EpochSchedule("StepLR"), optimizer_(optimizer), step_size_(step_size), gamma_(gamma) {
   if (step_size <= 0) {
     throw std::invalid_argument("StepLR: got step_size = " + std::to_string(step_size) + ", expected > 0");
   }
   check_positive("StepLR", "gamma", gamma);
-}
-
-void StepLR::set_last_epoch(std::int64_t epoch) {
-  check_epoch("StepLR", epoch);
-  epoch_ = epoch;
 }
 
 void StepLR::step() {
@@ -51,13 +47,8 @@ void StepLR::step() {
   if (epoch_ % step_size_ == 0) scale(optimizer_, gamma_);
 }
 
-ExponentialLR::ExponentialLR(Optimizer& optimizer, double gamma) : optimizer_(optimizer), gamma_(gamma) {
+ExponentialLR::ExponentialLR(Optimizer& optimizer, double gamma) : EpochSchedule("ExponentialLR"), optimizer_(optimizer), gamma_(gamma) {
   check_positive("ExponentialLR", "gamma", gamma);
-}
-
-void ExponentialLR::set_last_epoch(std::int64_t epoch) {
-  check_epoch("ExponentialLR", epoch);
-  epoch_ = epoch;
 }
 
 void ExponentialLR::step() {
@@ -126,14 +117,9 @@ void ReduceLROnPlateau::step(double metric) {
 }
 
 MultiStepLR::MultiStepLR(Optimizer& optimizer, std::vector<std::int64_t> milestones, double gamma)
-    : optimizer_(optimizer), milestones_(std::move(milestones)), gamma_(gamma) {
+    : EpochSchedule("MultiStepLR"), optimizer_(optimizer), milestones_(std::move(milestones)), gamma_(gamma) {
   check_positive("MultiStepLR", "gamma", gamma);
   std::sort(milestones_.begin(), milestones_.end());
-}
-
-void MultiStepLR::set_last_epoch(std::int64_t epoch) {
-  check_epoch("MultiStepLR", epoch);
-  epoch_ = epoch;
 }
 
 void MultiStepLR::step() {
@@ -154,7 +140,7 @@ LambdaLR::LambdaLR(Optimizer& optimizer, Lambda lr_lambda)
     : LambdaLR(optimizer, std::vector<Lambda>(optimizer.param_groups().size(), std::move(lr_lambda))) {}
 
 LambdaLR::LambdaLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas)
-    : optimizer_(optimizer), lambdas_(std::move(lr_lambdas)), base_lrs_(current_rates(optimizer)) {
+    : EpochSchedule("LambdaLR"), optimizer_(optimizer), lambdas_(std::move(lr_lambdas)), base_lrs_(current_rates(optimizer)) {
   if (lambdas_.size() != base_lrs_.size()) {
     throw std::invalid_argument("LambdaLR: got " + std::to_string(lambdas_.size()) + " lr_lambdas for " +
                                 std::to_string(base_lrs_.size()) + " parameter groups, expected one per group");
@@ -172,18 +158,13 @@ void LambdaLR::apply() {
   for (std::size_t g = 0; g < groups.size(); ++g) groups[g].lr = base_lrs_[g] * lambdas_[g](epoch_);
 }
 
-void LambdaLR::set_last_epoch(std::int64_t epoch) {
-  check_epoch("LambdaLR", epoch);
-  epoch_ = epoch;
-}
-
 void LambdaLR::step() {
   ++epoch_;
   apply();
 }
 
 CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, std::int64_t T_max, double eta_min)
-    : optimizer_(optimizer), t_max_(T_max), eta_min_(eta_min), base_lrs_(current_rates(optimizer)) {
+    : EpochSchedule("CosineAnnealingLR"), optimizer_(optimizer), t_max_(T_max), eta_min_(eta_min), base_lrs_(current_rates(optimizer)) {
   if (T_max <= 0) {
     throw std::invalid_argument("CosineAnnealingLR: got T_max = " + std::to_string(T_max) + ", expected > 0");
   }
@@ -191,11 +172,6 @@ CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, std::int64_t T_max, d
     throw std::invalid_argument("CosineAnnealingLR: got eta_min = " + number_text(eta_min) +
                                 ", expected a finite value >= 0");
   }
-}
-
-void CosineAnnealingLR::set_last_epoch(std::int64_t epoch) {
-  check_epoch("CosineAnnealingLR", epoch);
-  epoch_ = epoch;
 }
 
 void CosineAnnealingLR::step() {
@@ -215,7 +191,7 @@ void CosineAnnealingLR::step() {
 }
 
 LinearLR::LinearLR(Optimizer& optimizer, double start_factor, double end_factor, std::int64_t total_iters)
-    : optimizer_(optimizer), start_(start_factor), end_(end_factor), total_(total_iters) {
+    : EpochSchedule("LinearLR"), optimizer_(optimizer), start_(start_factor), end_(end_factor), total_(total_iters) {
   if (!(start_factor > 0 && start_factor <= 1)) {
     throw std::invalid_argument("LinearLR: got start_factor = " + number_text(start_factor) +
                                 ", expected 0 < start_factor <= 1");
@@ -228,11 +204,6 @@ LinearLR::LinearLR(Optimizer& optimizer, double start_factor, double end_factor,
     throw std::invalid_argument("LinearLR: got total_iters = " + std::to_string(total_iters) + ", expected > 0");
   }
   scale(optimizer_, start_);
-}
-
-void LinearLR::set_last_epoch(std::int64_t epoch) {
-  check_epoch("LinearLR", epoch);
-  epoch_ = epoch;
 }
 
 void LinearLR::step() {

@@ -12,35 +12,43 @@
 
 namespace gg::optim {
 
-// torch.optim.lr_scheduler.StepLR: lr = lr * gamma when epoch reaches a multiple of step_size.
-class StepLR {
+// The epoch count of every per-epoch schedule below (torch's last_epoch), and its restore.
+class EpochSchedule {
  public:
-  StepLR(Optimizer& optimizer, std::int64_t step_size, double gamma = 0.1);
-  void step();
   std::int64_t last_epoch() const { return epoch_; }
   // Restores a saved schedule's epoch count (>= 0); leaves the rates alone.
   void set_last_epoch(std::int64_t epoch);
+
+ protected:
+  explicit EpochSchedule(const char* name) : name_(name) {}
+  std::int64_t epoch_ = 0;
+
+ private:
+  const char* name_;
+};
+
+// torch.optim.lr_scheduler.StepLR: lr = lr * gamma when epoch reaches a multiple of step_size.
+class StepLR : public EpochSchedule {
+ public:
+  StepLR(Optimizer& optimizer, std::int64_t step_size, double gamma = 0.1);
+  void step();
 
  private:
   Optimizer& optimizer_;
   std::int64_t step_size_;
   double gamma_;
-  std::int64_t epoch_ = 0;
 };
 
 // torch.optim.lr_scheduler.ExponentialLR: lr = lr * gamma every epoch (the homework's "multiply
 // by 0.95 once per epoch").
-class ExponentialLR {
+class ExponentialLR : public EpochSchedule {
  public:
   ExponentialLR(Optimizer& optimizer, double gamma);
   void step();
-  std::int64_t last_epoch() const { return epoch_; }
-  void set_last_epoch(std::int64_t epoch);  // as StepLR's
 
  private:
   Optimizer& optimizer_;
   double gamma_;
-  std::int64_t epoch_ = 0;
 };
 
 // torch.optim.lr_scheduler.ReduceLROnPlateau: a metric is better than the best so far when
@@ -88,18 +96,15 @@ class ReduceLROnPlateau {
 
 // torch.optim.lr_scheduler.MultiStepLR: lr = lr * gamma^k when the epoch is a milestone listed
 // k times (chainable, as StepLR).
-class MultiStepLR {
+class MultiStepLR : public EpochSchedule {
  public:
   MultiStepLR(Optimizer& optimizer, std::vector<std::int64_t> milestones, double gamma = 0.1);
   void step();
-  std::int64_t last_epoch() const { return epoch_; }
-  void set_last_epoch(std::int64_t epoch);  // as StepLR's
 
  private:
   Optimizer& optimizer_;
   std::vector<std::int64_t> milestones_;  // sorted, repeats kept
   double gamma_;
-  std::int64_t epoch_ = 0;
 };
 
 // The schedules below keep each group's rate at construction as its base rate (torch's
@@ -108,14 +113,12 @@ class MultiStepLR {
 
 // torch.optim.lr_scheduler.LambdaLR: lr = base_lr * lr_lambda(epoch), one function for every
 // group or one per group.
-class LambdaLR {
+class LambdaLR : public EpochSchedule {
  public:
   using Lambda = std::function<double(std::int64_t)>;
   LambdaLR(Optimizer& optimizer, Lambda lr_lambda);
   LambdaLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas);
   void step();
-  std::int64_t last_epoch() const { return epoch_; }
-  void set_last_epoch(std::int64_t epoch);  // as StepLR's
   const std::vector<double>& base_lrs() const { return base_lrs_; }
 
  private:
@@ -123,19 +126,16 @@ class LambdaLR {
   Optimizer& optimizer_;
   std::vector<Lambda> lambdas_;
   std::vector<double> base_lrs_;
-  std::int64_t epoch_ = 0;
 };
 
 // torch.optim.lr_scheduler.CosineAnnealingLR in torch 1.13's recursive (chainable) form:
 //   lr = (1 + cos(pi e / T_max)) / (1 + cos(pi (e - 1) / T_max)) * (lr - eta_min) + eta_min,
 // and lr + (base_lr - eta_min) (1 - cos(pi / T_max)) / 2 where the denominator would be 0
 // ((e - 1 - T_max) a multiple of 2 T_max): past T_max the rate climbs back, as torch's.
-class CosineAnnealingLR {
+class CosineAnnealingLR : public EpochSchedule {
  public:
   CosineAnnealingLR(Optimizer& optimizer, std::int64_t T_max, double eta_min = 0);
   void step();
-  std::int64_t last_epoch() const { return epoch_; }
-  void set_last_epoch(std::int64_t epoch);  // as StepLR's
   const std::vector<double>& base_lrs() const { return base_lrs_; }
 
  private:
@@ -143,25 +143,21 @@ class CosineAnnealingLR {
   std::int64_t t_max_;
   double eta_min_;
   std::vector<double> base_lrs_;
-  std::int64_t epoch_ = 0;
 };
 
 // torch.optim.lr_scheduler.LinearLR: the rate goes from start_factor to end_factor times the
 // base rate over total_iters epochs (chainable: each step scales the current rate), then stays.
 // Construction multiplies the rate by start_factor.
-class LinearLR {
+class LinearLR : public EpochSchedule {
  public:
   LinearLR(Optimizer& optimizer, double start_factor = 1.0 / 3, double end_factor = 1.0,
            std::int64_t total_iters = 5);
   void step();
-  std::int64_t last_epoch() const { return epoch_; }
-  void set_last_epoch(std::int64_t epoch);  // as StepLR's
 
  private:
   Optimizer& optimizer_;
   double start_, end_;
   std::int64_t total_;
-  std::int64_t epoch_ = 0;
 };
 
 }  // namespace gg::optim

@@ -209,51 +209,43 @@ std::function<void(std::size_t step)> make_scheduler(const Case& c, optim::Optim
   kwargs.erase("type");
   Keywords k(kwargs);
   std::function<void(std::size_t)> step;
+  const auto hold = [&](auto schedule) {  // a schedule stepped once per epoch, kept alive by `keep`
+    keep = schedule;
+    step = [schedule](std::size_t) { schedule->step(); };
+  };
   if (type == "StepLR") {
     std::int64_t step_size = 0;
     double gamma = 0.1;
     k.maybe<std::int64_t>("step_size", [&](std::int64_t v) { step_size = v; });
     k.maybe<double>("gamma", [&](double v) { gamma = v; });
-    auto s = std::make_shared<optim::StepLR>(opt, step_size, gamma);
-    keep = s;
-    step = [s](std::size_t) { s->step(); };
+    hold(std::make_shared<optim::StepLR>(opt, step_size, gamma));
   } else if (type == "ExponentialLR") {
     double gamma = 0;
     k.maybe<double>("gamma", [&](double v) { gamma = v; });
-    auto s = std::make_shared<optim::ExponentialLR>(opt, gamma);
-    keep = s;
-    step = [s](std::size_t) { s->step(); };
+    hold(std::make_shared<optim::ExponentialLR>(opt, gamma));
   } else if (type == "MultiStepLR") {
     std::vector<std::int64_t> milestones;
     double gamma = 0.1;
     k.maybe<std::vector<std::int64_t>>("milestones", [&](const std::vector<std::int64_t>& v) { milestones = v; });
     k.maybe<double>("gamma", [&](double v) { gamma = v; });
-    auto s = std::make_shared<optim::MultiStepLR>(opt, milestones, gamma);
-    keep = s;
-    step = [s](std::size_t) { s->step(); };
+    hold(std::make_shared<optim::MultiStepLR>(opt, milestones, gamma));
   } else if (type == "LambdaLR") {
     double base = 0;
     k.maybe<json>("lr_lambda", [&](const json& v) { base = v.at("pow").get<double>(); });
-    auto s = std::make_shared<optim::LambdaLR>(opt, [base](std::int64_t epoch) { return std::pow(base, static_cast<double>(epoch)); });
-    keep = s;
-    step = [s](std::size_t) { s->step(); };
+    hold(std::make_shared<optim::LambdaLR>(opt, [base](std::int64_t epoch) { return std::pow(base, static_cast<double>(epoch)); }));
   } else if (type == "CosineAnnealingLR") {
     std::int64_t t_max = 0;
     double eta_min = 0;
     k.maybe<std::int64_t>("T_max", [&](std::int64_t v) { t_max = v; });
     k.maybe<double>("eta_min", [&](double v) { eta_min = v; });
-    auto s = std::make_shared<optim::CosineAnnealingLR>(opt, t_max, eta_min);
-    keep = s;
-    step = [s](std::size_t) { s->step(); };
+    hold(std::make_shared<optim::CosineAnnealingLR>(opt, t_max, eta_min));
   } else if (type == "LinearLR") {
     double start = 1.0 / 3, end = 1.0;
     std::int64_t total = 5;
     k.maybe<double>("start_factor", [&](double v) { start = v; });
     k.maybe<double>("end_factor", [&](double v) { end = v; });
     k.maybe<std::int64_t>("total_iters", [&](std::int64_t v) { total = v; });
-    auto s = std::make_shared<optim::LinearLR>(opt, start, end, total);
-    keep = s;
-    step = [s](std::size_t) { s->step(); };
+    hold(std::make_shared<optim::LinearLR>(opt, start, end, total));
   } else if (type == "ReduceLROnPlateau") {
     using P = optim::ReduceLROnPlateau;
     P::Options o;
