@@ -2,6 +2,7 @@
 // All of gategrad: tensors, autograd, nn, optim and data.
 #include <gategrad/autograd/autograd.hpp>
 #include <gategrad/data/data.hpp>
+#include <gategrad/nn/activation.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/metrics.hpp>

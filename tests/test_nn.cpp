@@ -4,6 +4,7 @@
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/graph.hpp>
+#include <gategrad/nn/activation.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/metrics.hpp>
@@ -481,4 +482,61 @@ TEST_CASE("InferenceMode records nothing while alive; InferenceMode(false) turns
   }
   CHECK_FALSE(gg::InferenceMode::is_enabled());
   CHECK(gg::is_grad_enabled());
+}
+
+TEST_CASE("activation modules apply their options, as torch::nn's", "[nn]") {
+  const Tensor x = gg::tensor({-2.0, 0.0, 1.0, 3.0}, gg::kFloat64);
+  const auto near = [](const std::vector<double>& got, const std::vector<double>& want) {
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(want[i]).epsilon(1e-14));
+  };
+  near(values(nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)).forward(x)), {-0.4, 0, 1, 3});
+  near(values(nn::LeakyReLU().forward(x)), {-0.02, 0, 1, 3});
+  near(values(nn::ELU(nn::ELUOptions().alpha(2.0)).forward(x)), {2 * (std::exp(-2.0) - 1), 0, 1, 3});
+  near(values(nn::Hardtanh(nn::HardtanhOptions().min_val(-1.5).max_val(2.0)).forward(x)), {-1.5, 0, 1, 2});
+  near(values(nn::Hardtanh().forward(x)), {-1, 0, 1, 1});
+  // Softplus is linear where beta * x > threshold: beta 2, threshold 3 keeps 3 as it is.
+  near(values(nn::Softplus(nn::SoftplusOptions().beta(2.0).threshold(3.0)).forward(x)),
+       {std::log1p(std::exp(-4.0)) / 2, std::log(2.0) / 2, std::log1p(std::exp(2.0)) / 2, 3});
+  near(values(nn::SiLU().forward(x)), {-2 / (1 + std::exp(2.0)), 0, 1 / (1 + std::exp(-1.0)), 3 / (1 + std::exp(-3.0))});
+  near(values(nn::GELU().forward(x)),
+       {-2 * 0.5 * std::erfc(2 / std::sqrt(2.0)), 0, 0.5 * std::erfc(-1 / std::sqrt(2.0)), 3 * 0.5 * std::erfc(-3 / std::sqrt(2.0))});
+  const double k = std::sqrt(2 / M_PI);
+  near(values(nn::GELU(nn::GELUOptions().approximate("tanh")).forward(x)),
+       {-1 * (1 + std::tanh(k * (-2 - 0.044715 * 8))), 0, 0.5 * (1 + std::tanh(k * (1 + 0.044715))),
+        1.5 * (1 + std::tanh(k * (3 + 0.044715 * 27)))});
+  const Tensor rows = gg::tensor({{0.0, std::log(3.0)}, {std::log(4.0), 0.0}}, gg::kFloat64);
+  near(values(nn::Softmax(1).forward(rows)), {0.25, 0.75, 0.8, 0.2});
+  near(values(nn::Softmax(0).forward(rows)), {0.2, 0.75, 0.8, 0.25});
+  near(values(nn::LogSoftmax(1).forward(rows)), {std::log(0.25), std::log(0.75), std::log(0.8), std::log(0.2)});
+}
+
+TEST_CASE("activation modules describe themselves, train in a Sequential and reject bad options", "[nn]") {
+  CHECK(nn::LeakyReLU().describe() == "LeakyReLU(negative_slope=0.01)");
+  CHECK(nn::ELU().describe() == "ELU(alpha=1)");
+  CHECK(nn::GELU(nn::GELUOptions().approximate("tanh")).describe() == "GELU(approximate=tanh)");
+  CHECK(nn::Softplus().describe() == "Softplus(beta=1, threshold=20)");
+  CHECK(nn::Hardtanh().describe() == "Hardtanh(min_val=-1, max_val=1)");
+  CHECK(nn::Softmax(1).describe() == "Softmax(dim=1)");
+  CHECK(nn::LogSoftmax(nn::LogSoftmaxOptions(-1)).options().dim() == -1);
+  CHECK_THROWS_WITH(nn::GELU(nn::GELUOptions().approximate("fast")),
+                    "GELU: got approximate \"fast\", expected \"none\" or \"tanh\"");
+  CHECK_THROWS_WITH(nn::Hardtanh(nn::HardtanhOptions().min_val(2).max_val(1)),
+                    "Hardtanh: got min_val 2 and max_val 1, expected min_val <= max_val");
+  CHECK_THROWS_AS(nn::Softmax(2).forward(gg::zeros({2, 2})), std::exception);
+
+  // Every module's gradient, through the whole chain, against finite differences.
+  gg::manual_seed(11);
+  nn::Sequential model{std::make_shared<nn::Linear>(nn::LinearOptions(3, 4)),
+                       std::make_shared<nn::LeakyReLU>(), std::make_shared<nn::ELU>(),
+                       std::make_shared<nn::GELU>(), std::make_shared<nn::SiLU>(),
+                       std::make_shared<nn::Softplus>(),
+                       std::make_shared<nn::Hardtanh>(nn::HardtanhOptions().max_val(3)),
+                       std::make_shared<nn::LogSoftmax>(1)};
+  model.to(gg::kFloat64);
+  const Tensor input = gg::test::uniform({5, 3}, 12, -2, 2, gg::kFloat64);
+  const gg::GradcheckReport report =
+      gg::gradcheck([&](const std::vector<Tensor>& in) { return model(in[0]); }, {input});
+  INFO(report.to_string());
+  CHECK(report.passed);
 }

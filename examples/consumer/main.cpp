@@ -5,6 +5,7 @@
 // build flags (a type whose alignment follows the SIMD width, as the old core's xt::xarray
 // results did) fails to compile or link here instead of in a user's program.
 #include <gategrad/autograd/autograd_meta.hpp>
+#include <gategrad/autograd/backward.hpp>
 #include <gategrad/autograd/function.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/gradcheck.hpp>
@@ -14,12 +15,14 @@
 #include <gategrad/tensor/source_location.hpp>
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/data/data.hpp>
+#include <gategrad/nn/activation.hpp>
 #include <gategrad/nn/clip_grad.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/metrics.hpp>
 #include <gategrad/nn/module.hpp>
 #include <gategrad/nn/serialize.hpp>
+#include <gategrad/optim/adagrad.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/optimizer.hpp>
 #include <gategrad/optim/rmsprop.hpp>
@@ -128,6 +131,9 @@ bool autograd_layer() {
   const gg::Tensor x = gg::tensor({1.5, -0.5}, gg::dtype(gg::kFloat64).requires_grad(true));
   gg::sum(Square::apply(x)).backward();
   ok = ok && x.grad()[0].item<double>() == 3.0;
+  // torch::autograd::grad: d(sum x^3)/dx = 3 x^2, returned instead of accumulated.
+  const ag::tensor_list dx = ag::grad({gg::sum(x * x * x)}, {x});
+  ok = ok && dx.size() == 1 && dx[0][0].item<double>() == 6.75;
   const gg::GradcheckReport report = gg::gradcheck(
       [](const std::vector<gg::Tensor>& in) { return Square::apply(in[0]); },
       {gg::tensor({0.5, 2.0}, gg::dtype(gg::kFloat64))});
@@ -223,13 +229,16 @@ int main() {
     (epoch == 0 ? first : last) = total;
   }
   const double accuracy = gg::nn::accuracy((*model)(points.images), points.labels);
-  // One step each of Adam and RMSprop, and an MSE: they must link and move the weights.
+  // One step each of Adam, RMSprop and Adagrad, on an MSE through an activation module: they
+  // must link and move the weights.
   gg::optim::Adam adam(model->parameters(), gg::optim::AdamOptions(1e-3));
   gg::optim::RMSprop rmsprop(model->parameters(), gg::optim::RMSpropOptions(1e-3));
+  gg::optim::Adagrad adagrad(model->parameters(), gg::optim::AdagradOptions(1e-3));
+  gg::nn::LeakyReLU activation(gg::nn::LeakyReLUOptions().negative_slope(0.1));
   const gg::Tensor before = native::clone(model->parameters()[0]);
-  for (gg::optim::Optimizer* o : std::initializer_list<gg::optim::Optimizer*>{&adam, &rmsprop}) {
+  for (gg::optim::Optimizer* o : std::initializer_list<gg::optim::Optimizer*>{&adam, &rmsprop, &adagrad}) {
     o->zero_grad();
-    gg::nn::mse_loss((*model)(points.images), gg::zeros({8, 2})).backward();
+    gg::nn::mse_loss(activation((*model)(points.images)), gg::zeros({8, 2})).backward();
     o->step();
   }
   const bool moved = native::sum(native::ne(before, model->parameters()[0])).item<std::int64_t>() > 0;
