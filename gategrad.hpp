@@ -3,6 +3,7 @@
 #include <gategrad/autograd/autograd.hpp>
 #include <gategrad/data/data.hpp>
 #include <gategrad/nn/activation.hpp>
+#include <gategrad/nn/containers.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/metrics.hpp>

@@ -103,6 +103,38 @@ Tensor Flatten::forward(const Tensor& x) {
   return gg::reshape(x, {batch, batch == 0 ? 0 : x.numel() / batch});
 }
 
+Tensor Unflatten::forward(const Tensor& x) {
+  const std::int64_t rank = x.dim();
+  const std::int64_t dim = options_.dim() < 0 ? options_.dim() + rank : options_.dim();
+  const std::vector<std::int64_t>& sizes = options_.sizes();
+  const auto fail = [&](const std::string& why) {
+    throw ShapeError("Unflatten: got sizes " + to_string(IntArrayRef(sizes)) + " for dim " +
+                     std::to_string(options_.dim()) + " of an input of sizes " +
+                     to_string(x.sizes()) + ", expected " + why);
+  };
+  if (dim < 0 || dim >= rank) fail("a dim in [" + std::to_string(-rank) + ", " + std::to_string(rank) + ")");
+  if (sizes.empty()) fail("at least one size");
+  std::int64_t product = 1, unknown = 0;
+  for (std::int64_t s : sizes) {
+    if (s == -1) ++unknown;
+    else if (s < 0) fail("sizes >= 0 or one -1");
+    else product *= s;
+  }
+  const std::int64_t n = x.size(dim);
+  if (unknown > 1 || (unknown == 0 && product != n) || (unknown == 1 && (product == 0 || n % product != 0))) {
+    fail("sizes that multiply to " + std::to_string(n));
+  }
+  std::vector<std::int64_t> shape(x.sizes().begin(), x.sizes().begin() + dim);
+  shape.insert(shape.end(), sizes.begin(), sizes.end());
+  shape.insert(shape.end(), x.sizes().begin() + dim + 1, x.sizes().end());
+  return gg::reshape(x, shape);
+}
+
+std::string Unflatten::describe() const {
+  return "Unflatten(dim=" + std::to_string(options_.dim()) +
+         ", unflattened_size=" + to_string(IntArrayRef(options_.sizes())) + ")";
+}
+
 Sequential::Sequential(std::initializer_list<std::shared_ptr<Module>> layers) {
   for (const auto& layer : layers) push_back(layer);
 }

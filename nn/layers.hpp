@@ -1,11 +1,15 @@
 #pragma once
-// Layers: Linear, ReLU, Sigmoid, Tanh, Dropout, Flatten, Identity, Sequential.
+// Layers: Linear, ReLU, Sigmoid, Tanh, Dropout, Flatten, Unflatten, Identity, Sequential.
+// Activation modules with options are in nn/activation.hpp, ModuleList / ModuleDict /
+// Functional in nn/containers.hpp.
 #include <gategrad/nn/module.hpp>
 #include <gategrad/tensor/random.hpp>
 
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace gg::nn {
 
@@ -93,6 +97,32 @@ class Flatten : public Module {
  public:
   Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "Flatten"; }
+};
+
+// torch::nn::Unflatten: dim `dim` (negative counts from the end) becomes `sizes` (one may be
+// -1), a view when the input's strides allow. Throws ShapeError when the sizes do not multiply
+// to that dim's size.
+struct UnflattenOptions {
+  UnflattenOptions(std::int64_t dim, std::vector<std::int64_t> sizes) : dim_(dim), sizes_(std::move(sizes)) {}
+  UnflattenOptions& dim(std::int64_t v) { dim_ = v; return *this; }
+  UnflattenOptions& sizes(std::vector<std::int64_t> v) { sizes_ = std::move(v); return *this; }
+  std::int64_t dim() const { return dim_; }
+  const std::vector<std::int64_t>& sizes() const { return sizes_; }
+
+ private:
+  std::int64_t dim_;
+  std::vector<std::int64_t> sizes_;
+};
+
+class Unflatten : public Module {
+ public:
+  explicit Unflatten(UnflattenOptions options) : options_(std::move(options)) {}
+  Tensor forward(const Tensor& x) override;
+  std::string describe() const override;
+  const UnflattenOptions& options() const { return options_; }
+
+ private:
+  UnflattenOptions options_;
 };
 
 class Identity : public Module {

@@ -5,6 +5,7 @@
 #include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/graph.hpp>
 #include <gategrad/nn/activation.hpp>
+#include <gategrad/nn/containers.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/metrics.hpp>
@@ -539,4 +540,68 @@ TEST_CASE("activation modules describe themselves, train in a Sequential and rej
       gg::gradcheck([&](const std::vector<Tensor>& in) { return model(in[0]); }, {input});
   INFO(report.to_string());
   CHECK(report.passed);
+}
+
+TEST_CASE("ModuleList holds modules as children 0, 1, ... and hands them back typed", "[nn]") {
+  auto fc = std::make_shared<nn::Linear>(nn::LinearOptions(3, 2));
+  nn::ModuleList list{fc, std::make_shared<nn::ReLU>()};
+  nn::ModuleList more{std::make_shared<nn::Tanh>()};
+  list.extend(more);
+  list.push_back(std::make_shared<nn::Sigmoid>());
+  REQUIRE(list.size() == 4);
+  CHECK_FALSE(list.is_empty());
+  CHECK(list[0] == fc);
+  CHECK(&list.at<nn::Linear>(0) == fc.get());
+  CHECK(list.ptr<nn::Tanh>(2) != nullptr);
+  std::vector<std::string> seen;
+  for (const auto& m : list) seen.push_back(m->describe());
+  CHECK(seen == std::vector<std::string>{fc->describe(), "ReLU", "Tanh", "Sigmoid"});
+  // Its parameters are the Linear's, named by position, as LibTorch's.
+  const auto named = list.named_parameters();
+  REQUIRE(named.size() == 2);
+  CHECK(named[0].first == "0.weight");
+  CHECK(named[1].first == "0.bias");
+  list.eval();
+  CHECK_FALSE(list[3]->is_training());
+  CHECK_THROWS_WITH(list.ptr(4), "ModuleList: index 4 is out of range for 4 modules");
+  CHECK_THROWS_WITH(list.at<nn::Linear>(1), "ModuleList: module 1 is ReLU, not the type asked for");
+  CHECK_THROWS_AS(list.push_back(nullptr), std::invalid_argument);
+  CHECK_THROWS_AS(list.forward(gg::zeros({1, 3})), std::logic_error);  // no forward, as LibTorch's
+}
+
+TEST_CASE("ModuleDict keeps modules by key in insertion order", "[nn]") {
+  auto encoder = std::make_shared<nn::Linear>(nn::LinearOptions(4, 3));
+  nn::ModuleDict dict({{"encoder", encoder}, {"act", std::make_shared<nn::ReLU>()}});
+  dict.insert("decoder", std::make_shared<nn::Linear>(nn::LinearOptions(3, 4)));
+  CHECK(dict.size() == 3);
+  CHECK(dict.keys() == std::vector<std::string>{"encoder", "act", "decoder"});
+  CHECK(dict.contains("act"));
+  CHECK_FALSE(dict.contains("head"));
+  CHECK(dict["encoder"] == encoder);
+  CHECK(dict.at<nn::Linear>("decoder").options().out_features == 4);
+  CHECK(dict.items()[1].first == "act");
+  CHECK(dict.named_parameters()[2].first == "decoder.weight");
+  CHECK_THROWS_WITH(dict["head"], "ModuleDict: no key 'head' (keys: encoder, act, decoder)");
+  CHECK_THROWS_WITH(dict.insert("act", std::make_shared<nn::Tanh>()),
+                    "ModuleDict::insert: the key 'act' is already there");
+  CHECK_THROWS_WITH(dict.at<nn::Linear>("act"), "ModuleDict: module 'act' is ReLU, not the type asked for");
+  CHECK_THROWS_AS(dict.insert("a.b", std::make_shared<nn::Tanh>()), std::invalid_argument);
+}
+
+TEST_CASE("Functional and Unflatten work inside a Sequential", "[nn]") {
+  nn::Sequential model{std::make_shared<nn::Functional>([](const Tensor& t) { return t * 3.0; }),
+                       std::make_shared<nn::Unflatten>(nn::UnflattenOptions(1, {2, -1}))};
+  const Tensor x = gg::arange(12, gg::kFloat64).view({2, 6}).requires_grad_();
+  const Tensor y = model(x);
+  CHECK(y.sizes() == IntArrayRef({2, 2, 3}));
+  CHECK(values(y)[11] == 33.0);
+  y.sum().backward();
+  CHECK(values(x.grad()) == std::vector<double>(12, 3.0));
+  CHECK(nn::Unflatten(nn::UnflattenOptions(-1, {3, 2})).forward(x).sizes() == IntArrayRef({2, 3, 2}));
+  CHECK(model[1].describe() == "Unflatten(dim=1, unflattened_size=[2, -1])");
+  CHECK_THROWS_WITH(nn::Unflatten(nn::UnflattenOptions(1, {4, 2})).forward(x),
+                    "Unflatten: got sizes [4, 2] for dim 1 of an input of sizes [2, 6], expected sizes "
+                    "that multiply to 6");
+  CHECK_THROWS_AS(nn::Unflatten(nn::UnflattenOptions(2, {6})).forward(x), gg::ShapeError);
+  CHECK_THROWS_AS(nn::Functional(nullptr), std::invalid_argument);
 }

@@ -17,6 +17,7 @@
 #include <gategrad/data/data.hpp>
 #include <gategrad/nn/activation.hpp>
 #include <gategrad/nn/clip_grad.hpp>
+#include <gategrad/nn/containers.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/metrics.hpp>
@@ -234,11 +235,16 @@ int main() {
   gg::optim::Adam adam(model->parameters(), gg::optim::AdamOptions(1e-3));
   gg::optim::RMSprop rmsprop(model->parameters(), gg::optim::RMSpropOptions(1e-3));
   gg::optim::Adagrad adagrad(model->parameters(), gg::optim::AdagradOptions(1e-3));
-  gg::nn::LeakyReLU activation(gg::nn::LeakyReLUOptions().negative_slope(0.1));
+  auto activations = std::make_shared<gg::nn::ModuleList>(std::initializer_list<std::shared_ptr<gg::nn::Module>>{
+      std::make_shared<gg::nn::LeakyReLU>(gg::nn::LeakyReLUOptions().negative_slope(0.1)),
+      std::make_shared<gg::nn::Functional>([](const gg::Tensor& t) { return t * 2.0; })});
+  const gg::nn::ModuleDict heads({{"activations", activations}});
   const gg::Tensor before = native::clone(model->parameters()[0]);
   for (gg::optim::Optimizer* o : std::initializer_list<gg::optim::Optimizer*>{&adam, &rmsprop, &adagrad}) {
     o->zero_grad();
-    gg::nn::mse_loss(activation((*model)(points.images)), gg::zeros({8, 2})).backward();
+    gg::Tensor out = (*model)(points.images);
+    for (const auto& m : heads.at<gg::nn::ModuleList>("activations")) out = (*m)(out);
+    gg::nn::mse_loss(out, gg::zeros({8, 2})).backward();
     o->step();
   }
   const bool moved = native::sum(native::ne(before, model->parameters()[0])).item<std::int64_t>() > 0;
