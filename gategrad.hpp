@@ -4,6 +4,7 @@
 #include <gategrad/data/data.hpp>
 #include <gategrad/nn/activation.hpp>
 #include <gategrad/nn/containers.hpp>
+#include <gategrad/nn/functional.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/metrics.hpp>

@@ -8,6 +8,7 @@
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/shape.hpp>  // ShapeError, thrown by every op
 #include <gategrad/tensor/tensor.hpp>
+#include <gategrad/tensor/tensor_list.hpp>
 
 #include <concepts>
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 namespace gg {
 
@@ -218,6 +220,33 @@ Tensor expand(const Tensor& x, IntArrayRef sizes, Where where = Where::current()
 Tensor contiguous(const Tensor& x, Where where = Where::current());
 Tensor clone(const Tensor& x, Where where = Where::current());
 Tensor to(const Tensor& x, Dtype dtype, Where where = Where::current());
+
+// --- shape ops (autograd/gates/shape_gates.cpp), as torch's ----------------------------------
+// cat is one node with an input per tensor (dX_i = dY narrowed to X_i's part); stack is cat of
+// unsqueezed tensors. split, split_with_sizes, chunk and unbind return views (narrow, select),
+// whose gradients come from the view gates. flip, tril, triu and constant_pad_nd are gates of
+// their own, each its own backward (constant_pad_nd's with the pads negated); roll is cat of two
+// narrows per dim, repeat an expand of a reshape, copied.
+Tensor cat(TensorList tensors, std::int64_t dim = 0, Where where = Where::current());
+Tensor stack(TensorList tensors, std::int64_t dim = 0, Where where = Where::current());
+std::vector<Tensor> split(const Tensor& x, std::int64_t split_size, std::int64_t dim = 0,
+                          Where where = Where::current());
+std::vector<Tensor> split(const Tensor& x, IntArrayRef split_sizes, std::int64_t dim = 0,
+                          Where where = Where::current());
+std::vector<Tensor> split_with_sizes(const Tensor& x, IntArrayRef split_sizes, std::int64_t dim = 0,
+                                     Where where = Where::current());
+std::vector<Tensor> chunk(const Tensor& x, std::int64_t chunks, std::int64_t dim = 0,
+                          Where where = Where::current());
+std::vector<Tensor> unbind(const Tensor& x, std::int64_t dim = 0, Where where = Where::current());
+Tensor flip(const Tensor& x, IntArrayRef dims, Where where = Where::current());
+// Empty dims: x flattened, rolled, and given its sizes back.
+Tensor roll(const Tensor& x, IntArrayRef shifts, IntArrayRef dims = {}, Where where = Where::current());
+Tensor repeat(const Tensor& x, IntArrayRef repeats, Where where = Where::current());
+Tensor tril(const Tensor& x, std::int64_t diagonal = 0, Where where = Where::current());
+Tensor triu(const Tensor& x, std::int64_t diagonal = 0, Where where = Where::current());
+// pad = (left, right) of the last dim, then of the one before, ...; negative pads crop.
+// gg::nn::functional::pad (nn/functional.hpp) is the same in LibTorch's options spelling.
+Tensor constant_pad_nd(const Tensor& x, IntArrayRef pad, Scalar value = 0, Where where = Where::current());
 
 // --- losses ----------------------------------------------------------------------------------
 // Mean softmax cross-entropy of logits (N,C) against int64 class indices (N) in [0, C), fused

@@ -8,6 +8,7 @@
 // holds one family.
 #include <gategrad/tensor/shape.hpp>  // ShapeError
 #include <gategrad/tensor/tensor.hpp>
+#include <gategrad/tensor/tensor_list.hpp>
 
 #include <optional>
 #include <string_view>
@@ -205,5 +206,18 @@ Tensor mm(const Tensor& a, const Tensor& b);
 Tensor matmul(const Tensor& a, const Tensor& b);
 // out := alpha * a b + beta * out, into an existing contiguous (M,N) tensor.
 void addmm_(const Tensor& out, const Tensor& a, const Tensor& b, Scalar beta, Scalar alpha);
+
+// --- shape ops that copy (tensor/shape_ops.cpp), as torch's ---------------------------------
+// The tensors joined along dim, in their promoted dtype; 1-D tensors of size 0 are skipped
+// (torch's legacy rule). Throws ShapeError naming the tensor, the dim and both sizes.
+Tensor cat(TensorList tensors, std::int64_t dim = 0);
+// t with the order of elements reversed along each of dims (each at most once).
+Tensor flip(const Tensor& t, IntArrayRef dims);
+// t:(..., M, N) with the elements above (tril) or below (triu) the diagonal-th diagonal zeroed.
+Tensor tril(const Tensor& t, std::int64_t diagonal = 0);
+Tensor triu(const Tensor& t, std::int64_t diagonal = 0);
+// t padded with value: pad = (left, right) of the last dim, then of the one before, ...; a
+// negative pad crops, as torch.constant_pad_nd.
+Tensor constant_pad_nd(const Tensor& t, IntArrayRef pad, Scalar value = 0);
 
 }  // namespace gg::native

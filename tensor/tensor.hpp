@@ -276,6 +276,20 @@ class Tensor {
   std::tuple<Tensor, Tensor> topk(std::int64_t k, std::int64_t dim = -1, bool largest = true, bool sorted = true,
                                   Where where = Where::current()) const;
 
+  // --- shape ops as methods [autograd: autograd/gates/shape_gates.cpp] ---------------------
+  // The free functions of autograd/ops.hpp of the same names; the same `where` rule as above.
+  std::vector<Tensor> split(std::int64_t split_size, std::int64_t dim = 0, Where where = Where::current()) const;
+  std::vector<Tensor> split(IntArrayRef split_sizes, std::int64_t dim = 0, Where where = Where::current()) const;
+  std::vector<Tensor> split_with_sizes(IntArrayRef split_sizes, std::int64_t dim = 0,
+                                       Where where = Where::current()) const;
+  std::vector<Tensor> chunk(std::int64_t chunks, std::int64_t dim = 0, Where where = Where::current()) const;
+  std::vector<Tensor> unbind(std::int64_t dim = 0, Where where = Where::current()) const;
+  Tensor flip(IntArrayRef dims, Where where = Where::current()) const;
+  Tensor roll(IntArrayRef shifts, IntArrayRef dims = {}, Where where = Where::current()) const;
+  Tensor repeat(IntArrayRef repeats, Where where = Where::current()) const;
+  Tensor tril(std::int64_t diagonal = 0, Where where = Where::current()) const;
+  Tensor triu(std::int64_t diagonal = 0, Where where = Where::current()) const;
+
   // --- autograd [autograd] ------------------------------------------------------------------
   bool requires_grad() const;
   // Only a leaf can be switched; throws std::logic_error on a recorded result, or for a dtype

@@ -7,6 +7,7 @@
 // compares. Adding an op adds a row.
 // usage: op_oracle OUT.json
 #include <gategrad/autograd/ops.hpp>
+#include <gategrad/nn/functional.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 
@@ -470,6 +471,60 @@ const std::vector<Row> kRows = {
     {"nn::ReLU", "torch.nn.ReLU()(x)", {any("x", {2, 3})}, [](A a) { return gg::nn::ReLU().forward(a["x"]); }},
     {"nn::Sigmoid", "torch.nn.Sigmoid()(x)", {any("x", {2, 3})}, [](A a) { return gg::nn::Sigmoid().forward(a["x"]); }},
     {"nn::Tanh", "torch.nn.Tanh()(x)", {any("x", {2, 3})}, [](A a) { return gg::nn::Tanh().forward(a["x"]); }},
+
+    // --- shape ops: joins, parts (views), flips, rolls, tiles, triangles, pads ----------------
+    {"cat", "torch.cat([x, y])", {any("x", {2, 3}), any("y", {4, 3})}, [](A a) { return gg::cat({a["x"], a["y"]}); }},
+    {"cat dim 1 of three, transposed and stepped", "torch.cat([x, y, z], 1)",
+     {any("x", {3, 2}), any("y", {3, 4}).transposed(), any("z", {3, 2}).stepped()},
+     [](A a) { return gg::cat({a["x"], a["y"], a["z"]}, 1); }},
+    {"cat of an expanded leaf, dim -1", "torch.cat([x, y], -1)", {any("x", {2, 3}).expanded(), any("y", {2, 1})},
+     [](A a) { return gg::cat({a["x"], a["y"]}, -1); }},
+    {"cat promotes", "torch.cat([x, y])", {any("x", {2, 3}), any("y", {1, 3}).other_dtype()},
+     [](A a) { return gg::cat({a["x"], a["y"]}); }},
+    {"cat skips a 1-D empty tensor", "torch.cat([e, x, e], 1)", {any("e", {0}).no_grad(), any("x", {2, 3})},
+     [](A a) { return gg::cat({a["e"], a["x"], a["e"]}, 1); }},
+    {"stack dim 1", "torch.stack([x, y], 1)", {any("x", {2, 3}), any("y", {2, 3}).transposed()},
+     [](A a) { return gg::stack({a["x"], a["y"]}, 1); }},
+    {"split", "torch.cat([p * (i + 1) for i, p in enumerate(x.split(2, 1))], 1)", {any("x", {3, 5})}, [](A a) {
+       std::vector<Tensor> p = gg::split(a["x"], 2, 1);
+       for (std::size_t i = 0; i < p.size(); ++i) p[i] = p[i] * static_cast<double>(i + 1);
+       return gg::cat(p, 1);
+     }},
+    {"split with sizes, transposed", "torch.cat(x.split([1, 3], 0)[::-1])", {any("x", {4, 3}).transposed()}, [](A a) {
+       const std::vector<Tensor> p = a["x"].split({1, 3}, 0);
+       return gg::cat({p[1], p[0]});
+     }},
+    {"chunk", "torch.cat(x.chunk(3, -1)[::-1], -1)", {any("x", {2, 5})}, [](A a) {
+       const std::vector<Tensor> p = gg::chunk(a["x"], 3, -1);
+       return gg::cat({p[2], p[1], p[0]}, -1);
+     }},
+    {"unbind, stepped", "x.unbind(1)[0] * x.unbind(1)[2]", {any("x", {4, 3}).stepped()}, [](A a) {
+       const std::vector<Tensor> p = a["x"].unbind(1);
+       return p[0] * p[2];
+     }},
+    {"flip", "x.flip(0, 2)", {any("x", {2, 3, 4})}, [](A a) { return gg::flip(a["x"], {0, 2}); }},
+    {"flip, transposed", "x.flip(-1)", {any("x", {3, 4}).transposed()}, [](A a) { return a["x"].flip(-1); }},
+    {"flip, expanded", "x.flip(0, 1)", {any("x", {3, 4}).expanded()}, [](A a) { return a["x"].flip({0, 1}); }},
+    {"roll", "x.roll(1, 1)", {any("x", {3, 4})}, [](A a) { return gg::roll(a["x"], 1, 1); }},
+    {"roll two dims, stepped", "x.roll((-1, 5), (0, 1))", {any("x", {3, 4}).stepped()},
+     [](A a) { return a["x"].roll({-1, 5}, {0, 1}); }},
+    {"roll flattened, transposed", "x.roll(3)", {any("x", {3, 4}).transposed()}, [](A a) { return a["x"].roll(3); }},
+    {"repeat", "x.repeat(2, 1, 3)", {any("x", {2, 3})}, [](A a) { return gg::repeat(a["x"], {2, 1, 3}); }},
+    {"repeat, transposed", "x.repeat(1, 2)", {any("x", {2, 3}).transposed()}, [](A a) { return a["x"].repeat({1, 2}); }},
+    {"repeat, expanded", "x.repeat(2, 2)", {any("x", {2, 3}).expanded()}, [](A a) { return a["x"].repeat({2, 2}); }},
+    {"tril", "x.tril()", {any("x", {4, 5})}, [](A a) { return gg::tril(a["x"]); }},
+    {"tril -1 of a batch", "x.tril(-1)", {any("x", {2, 3, 3})}, [](A a) { return a["x"].tril(-1); }},
+    {"triu 1, transposed", "torch.triu(x, 1)", {any("x", {5, 4}).transposed()}, [](A a) { return gg::triu(a["x"], 1); }},
+    {"triu batch 1", "x.triu()", {any("x", {1, 3, 4})}, [](A a) { return a["x"].triu(); }},
+    {"F::pad", "F.pad(x, [1, 2], value=0.5)", {any("x", {2, 3})}, [](A a) {
+       return gg::nn::functional::pad(a["x"], gg::nn::functional::PadFuncOptions({1, 2}).value(0.5));
+     }},
+    {"constant_pad_nd cropping", "F.pad(x, [-1, 2, 1, -1])", {any("x", {3, 4})},
+     [](A a) { return gg::constant_pad_nd(a["x"], {-1, 2, 1, -1}); }},
+    {"constant_pad_nd, transposed", "torch.constant_pad_nd(x, [1, 1, 0, 2], 1.5)", {any("x", {3, 4}).transposed()},
+     [](A a) { return gg::constant_pad_nd(a["x"], {1, 1, 0, 2}, 1.5); }},
+    {"constant_pad_nd, expanded", "F.pad(x, [0, 0, 2, 0])", {any("x", {3, 4}).expanded()},
+     [](A a) { return gg::constant_pad_nd(a["x"], {0, 0, 2, 0}); }},
 
     // --- compositions: a small network and its loss ------------------------------------------
     {"two-layer net with cross_entropy and l2", "F.cross_entropy(F.linear(torch.relu(F.linear(x, w1, b1)), w2, b2), y)"

@@ -10,6 +10,7 @@
 #include <gategrad/autograd/graph.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/autograd/ops.hpp>
+#include <gategrad/nn/functional.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -55,6 +56,7 @@ const std::vector<std::string> kGates = {
     "CosGate",     "Log1pGate",   "Expm1Gate",        "ErfGate",       "LeakyReluGate",
     "EluGate",     "GeluGate",    "SiluGate",         "SoftplusGate",  "HardtanhGate",
     "WhereGate",
+    "CatGate", "FlipGate", "TrilGate", "TriuGate", "ConstantPadGate",  // shape ops
 };
 
 // The gates that only a backward records (under create_graph): the second-derivative test must
@@ -245,6 +247,54 @@ std::vector<GateCase> gate_table() {
       {"masked_fill 0-dim tensor", "WhereGate", {{{2, 3}}, {{}}}, [](const V& x) { return gg::masked_fill(x[0], mask({3}), x[1]); }},
       {"L2 penalty", "L2PenaltyGate", {{{3, 4}}}, [](const V& x) { return gg::l2_penalty(x[0], 0.25); }},
       {"L2 penalty composed", "SumGate", {{{3, 4}}}, [](const V& x) { return gg::sum(x[0] * x[0]) * 0.25; }},
+      // --- shape ops: joins, views into parts, copies that move elements ----------------------
+      {"cat dim 0", "CatGate", {{{2, 3}}, {{4, 3}}}, [](const V& x) { return gg::cat({x[0], x[1]}, 0); }},
+      {"cat dim 1 of three, one a transposed view", "CatGate", {{{2, 3}}, {{4, 2}}, {{2, 1}}},
+       [](const V& x) { return gg::cat({x[0], x[1].t(), x[2]}, 1); }},
+      {"cat dim -1, batch 1", "CatGate", {{{1, 2, 3}}, {{1, 2, 2}}}, [](const V& x) { return gg::cat({x[0], x[1]}, -1); }},
+      {"cat skipping 1-D empty tensors", "CatGate", {{{2, 3}}}, [](const V& x) {
+         const Tensor none = gg::empty({0}, gg::kFloat64);
+         return gg::cat({none, x[0], none, x[0]}, 1);
+       }},
+      {"stack dim 1", "CatGate", {{{2, 3}}, {{2, 3}}}, [](const V& x) { return gg::stack({x[0], x[1]}, 1); }},
+      {"stack of a transposed view, dim -1", "CatGate", {{{3, 2}}, {{2, 3}}},
+       [](const V& x) { return gg::stack({x[0].t(), x[1]}, -1); }},
+      {"split into parts of 2", "SliceGate", {{{3, 5}}}, [](const V& x) {
+         const std::vector<Tensor> p = gg::split(x[0], 2, 1);
+         return gg::cat({p[2] * 3.0, p[0], -p[1]}, 1);
+       }},
+      {"split with sizes, of a transposed view", "SliceGate", {{{3, 4}}}, [](const V& x) {
+         const std::vector<Tensor> p = x[0].t().split({1, 3}, 0);
+         return gg::cat({p[1], p[0] * 2.0}, 0);
+       }},
+      {"chunk", "SliceGate", {{{5, 2}}}, [](const V& x) {
+         const std::vector<Tensor> p = gg::chunk(x[0], 3);
+         return gg::cat({p[1], p[2], p[0] * 0.5}, 0);
+       }},
+      {"unbind", "SliceGate", {{{3, 2}}}, [](const V& x) {
+         const std::vector<Tensor> p = gg::unbind(x[0], 1);
+         return p[0] * p[1];
+       }},
+      {"flip two dims", "FlipGate", {{{2, 3, 4}}}, [](const V& x) { return gg::flip(x[0], {0, 2}); }},
+      {"flip of a transposed view", "FlipGate", {{{3, 4}}}, [](const V& x) { return x[0].t().flip(-1); }},
+      {"flip batch 1", "FlipGate", {{{1, 4}}}, [](const V& x) { return x[0].flip({0, 1}); }},
+      {"roll one dim", "CatGate", {{{3, 4}}}, [](const V& x) { return gg::roll(x[0], 1, 1); }},
+      {"roll two dims, a negative shift", "CatGate", {{{3, 4}}}, [](const V& x) { return gg::roll(x[0], {-1, 5}, {0, 1}); }},
+      {"roll flattened, a transposed view", "CatGate", {{{3, 4}}}, [](const V& x) { return x[0].t().roll(2); }},
+      {"repeat with a new dim", "ExpandGate", {{{2, 3}}}, [](const V& x) { return gg::repeat(x[0], {2, 1, 3}); }},
+      {"repeat of a stepped view", "ExpandGate", {{{2, 5}}}, [](const V& x) { return x[0].slice(1, 0, std::nullopt, 2).repeat({1, 2}); }},
+      {"repeat batch 1", "ExpandGate", {{{1, 3}}}, [](const V& x) { return x[0].repeat({4, 1}); }},
+      {"tril", "TrilGate", {{{4, 5}}}, [](const V& x) { return gg::tril(x[0]); }},
+      {"tril diagonal -1 of a batch", "TrilGate", {{{2, 3, 3}}}, [](const V& x) { return x[0].tril(-1); }},
+      {"triu diagonal 1 of a transposed view", "TriuGate", {{{5, 4}}}, [](const V& x) { return x[0].t().triu(1); }},
+      {"triu batch 1", "TriuGate", {{{1, 3, 4}}}, [](const V& x) { return gg::triu(x[0]); }},
+      {"constant_pad_nd", "ConstantPadGate", {{{2, 3}}}, [](const V& x) { return gg::constant_pad_nd(x[0], {1, 2}, 0.5); }},
+      {"constant_pad_nd of two dims, cropping", "ConstantPadGate", {{{3, 4}}},
+       [](const V& x) { return gg::constant_pad_nd(x[0], {-1, 2, 1, -1}); }},
+      {"F::pad of a transposed view", "ConstantPadGate", {{{3, 4}}}, [](const V& x) {
+         namespace F = gg::nn::functional;
+         return F::pad(x[0].t(), F::PadFuncOptions({1, 1, 0, 2}).mode(gg::kConstant).value(1.5));
+       }},
       {"two-layer net composed", "SoftmaxCrossEntropyGate", {{{2, 3}}, {{3, 4}}, {{4}}, {{4, 3}}}, [](const V& x) {
          const Tensor h = gg::tanh(gg::mm(x[0], x[1]) + x[2]);
          return gg::cross_entropy(gg::mm(h, x[3]), labels({1, 2}));

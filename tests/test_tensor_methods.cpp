@@ -59,6 +59,19 @@ std::vector<MethodRow> rows() {
        [](const Tensor& x) { return gg::index_select(x, 1, ints({3, 0})); }},
       {"sort", [](const Tensor& x) { return std::get<0>(x.sort(1, true)); }, [](const Tensor& x) { return std::get<0>(gg::sort(x, 1, true)); }},
       {"topk", [](const Tensor& x) { return std::get<0>(x.topk(2)); }, [](const Tensor& x) { return std::get<0>(gg::topk(x, 2)); }},
+      // shape ops (autograd/gates/shape_gates.cpp)
+      {"split", [](const Tensor& x) { return x.split(3, 1)[1]; }, [](const Tensor& x) { return gg::split(x, 3, 1)[1]; }},
+      {"split sizes", [](const Tensor& x) { return x.split({1, 3}, 1)[1]; }, [](const Tensor& x) { return gg::split(x, {1, 3}, 1)[1]; }},
+      {"split_with_sizes", [](const Tensor& x) { return x.split_with_sizes({2, 1})[0]; },
+       [](const Tensor& x) { return gg::split_with_sizes(x, {2, 1})[0]; }},
+      {"chunk", [](const Tensor& x) { return x.chunk(2, 1)[1]; }, [](const Tensor& x) { return gg::chunk(x, 2, 1)[1]; }},
+      {"unbind", [](const Tensor& x) { return x.unbind(1)[2]; }, [](const Tensor& x) { return gg::unbind(x, 1)[2]; }},
+      {"flip", [](const Tensor& x) { return x.flip({0, 1}); }, [](const Tensor& x) { return gg::flip(x, {0, 1}); }},
+      {"roll", [](const Tensor& x) { return x.roll(1, 0); }, [](const Tensor& x) { return gg::roll(x, 1, 0); }},
+      {"roll flattened", [](const Tensor& x) { return x.roll(-5); }, [](const Tensor& x) { return gg::roll(x, -5); }},
+      {"repeat", [](const Tensor& x) { return x.repeat({2, 1}); }, [](const Tensor& x) { return gg::repeat(x, {2, 1}); }},
+      {"tril", [](const Tensor& x) { return x.tril(1); }, [](const Tensor& x) { return gg::tril(x, 1); }},
+      {"triu", [](const Tensor& x) { return x.triu(-1); }, [](const Tensor& x) { return gg::triu(x, -1); }},
   };
 }
 
