@@ -9,6 +9,10 @@
 //   reversed_3d          (64,64,64): x.permute({2, 1, 0}) + y, not packed (no dimension of x
 //                        next to the output's inner one is contiguous): for scale
 //   copy_of_transposed   contiguous(a.t()): the copy that packs alone, for scale
+//   clone                clone(a) of a contiguous 512x512: one memcpy, the baseline of cat's
+//   cat_dim0, cat_dim1   native::cat of 4 contiguous 256x512 along dim 0 (one memcpy per
+//                        input) and dim 1 (one per row of each input); the same 1 MiB
+//                        read and written as clone's, in 4 and 1024 blocks
 // Every case moves the same 3 MiB (2 MiB for the copy, 6 MiB in float64). Issue 11's target:
 // one_transposed / contiguous <= 3; both_transposed / contiguous stays near 1.
 #include <gategrad/tensor/factory.hpp>
@@ -17,6 +21,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace {
 
@@ -80,6 +85,21 @@ void copy_of_transposed(benchmark::State& state) {
   report_bytes(state, 2);
 }
 
+void clone(benchmark::State& state) {
+  const gg::Tensor a = input(1, {N, N});
+  for (auto _ : state) benchmark::DoNotOptimize(gg::native::clone(a));
+  report_bytes(state, 2);
+}
+
+void cat_along(benchmark::State& state, std::int64_t dim) {
+  const std::vector<gg::Tensor> parts = {input(1, {256, 512}), input(2, {256, 512}), input(3, {256, 512}),
+                                         input(4, {256, 512})};
+  for (auto _ : state) benchmark::DoNotOptimize(gg::native::cat(parts, dim));
+  report_bytes(state, 2);
+}
+void cat_dim0(benchmark::State& state) { cat_along(state, 0); }
+void cat_dim1(benchmark::State& state) { cat_along(state, 1); }
+
 BENCHMARK(contiguous)->Name("add/512x512/contiguous");
 BENCHMARK(both_transposed)->Name("add/512x512/both_transposed");
 BENCHMARK(one_transposed)->Name("add/512x512/one_transposed");
@@ -87,6 +107,9 @@ BENCHMARK(one_transposed_f64)->Name("add/512x512/one_transposed_f64");
 BENCHMARK(batched_transposed)->Name("add/4x256x256/batched_transposed");
 BENCHMARK(reversed_3d)->Name("add/64x64x64/reversed_3d");
 BENCHMARK(copy_of_transposed)->Name("copy/512x512/copy_of_transposed");
+BENCHMARK(clone)->Name("copy/512x512/clone");
+BENCHMARK(cat_dim0)->Name("cat/4x256x512/dim0");
+BENCHMARK(cat_dim1)->Name("cat/4x256x512/dim1");
 
 }  // namespace
 
