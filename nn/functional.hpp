@@ -1,23 +1,16 @@
 #pragma once
 // gg::nn::functional: the functional forms of torch::nn::functional that are not layers'
-// (linear is in nn/layers.hpp). So far pad, in LibTorch's spelling:
+// (linear is in nn/layers.hpp; the losses are in nn/loss.hpp). Here pad, in LibTorch's spelling:
 //   namespace F = gg::nn::functional;
 //   F::pad(x, F::PadFuncOptions({1, 2}).mode(gg::kConstant).value(0.5))
 #include <gategrad/autograd/ops.hpp>
+#include <gategrad/nn/enum.hpp>
+#include <gategrad/nn/loss.hpp>  // the losses' functional forms, F::mse_loss(x, y, options)
 
 #include <cstdint>
 #include <utility>
 #include <variant>
 #include <vector>
-
-namespace gg {
-namespace enumtype {
-struct kConstant {};
-}  // namespace enumtype
-// As torch::kConstant. Reflect, replicate and circular padding are not there yet
-// (docs/PORTING.md): a program naming them does not compile.
-inline constexpr enumtype::kConstant kConstant{};
-}  // namespace gg
 
 namespace gg::nn::functional {
 

@@ -10,6 +10,7 @@
 #include <gategrad/nn/functional.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
+#include <gategrad/nn/loss_modules.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -126,6 +127,7 @@ struct Row {
 };
 
 using A = const Args&;
+namespace F = gg::nn::functional;
 
 const std::vector<Row> kRows = {
     // --- the harness's own check: these must fail --------------------------------------------
@@ -447,6 +449,117 @@ const std::vector<Row> kRows = {
     {"mse_loss", "F.mse_loss(p, t)", {any("p", {4, 3}), any("t", {4, 3})}, [](A a) { return gg::nn::mse_loss(a["p"], a["t"]); }},
     {"mse_loss against a constant", "F.mse_loss(p, t)", {any("p", {4, 3}), any("t", {4, 3}).no_grad()},
      [](A a) { return gg::nn::mse_loss(a["p"], a["t"]); }},
+    // --- torch.nn.functional's losses with their options (nn/loss.hpp) ---------------------
+    {"F::mse_loss, sum", "F.mse_loss(p, t, reduction='sum')", {any("p", {4, 3}), any("t", {4, 3})},
+     [](A a) { return F::mse_loss(a["p"], a["t"], F::MSELossFuncOptions(gg::kSum)); }},
+    {"F::mse_loss, none", "F.mse_loss(p, t, reduction='none')", {any("p", {4, 3}).transposed(), any("t", {4, 3})},
+     [](A a) { return F::mse_loss(a["p"], a["t"], F::MSELossFuncOptions().reduction(gg::kNone)); }},
+    {"F::l1_loss", "F.l1_loss(p, t)", {any("p", {4, 3}), any("t", {4, 3})},
+     [](A a) { return F::l1_loss(a["p"], a["t"]); }},
+    {"F::l1_loss, none", "F.l1_loss(p, t, reduction='none')", {any("p", {5}), any("t", {5})},
+     [](A a) { return F::l1_loss(a["p"], a["t"], F::L1LossFuncOptions(gg::kNone)); }},
+    {"F::smooth_l1_loss", "F.smooth_l1_loss(p, t)", {any("p", {4, 5}), any("t", {4, 5})},
+     [](A a) { return F::smooth_l1_loss(a["p"], a["t"]); }},
+    {"F::smooth_l1_loss, beta 0.5, sum", "F.smooth_l1_loss(p, t, reduction='sum', beta=0.5)",
+     {any("p", {4, 5}), any("t", {4, 5})},
+     [](A a) { return F::smooth_l1_loss(a["p"], a["t"], F::SmoothL1LossFuncOptions(gg::kSum).beta(0.5)); }},
+    {"F::smooth_l1_loss, beta 0", "F.smooth_l1_loss(p, t, beta=0.0)", {any("p", {6}), any("t", {6})},
+     [](A a) { return F::smooth_l1_loss(a["p"], a["t"], F::SmoothL1LossFuncOptions().beta(0)); }},
+    {"F::huber_loss", "F.huber_loss(p, t)", {any("p", {4, 5}), any("t", {4, 5})},
+     [](A a) { return F::huber_loss(a["p"], a["t"]); }},
+    {"F::huber_loss, delta 0.3, none", "F.huber_loss(p, t, reduction='none', delta=0.3)",
+     {any("p", {3, 4}), any("t", {3, 4})},
+     [](A a) { return F::huber_loss(a["p"], a["t"], F::HuberLossFuncOptions(gg::kNone).delta(0.3)); }},
+    {"F::binary_cross_entropy", "F.binary_cross_entropy(torch.sigmoid(z), torch.sigmoid(u))",
+     {any("z", {4, 3}), any("u", {4, 3}).no_grad()},
+     [](A a) { return F::binary_cross_entropy(gg::sigmoid(a["z"]), gg::sigmoid(a["u"])); }},
+    {"F::binary_cross_entropy, weight, sum", "F.binary_cross_entropy(torch.sigmoid(z), torch.sigmoid(u), weight=w, reduction='sum')",
+     {any("z", {4, 3}), any("u", {4, 3}).no_grad(), positive("w", {3}).no_grad()},
+     [](A a) {
+       return F::binary_cross_entropy(gg::sigmoid(a["z"]), gg::sigmoid(a["u"]),
+                                      F::BinaryCrossEntropyFuncOptions().weight(a["w"]).reduction(gg::kSum));
+     }},
+    {"F::binary_cross_entropy_with_logits", "F.binary_cross_entropy_with_logits(z, torch.sigmoid(u))",
+     {large("z", {4, 3}), any("u", {4, 3})},
+     [](A a) { return F::binary_cross_entropy_with_logits(a["z"], gg::sigmoid(a["u"])); }},
+    {"F::binary_cross_entropy_with_logits, weight, pos_weight, none",
+     "F.binary_cross_entropy_with_logits(z, torch.sigmoid(u), weight=w, pos_weight=q, reduction='none')",
+     {any("z", {4, 3}), any("u", {4, 3}).no_grad(), positive("w", {4, 3}).no_grad(), positive("q", {3}).no_grad()},
+     [](A a) {
+       return F::binary_cross_entropy_with_logits(
+           a["z"], gg::sigmoid(a["u"]),
+           F::BinaryCrossEntropyWithLogitsFuncOptions().weight(a["w"]).pos_weight(a["q"]).reduction(gg::kNone));
+     }},
+    {"F::kl_div, batchmean", "F.kl_div(F.log_softmax(z, 1), F.softmax(u, 1), reduction='batchmean')",
+     {any("z", {4, 5}), any("u", {4, 5})},
+     [](A a) {
+       return F::kl_div(gg::log_softmax(a["z"], 1), gg::softmax(a["u"], 1), F::KLDivFuncOptions(gg::kBatchMean));
+     }},
+    {"F::kl_div, mean", "F.kl_div(F.log_softmax(z, 1), F.softmax(u, 1))", {any("z", {3, 4}), any("u", {3, 4})},
+     [](A a) { return F::kl_div(gg::log_softmax(a["z"], 1), gg::softmax(a["u"], 1)); }},
+    {"F::kl_div with zero targets", "F.kl_div(F.log_softmax(z, 1), torch.relu(u), reduction='sum')",
+     {any("z", {3, 4}), with_zeros("u", {3, 4})},
+     [](A a) { return F::kl_div(gg::log_softmax(a["z"], 1), gg::relu(a["u"]), F::KLDivFuncOptions(gg::kSum)); }},
+    {"F::kl_div, log_target, none", "F.kl_div(F.log_softmax(z, 1), F.log_softmax(u, 1), reduction='none', log_target=True)",
+     {any("z", {3, 4}), any("u", {3, 4})},
+     [](A a) {
+       return F::kl_div(gg::log_softmax(a["z"], 1), gg::log_softmax(a["u"], 1),
+                        F::KLDivFuncOptions(gg::kNone).log_target(true));
+     }},
+    {"F::nll_loss", "F.nll_loss(F.log_softmax(z, 1), y)", {any("z", {6, 4}), labels("y", {6}, 4)},
+     [](A a) { return F::nll_loss(gg::log_softmax(a["z"], 1), a["y"]); }},
+    {"F::nll_loss, weight, ignore_index", "F.nll_loss(x, y, weight=w, ignore_index=2)",
+     {any("x", {8, 4}), labels("y", {8}, 4), positive("w", {4}).no_grad()},
+     [](A a) { return F::nll_loss(a["x"], a["y"], F::NLLLossFuncOptions().weight(a["w"]).ignore_index(2)); }},
+    {"F::nll_loss, ignore_index, none", "F.nll_loss(x, y, ignore_index=1, reduction='none')",
+     {any("x", {8, 3}), labels("y", {8}, 3)},
+     [](A a) { return F::nll_loss(a["x"], a["y"], F::NLLLossFuncOptions().ignore_index(1).reduction(gg::kNone)); }},
+    {"F::nll_loss of one sample", "F.nll_loss(x, y[0])", {any("x", {5}), labels("y", {1}, 5)},
+     [](A a) { return F::nll_loss(a["x"], a["y"][0]); }},
+    {"F::cross_entropy, default options", "F.cross_entropy(z, y)", {any("z", {5, 4}), labels("y", {5}, 4)},
+     [](A a) { return F::cross_entropy(a["z"], a["y"]); }},
+    {"F::cross_entropy, weight, sum", "F.cross_entropy(z, y, weight=w, reduction='sum')",
+     {any("z", {6, 4}), labels("y", {6}, 4), positive("w", {4}).no_grad()},
+     [](A a) { return F::cross_entropy(a["z"], a["y"], F::CrossEntropyFuncOptions().weight(a["w"]).reduction(gg::kSum)); }},
+    {"F::cross_entropy, ignore_index", "F.cross_entropy(z, y, ignore_index=0)", {any("z", {8, 3}), labels("y", {8}, 3)},
+     [](A a) { return F::cross_entropy(a["z"], a["y"], F::CrossEntropyFuncOptions().ignore_index(0)); }},
+    {"F::cross_entropy, label_smoothing", "F.cross_entropy(z, y, label_smoothing=0.2)",
+     {any("z", {6, 5}), labels("y", {6}, 5)},
+     [](A a) { return F::cross_entropy(a["z"], a["y"], F::CrossEntropyFuncOptions().label_smoothing(0.2)); }},
+    {"F::cross_entropy, label_smoothing, weight, ignore_index",
+     "F.cross_entropy(z, y, weight=w, ignore_index=1, label_smoothing=0.1)",
+     {any("z", {8, 4}), labels("y", {8}, 4), positive("w", {4}).no_grad()},
+     [](A a) {
+       return F::cross_entropy(a["z"], a["y"],
+                               F::CrossEntropyFuncOptions().weight(a["w"]).ignore_index(1).label_smoothing(0.1));
+     }},
+    {"F::cross_entropy, label_smoothing, none", "F.cross_entropy(z, y, label_smoothing=0.3, reduction='none')",
+     {any("z", {5, 3}), labels("y", {5}, 3)},
+     [](A a) {
+       return F::cross_entropy(a["z"], a["y"], F::CrossEntropyFuncOptions().label_smoothing(0.3).reduction(gg::kNone));
+     }},
+    {"F::cross_entropy, label_smoothing, weight, sum", "F.cross_entropy(z, y, weight=w, label_smoothing=0.25, reduction='sum')",
+     {any("z", {5, 3}), labels("y", {5}, 3), positive("w", {3}).no_grad()},
+     [](A a) {
+       return F::cross_entropy(a["z"], a["y"],
+                               F::CrossEntropyFuncOptions().weight(a["w"]).label_smoothing(0.25).reduction(gg::kSum));
+     }},
+    {"F::cross_entropy of one sample", "F.cross_entropy(z, y[0])", {any("z", {4}), labels("y", {1}, 4)},
+     [](A a) { return F::cross_entropy(a["z"], a["y"][0]); }},
+    {"F::cross_entropy of class probabilities", "F.cross_entropy(z, F.softmax(u, 1))", {any("z", {4, 5}), any("u", {4, 5})},
+     [](A a) { return F::cross_entropy(a["z"], gg::softmax(a["u"], 1)); }},
+    {"F::cross_entropy of class probabilities, weight, label_smoothing",
+     "F.cross_entropy(z, F.softmax(u, 1), weight=w, label_smoothing=0.2)",
+     {any("z", {4, 5}), any("u", {4, 5}), positive("w", {5}).no_grad()},
+     [](A a) {
+       return F::cross_entropy(a["z"], gg::softmax(a["u"], 1),
+                               F::CrossEntropyFuncOptions().weight(a["w"]).label_smoothing(0.2));
+     }},
+    {"CrossEntropyLoss module", "F.cross_entropy(z, y, label_smoothing=0.1)", {any("z", {5, 4}), labels("y", {5}, 4)},
+     [](A a) {
+       gg::nn::CrossEntropyLoss criterion(gg::nn::CrossEntropyLossOptions().label_smoothing(0.1));
+       return criterion(a["z"], a["y"]);
+     }},
     {"l2_penalty", "0.01 * (w * w).sum()", {any("w", {5, 3})}, [](A a) { return gg::l2_penalty(a["w"], 0.01); }},
     {"l2_penalty of a transposed weight", "0.5 * (w * w).sum()", {any("w", {5, 3}).transposed()},
      [](A a) { return gg::l2_penalty(a["w"], 0.5); }},

@@ -8,6 +8,7 @@
 #include <gategrad/nn/containers.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
+#include <gategrad/nn/loss_modules.hpp>
 #include <gategrad/nn/metrics.hpp>
 
 #include <catch2/catch.hpp>
@@ -604,4 +605,51 @@ TEST_CASE("Functional and Unflatten work inside a Sequential", "[nn]") {
                     "that multiply to 6");
   CHECK_THROWS_AS(nn::Unflatten(nn::UnflattenOptions(2, {6})).forward(x), gg::ShapeError);
   CHECK_THROWS_AS(nn::Functional(nullptr), std::invalid_argument);
+}
+
+TEST_CASE("loss modules hold their options and call the functional losses", "[nn][loss]") {
+  namespace F = gg::nn::functional;
+  const Tensor p = gg::tensor({0.5, -1.0, 2.0}, gg::kFloat64);
+  const Tensor t = gg::tensor({0.0, 1.0, 2.0}, gg::kFloat64);
+  CHECK(values(nn::MSELoss()(p, t))[0] == Approx((0.25 + 4.0) / 3));
+  CHECK(values(nn::MSELoss(nn::MSELossOptions(gg::kSum))(p, t))[0] == Approx(4.25));
+  CHECK(values(nn::L1Loss(nn::L1LossOptions().reduction(gg::kNone))(p, t)) == std::vector<double>{0.5, 2.0, 0.0});
+  // smooth L1 with beta 1: 0.5 * 0.25 and 2 - 0.5; Huber with delta 1 the same here.
+  CHECK(values(nn::SmoothL1Loss(nn::SmoothL1LossOptions(gg::kSum))(p, t))[0] == Approx(0.125 + 1.5));
+  CHECK(values(nn::HuberLoss(nn::HuberLossOptions(gg::kSum).delta(2.0))(p, t))[0] == Approx(0.125 + 2.0));
+  const Tensor logits = gg::tensor({{2.0, 0.0, -1.0}, {0.5, 0.5, 3.0}}, gg::kFloat64);
+  const Tensor labels = gg::tensor({0, 2});
+  nn::CrossEntropyLoss criterion;
+  CHECK(criterion.describe() == "CrossEntropyLoss");
+  CHECK(values(criterion(logits, labels))[0] == Approx(values(gg::cross_entropy(logits, labels))[0]));
+  // Every target ignored: the mean is 0 / 0, as torch's.
+  CHECK(std::isnan(values(F::cross_entropy(logits, labels, F::CrossEntropyFuncOptions().ignore_index(0).weight(
+                                                                gg::tensor({1.0, 1.0, 0.0}, gg::kFloat64))))[0]));
+  CHECK(values(nn::NLLLoss(nn::NLLLossOptions().ignore_index(0))(gg::log_softmax(logits, 1), labels))[0] ==
+        Approx(-values(gg::log_softmax(logits, 1))[5]));
+  CHECK(nn::KLDivLoss(nn::KLDivLossOptions(gg::kBatchMean)).describe() == "KLDivLoss");
+  CHECK(nn::BCEWithLogitsLoss().options().pos_weight().defined() == false);
+}
+
+TEST_CASE("the functional losses reject bad input by name", "[nn][loss]") {
+  namespace F = gg::nn::functional;
+  const Tensor z = gg::zeros({2, 3});
+  CHECK_THROWS_WITH(F::l1_loss(z, gg::zeros({3, 2})),
+                    "l1_loss: got input of sizes [2, 3] and target of sizes [3, 2], expected equal sizes");
+  CHECK_THROWS_WITH(F::binary_cross_entropy(gg::full({2, 3}, 1.5), z),
+                    Contains("binary_cross_entropy: got an input outside [0, 1]"));
+  CHECK_THROWS_WITH(F::smooth_l1_loss(z, z, F::SmoothL1LossFuncOptions().beta(-1)),
+                    "smooth_l1_loss: got beta -1, expected beta >= 0");
+  CHECK_THROWS_WITH(F::huber_loss(z, z, F::HuberLossFuncOptions().delta(0)),
+                    "huber_loss: got delta 0, expected delta > 0");
+  CHECK_THROWS_WITH(F::cross_entropy(z, gg::tensor({0, 3})),
+                    "cross_entropy: got target 3 at 1, expected a class in [0, 3) or ignore_index -100");
+  CHECK_THROWS_WITH(F::nll_loss(z, gg::tensor({0, 1, 2})),
+                    Contains("nll_loss: got input of sizes [2, 3] and target of sizes [3]"));
+  CHECK_THROWS_WITH(F::nll_loss(z, gg::tensor({0.0, 1.0})), Contains("nll_loss: got a target of dtype float32"));
+  CHECK_THROWS_WITH(F::cross_entropy(z, gg::tensor({0, 1}), F::CrossEntropyFuncOptions().weight(gg::ones({2}))),
+                    "cross_entropy: got weight of sizes [2], expected one per class: [3]");
+  CHECK_THROWS_WITH(F::cross_entropy(z, gg::tensor({0, 1}), F::CrossEntropyFuncOptions().label_smoothing(1.5)),
+                    "cross_entropy: got label_smoothing 1.5, expected a value in [0, 1]");
+  CHECK_THROWS_AS(F::cross_entropy(gg::zeros({2, 3, 4}), gg::zeros({2, 4}, gg::kInt64)), gg::ShapeError);
 }
