@@ -511,9 +511,9 @@ const std::vector<Row> kRows = {
     {"F::nll_loss, weight, ignore_index", "F.nll_loss(x, y, weight=w, ignore_index=2)",
      {any("x", {8, 4}), labels("y", {8}, 4), positive("w", {4}).no_grad()},
      [](A a) { return F::nll_loss(a["x"], a["y"], F::NLLLossFuncOptions().weight(a["w"]).ignore_index(2)); }},
-    {"F::nll_loss, ignore_index, none", "F.nll_loss(x, y, ignore_index=1, reduction='none')",
+    {"F::nll_loss, ignore_index, none", "F.nll_loss(x, y, ignore_index=0, reduction='none')",
      {any("x", {8, 3}), labels("y", {8}, 3)},
-     [](A a) { return F::nll_loss(a["x"], a["y"], F::NLLLossFuncOptions().ignore_index(1).reduction(gg::kNone)); }},
+     [](A a) { return F::nll_loss(a["x"], a["y"], F::NLLLossFuncOptions().ignore_index(0).reduction(gg::kNone)); }},
     {"F::nll_loss of one sample", "F.nll_loss(x, y[0])", {any("x", {5}), labels("y", {1}, 5)},
      [](A a) { return F::nll_loss(a["x"], a["y"][0]); }},
     {"F::cross_entropy, default options", "F.cross_entropy(z, y)", {any("z", {5, 4}), labels("y", {5}, 4)},
@@ -527,11 +527,11 @@ const std::vector<Row> kRows = {
      {any("z", {6, 5}), labels("y", {6}, 5)},
      [](A a) { return F::cross_entropy(a["z"], a["y"], F::CrossEntropyFuncOptions().label_smoothing(0.2)); }},
     {"F::cross_entropy, label_smoothing, weight, ignore_index",
-     "F.cross_entropy(z, y, weight=w, ignore_index=1, label_smoothing=0.1)",
+     "F.cross_entropy(z, y, weight=w, ignore_index=0, label_smoothing=0.1)",
      {any("z", {8, 4}), labels("y", {8}, 4), positive("w", {4}).no_grad()},
      [](A a) {
        return F::cross_entropy(a["z"], a["y"],
-                               F::CrossEntropyFuncOptions().weight(a["w"]).ignore_index(1).label_smoothing(0.1));
+                               F::CrossEntropyFuncOptions().weight(a["w"]).ignore_index(0).label_smoothing(0.1));
      }},
     {"F::cross_entropy, label_smoothing, none", "F.cross_entropy(z, y, label_smoothing=0.3, reduction='none')",
      {any("z", {5, 3}), labels("y", {5}, 3)},
