@@ -10,8 +10,7 @@ ModuleList::ModuleList(std::initializer_list<std::shared_ptr<Module>> modules) {
 
 void ModuleList::push_back(std::shared_ptr<Module> module) {
   if (!module) throw std::invalid_argument("ModuleList::push_back: got a null module");
-  register_module(std::to_string(size()), module);
-  modules_.push_back(std::move(module));
+  register_module(std::to_string(size()), std::move(module));
 }
 
 void ModuleList::extend(const ModuleList& other) {
@@ -24,7 +23,7 @@ std::shared_ptr<Module> ModuleList::ptr(std::size_t i) const {
     throw std::out_of_range("ModuleList: index " + std::to_string(i) + " is out of range for " +
                             std::to_string(size()) + " modules");
   }
-  return modules_[i];
+  return named_children()[i].second;
 }
 
 void ModuleList::throw_wrong_type(std::size_t i, const std::string& got) {

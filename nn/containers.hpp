@@ -32,8 +32,19 @@ class ModuleList : public Module {
   std::shared_ptr<T> ptr(std::size_t i) const { return as<T>(ptr(i), i); }
   template <class T>
   T& at(std::size_t i) const { return *ptr<T>(i); }
-  std::vector<std::shared_ptr<Module>>::const_iterator begin() const { return modules_.begin(); }
-  std::vector<std::shared_ptr<Module>>::const_iterator end() const { return modules_.end(); }
+  // Iterates over the modules (std::shared_ptr<Module>), in order, over named_children().
+  class const_iterator {
+   public:
+    explicit const_iterator(std::vector<NamedModule>::const_iterator it) : it_(it) {}
+    const std::shared_ptr<Module>& operator*() const { return it_->second; }
+    const_iterator& operator++() { ++it_; return *this; }
+    bool operator==(const const_iterator&) const = default;
+
+   private:
+    std::vector<NamedModule>::const_iterator it_;
+  };
+  const_iterator begin() const { return const_iterator(named_children().begin()); }
+  const_iterator end() const { return const_iterator(named_children().end()); }
   std::string describe() const override { return "ModuleList"; }
 
  private:
@@ -44,7 +55,6 @@ class ModuleList : public Module {
     return typed;
   }
   [[noreturn]] static void throw_wrong_type(std::size_t i, const std::string& got);
-  std::vector<std::shared_ptr<Module>> modules_;
 };
 
 class ModuleDict : public Module {

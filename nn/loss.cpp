@@ -52,11 +52,9 @@ void check_same_sizes(const char* op, const Tensor& input, const Tensor& target)
   }
 }
 
-bool any_true(const Tensor& mask) { return native::any(mask).item<bool>(); }
-
 // The class indices of `target` (int64, (N)) against C classes: each in [0, C) unless it is
-// ignore_index. Throws naming the first one that is not.
-void check_targets(const char* op, const Tensor& target, std::int64_t classes, std::int64_t ignore_index) {
+// ignore_index. Throws naming the first one that is not; returns whether any is ignored.
+bool check_targets(const char* op, const Tensor& target, std::int64_t classes, std::int64_t ignore_index) {
   if (target.dtype() != kInt64) {
     throw std::invalid_argument(std::string(op) + ": got a target of dtype " + to_string(target.dtype()) +
                                 ", expected int64 class indices (or, for cross_entropy, "
@@ -64,14 +62,18 @@ void check_targets(const char* op, const Tensor& target, std::int64_t classes, s
   }
   const Tensor flat = native::contiguous(target);
   const std::int64_t* y = flat.data_ptr<std::int64_t>();
+  bool ignores = false;
   for (std::int64_t n = 0; n < flat.numel(); ++n) {
-    if (y[n] != ignore_index && (y[n] < 0 || y[n] >= classes)) {
+    if (y[n] == ignore_index) {
+      ignores = true;
+    } else if (y[n] < 0 || y[n] >= classes) {
       throw std::invalid_argument(std::string(op) + ": got target " + std::to_string(y[n]) +
                                   " at " + std::to_string(n) + ", expected a class in [0, " +
                                   std::to_string(classes) + ") or ignore_index " +
                                   std::to_string(ignore_index));
     }
   }
+  return ignores;
 }
 
 // input (N, C) or (C) and target (N) or (): the 2-D forms, and whether the input was 1-D.
@@ -110,19 +112,26 @@ void check_weight(const char* op, const Tensor& weight, const Tensor& input, std
 struct Picked {
   Tensor loss, weight;
   Tensor valid;  // bool (N): the targets that count
-  Tensor safe;   // int64 (N): the targets, 0 where ignored
 };
 
 Picked pick(const Tensor& logp, const Tensor& target, const Tensor& weight, std::int64_t ignore_index,
             Where where) {
   Picked p;
   p.valid = gg::ne(target, Scalar(ignore_index));
-  p.safe = gg::where(p.valid, target, zeros_like(target), where);
-  const Tensor chosen = gg::squeeze(gg::gather(logp, 1, gg::unsqueeze(p.safe, 1, where), where), 1, where);
-  const Tensor w = weight.defined() ? gg::index_select(weight, 0, p.safe, where) : ones_like(chosen);
+  const Tensor safe = gg::where(p.valid, target, zeros_like(target), where);  // 0 where ignored
+  const Tensor chosen = gg::squeeze(gg::gather(logp, 1, gg::unsqueeze(safe, 1, where), where), 1, where);
+  const Tensor w = weight.defined() ? gg::index_select(weight, 0, safe, where) : ones_like(chosen);
   p.weight = gg::where(p.valid, w, zeros_like(chosen), where);
   p.loss = gg::neg(gg::mul(chosen, p.weight, where), where);
   return p;
+}
+
+// nll_loss's reduction of per-sample losses: the mean divides by the counted targets' weights.
+Tensor reduce_weighted(const Tensor& loss, const Tensor& weight, const loss_reduction_t& reduction, bool single,
+                       Where where) {
+  if (std::holds_alternative<enumtype::kNone>(reduction)) return single ? gg::squeeze(loss, 0, where) : loss;
+  if (std::holds_alternative<enumtype::kSum>(reduction)) return gg::sum(loss, where);
+  return gg::div(gg::sum(loss, where), gg::sum(weight, where), where);
 }
 
 }  // namespace
@@ -167,7 +176,8 @@ Tensor huber_loss(const Tensor& input, const Tensor& target, const HuberLossFunc
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
                             const BinaryCrossEntropyFuncOptions& options, Where where) {
   check_same_sizes("binary_cross_entropy", input, target);
-  if (any_true(native::logical_not(native::logical_and(native::ge(input, 0), native::le(input, 1))))) {
+  if (native::any(native::logical_not(native::logical_and(native::ge(input, 0), native::le(input, 1))))
+          .item<bool>()) {
     throw std::invalid_argument("binary_cross_entropy: got an input outside [0, 1], expected "
                                 "probabilities (binary_cross_entropy_with_logits takes logits)");
   }
@@ -222,10 +232,7 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOpti
   check_targets("nll_loss", b.target, classes, options.ignore_index());
   check_weight("nll_loss", options.weight(), input, classes);
   const Picked p = pick(b.input, b.target, options.weight(), options.ignore_index(), where);
-  const auto& r = options.reduction();
-  if (std::holds_alternative<enumtype::kNone>(r)) return b.single ? gg::squeeze(p.loss, 0, where) : p.loss;
-  if (std::holds_alternative<enumtype::kSum>(r)) return gg::sum(p.loss, where);
-  return gg::div(gg::sum(p.loss, where), gg::sum(p.weight, where), where);
+  return reduce_weighted(p.loss, p.weight, options.reduction(), b.single, where);
 }
 
 Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntropyFuncOptions& options,
@@ -254,38 +261,23 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntro
   }
   const Batch b = batch_of("cross_entropy", input, target);
   const std::int64_t classes = b.input.size(1);
-  check_targets("cross_entropy", b.target, classes, options.ignore_index());
+  const bool ignores = check_targets("cross_entropy", b.target, classes, options.ignore_index());
   check_weight("cross_entropy", options.weight(), input, classes);
-  const bool ignores = any_true(native::eq(b.target, options.ignore_index()));
   if (!options.weight().defined() && s == 0 && !ignores && !b.single &&
       std::holds_alternative<enumtype::kMean>(options.reduction())) {
     return gg::cross_entropy(input, target, where);  // the fused gate
   }
   const Tensor logp = gg::log_softmax(b.input, 1, where);
   const Picked p = pick(logp, b.target, options.weight(), options.ignore_index(), where);
-  // torch's label smoothing: (1 - s) nll + s / C * sum_c (-w_c log p_c), with the nll's mean
-  // denominator (the counted targets' weights) for both terms.
-  Tensor smooth;
-  if (s > 0) {
-    const Tensor wlogp = options.weight().defined() ? gg::mul(logp, options.weight(), where) : logp;
-    smooth = gg::where(p.valid, gg::neg(gg::sum(wlogp, {1}, false, where), where),
-                       zeros_like(p.loss), where);
-  }
-  const auto combine = [&](const Tensor& nll, const Tensor& smoothed) {
-    return s > 0 ? gg::add(gg::mul(nll, 1 - s, where), gg::mul(smoothed, s / static_cast<double>(classes), where), where)
-                 : nll;
-  };
-  const auto& r = options.reduction();
-  if (std::holds_alternative<enumtype::kNone>(r)) {
-    const Tensor loss = combine(p.loss, smooth);
-    return b.single ? gg::squeeze(loss, 0, where) : loss;
-  }
-  if (std::holds_alternative<enumtype::kSum>(r)) {
-    return combine(gg::sum(p.loss, where), s > 0 ? gg::sum(smooth, where) : Tensor());
-  }
-  const Tensor denominator = gg::sum(p.weight, where);
-  return combine(gg::div(gg::sum(p.loss, where), denominator, where),
-                 s > 0 ? gg::div(gg::sum(smooth, where), denominator, where) : Tensor());
+  if (s == 0) return reduce_weighted(p.loss, p.weight, options.reduction(), b.single, where);
+  // torch's label smoothing: (1 - s) nll + s / C * sum_c (-w_c log p_c) per counted sample,
+  // reduced as nll_loss (the mean over the counted targets' weights, for both terms).
+  const Tensor wlogp = options.weight().defined() ? gg::mul(logp, options.weight(), where) : logp;
+  const Tensor smooth = gg::where(p.valid, gg::neg(gg::sum(wlogp, {1}, false, where), where),
+                                  zeros_like(p.loss), where);
+  const Tensor loss = gg::add(gg::mul(p.loss, 1 - s, where),
+                              gg::mul(smooth, s / static_cast<double>(classes), where), where);
+  return reduce_weighted(loss, p.weight, options.reduction(), b.single, where);
 }
 
 }  // namespace functional
