@@ -13,6 +13,7 @@
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -193,6 +194,17 @@ std::tuple<Tensor, Tensor> sort(const Tensor& x, std::int64_t dim = -1, bool des
 std::tuple<Tensor, Tensor> topk(const Tensor& x, std::int64_t k, std::int64_t dim = -1,
                                 bool largest = true, bool sorted = true, Where where = Where::current());
 
+// --- LibTorch's tensor indexing (autograd/tensor_index.cpp; the index types are in
+// tensor/tensor_index.hpp): x.index({Slice(), 0, mask}) reads, index_put writes a copy ------
+Tensor index(const Tensor& x, std::span<const indexing::TensorIndex> indices, Where where = Where::current());
+// A copy of x with values (broadcast to the part the indices choose) written there, or added
+// (accumulate, duplicates summed); differentiable in x and values.
+Tensor index_put(const Tensor& x, std::span<const indexing::TensorIndex> indices, const Tensor& values,
+                 bool accumulate = false, Where where = Where::current());
+// A copy of x with source's elements at the flat (row-major) positions index holds, as torch.put.
+Tensor put(const Tensor& x, const Tensor& index, const Tensor& source, bool accumulate = false,
+           Where where = Where::current());
+
 // softmax / log_softmax along dim, stable (autograd/gates/softmax_gate.cpp).
 Tensor softmax(const Tensor& x, std::int64_t dim, Where where = Where::current());
 Tensor log_softmax(const Tensor& x, std::int64_t dim, Where where = Where::current());
@@ -297,5 +309,38 @@ inline Tensor operator-(LocatedScalar a, const Tensor& b) { return rsub(b, a.val
 inline Tensor operator*(LocatedScalar a, const Tensor& b) { return mul(b, a.value, a.where); }
 inline Tensor operator/(LocatedScalar a, const Tensor& b) { return rdiv(b, a.value, a.where); }
 inline Tensor operator-(Located x) { return neg(x.tensor, x.where); }
+
+// Comparisons give bool tensors, as LibTorch's (x > 0, a == b); & | ^ ~ are the logical ops
+// of bool tensors (LibTorch's bitwise ops, which on bool are the same).
+#define GG_COMPARISON(op, fn)                                                              \
+  inline Tensor operator op(const Tensor& a, const Tensor& b) { return fn(a, b); }         \
+  inline Tensor operator op(const Tensor& a, Scalar b) { return fn(a, b); }                \
+  template <class N>                                                                       \
+    requires std::is_arithmetic_v<N>                                                       \
+  inline Tensor operator op(const Tensor& a, N b) { return fn(a, Scalar(b)); }
+GG_COMPARISON(==, eq)
+GG_COMPARISON(!=, ne)
+GG_COMPARISON(<, lt)
+GG_COMPARISON(<=, le)
+GG_COMPARISON(>, gt)
+GG_COMPARISON(>=, ge)
+#undef GG_COMPARISON
+// A number on the left: 0 < x is x > 0.
+template <class N>
+  requires std::is_arithmetic_v<N>
+inline Tensor operator<(N a, const Tensor& b) { return gt(b, Scalar(a)); }
+template <class N>
+  requires std::is_arithmetic_v<N>
+inline Tensor operator>(N a, const Tensor& b) { return lt(b, Scalar(a)); }
+template <class N>
+  requires std::is_arithmetic_v<N>
+inline Tensor operator<=(N a, const Tensor& b) { return ge(b, Scalar(a)); }
+template <class N>
+  requires std::is_arithmetic_v<N>
+inline Tensor operator>=(N a, const Tensor& b) { return le(b, Scalar(a)); }
+inline Tensor operator&(const Tensor& a, const Tensor& b) { return logical_and(a, b); }
+inline Tensor operator|(const Tensor& a, const Tensor& b) { return logical_or(a, b); }
+inline Tensor operator^(const Tensor& a, const Tensor& b) { return logical_xor(a, b); }
+inline Tensor operator~(const Tensor& x) { return logical_not(x); }
 
 }  // namespace gg

@@ -37,16 +37,21 @@ void reserve_grad(const Tensor& t) {
 }
 }  // namespace autograd
 
+namespace autograd::detail {
+bool inplace_hooks_installed();  // autograd/inplace.cpp
+}  // namespace autograd::detail
+
 namespace {
 const Tensor kUndefined;
 const std::shared_ptr<autograd::Node> kNoNode;
 
 void make_leaf(Tensor& t) { t.requires_grad_(true); }
 
-// Installed when this library is loaded, so tensor/'s factories can honour requires_grad(true).
+// Installed when this library is loaded, so tensor/'s factories can honour requires_grad(true)
+// (and, by naming autograd/inplace.cpp, so that its fill_ and copy_ hooks are linked too).
 [[maybe_unused]] const bool hook_installed = [] {
   detail::set_requires_grad_hook(&make_leaf);
-  return true;
+  return autograd::detail::inplace_hooks_installed();
 }();
 }  // namespace
 

@@ -183,13 +183,32 @@ void fill_(const Tensor& dst, Scalar value) {
 
 namespace gg {
 
+namespace detail {
+namespace {
+InplaceHooks inplace_hooks;
+}  // namespace
+void set_inplace_hooks(InplaceHooks hooks) { inplace_hooks = hooks; }
+}  // namespace detail
+
+// A tensor with autograd state exists only when the autograd layer is linked, and then its
+// hooks record the op (or refuse it).
 const Tensor& Tensor::fill_(Scalar value) const {
-  native::fill_(*this, value);
+  if (defined() && impl_->autograd_meta != nullptr && detail::inplace_hooks.fill != nullptr) {
+    detail::inplace_hooks.fill(*this, value);
+  } else {
+    native::fill_(*this, value);
+  }
   return *this;
 }
 
 const Tensor& Tensor::copy_(const Tensor& src) const {
-  native::copy_(*this, src);
+  const bool tracked = (defined() && impl_->autograd_meta != nullptr) ||
+                       (src.defined() && src.unsafe_impl()->autograd_meta != nullptr);
+  if (tracked && detail::inplace_hooks.copy != nullptr) {
+    detail::inplace_hooks.copy(*this, src);
+  } else {
+    native::copy_(*this, src);
+  }
   return *this;
 }
 

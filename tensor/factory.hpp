@@ -157,6 +157,13 @@ namespace detail {
 // Installed by the autograd layer: makes a fresh tensor a leaf that requires a gradient.
 using RequiresGradHook = void (*)(Tensor&);
 void set_requires_grad_hook(RequiresGradHook hook);
+// Installed by the autograd layer: Tensor::fill_ and copy_ on a tensor with autograd state
+// (tensor/copy.cpp) go through these, which record the op.
+struct InplaceHooks {
+  void (*fill)(const Tensor& self, Scalar value) = nullptr;
+  void (*copy)(const Tensor& self, const Tensor& src) = nullptr;
+};
+void set_inplace_hooks(InplaceHooks hooks);
 // Applies options.requires_grad() to a new tensor (throws std::logic_error when it is asked
 // for and autograd is not linked).
 void apply_requires_grad(Tensor& t, const TensorOptions& options);

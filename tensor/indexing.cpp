@@ -295,6 +295,49 @@ Tensor index_add(const Tensor& self, std::int64_t dim, const Tensor& index, cons
   return out;
 }
 
+Tensor put(const Tensor& self, const Tensor& index, const Tensor& source, bool accumulate) {
+  require_index("put", index);
+  if (source.numel() != index.numel()) {
+    throw ShapeError("put: got an " + describe("index", index) + " and a " + describe("source", source) +
+                     ", expected as many source elements as indices");
+  }
+  const std::vector<std::int64_t> at = checked_indices("put", index, 0, self.numel());
+  Tensor out = clone(self);  // contiguous: its flat order is self's row-major order
+  const Tensor s = contiguous(to(source, self.dtype()));
+  visit_dtype(self.dtype(), [&]<class T>() {
+    T* o = out.data_ptr<T>();
+    const T* v = s.data_ptr<T>();
+    for (std::size_t i = 0; i < at.size(); ++i) {
+      if (accumulate) add_to(o[at[i]], v[i]);
+      else o[at[i]] = v[i];
+    }
+  });
+  return out;
+}
+
+Tensor nonzero(const Tensor& x) {
+  const Tensor c = contiguous(x);
+  const auto k = static_cast<std::size_t>(x.dim());
+  std::vector<std::int64_t> hits;
+  visit_dtype(c.dtype(), [&]<class T>() {
+    const T* p = c.data_ptr<T>();
+    for (std::int64_t i = 0; i < c.numel(); ++i) {
+      if (p[i] != T(0)) hits.push_back(i);
+    }
+  });
+  Tensor out = empty({static_cast<std::int64_t>(hits.size()), x.dim()}, Dtype::Int64);
+  std::int64_t* o = out.data_ptr<std::int64_t>();
+  for (std::size_t h = 0; h < hits.size(); ++h) {
+    std::int64_t rest = hits[h];
+    for (std::size_t j = k; j-- > 0;) {
+      const std::int64_t size = x.size(static_cast<std::int64_t>(j));
+      o[h * k + j] = rest % size;
+      rest /= size;
+    }
+  }
+  return out;
+}
+
 std::tuple<Tensor, Tensor> sort(const Tensor& x, std::int64_t dim, bool descending) {
   const std::int64_t d = wrap_dim("sort", dim, std::max<std::int64_t>(x.dim(), 1));
   return sort_impl("sort", x, dim, descending, x.dim() == 0 ? 1 : x.size(d));

@@ -192,6 +192,11 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index);
 // A copy of self with alpha * source's slices added at index along dim (duplicates summed).
 Tensor index_add(const Tensor& self, std::int64_t dim, const Tensor& index, const Tensor& source,
                  Scalar alpha = 1);
+// A copy of self with source's elements put at the flat (row-major) positions `index` holds,
+// or added there (accumulate, duplicates summed), as torch.put; source has index's numel.
+Tensor put(const Tensor& self, const Tensor& index, const Tensor& source, bool accumulate = false);
+// The indices of the nonzero elements, (count, x.dim()) int64, in row-major order, as torch's.
+Tensor nonzero(const Tensor& x);
 // (values, int64 indices) sorted along dim, stable, NaN counted as the largest value; topk:
 // the k largest (or smallest), sorted.
 std::tuple<Tensor, Tensor> sort(const Tensor& x, std::int64_t dim = -1, bool descending = false);

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <span>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -39,12 +40,19 @@ struct Node;  // a recorded op (autograd/graph.hpp)
 }
 class Tensor;
 
+namespace indexing {
+class TensorIndex;
+}  // namespace indexing
+
 struct TensorImpl {
   Storage storage;
   SizeVector sizes;
   SizeVector strides;             // in elements; 0 on an expanded dimension
   std::int64_t storage_offset = 0;  // in elements
   Dtype dtype = Dtype::Float32;
+  // Made by a view op (view, narrow, select, transpose, ...): it shares another tensor's
+  // memory. An alias (detach) is not a view. In-place ops that record a gradient refuse views.
+  bool is_view = false;
   std::shared_ptr<AutogradMeta> autograd_meta;  // null: no gradient, not recorded
 };
 
@@ -156,13 +164,40 @@ class Tensor {
   // The number of in-place changes made to this tensor's storage so far.
   std::uint64_t _version() const { return storage()->version(); }
 
-  // --- in place, not recorded (tensor/copy.cpp): each bumps the storage's version, so a
-  // recorded node that saved this data refuses to run its backward afterwards ---------------
-  // const, as LibTorch's: the handle is not changed, the data it points at is.
+  // --- in place (tensor/copy.cpp; autograd/inplace.cpp records them) ----------------------
+  // const, as LibTorch's: the handle is not changed, the data it points at is. Each bumps the
+  // storage's version, so a recorded node that saved this data refuses to run its backward
+  // afterwards. While grad mode is on and this tensor or an operand requires a gradient, the
+  // op is recorded as PyTorch records it: the tensor takes the op's node as its grad_fn (a
+  // leaf that requires grad, and a view, are refused; see docs/PORTING.md).
   const Tensor& fill_(Scalar value) const;
   const Tensor& zero_() const { return fill_(0); }
   // Copies src's values (broadcast to this tensor's sizes, converted to its dtype).
   const Tensor& copy_(const Tensor& src) const;
+  // [autograd: autograd/inplace.cpp] The in-place forms of the ops of the same names; other
+  // broadcasts to this tensor's sizes, and the result keeps this tensor's dtype.
+  const Tensor& add_(const Tensor& other, Scalar alpha = 1, Where where = Where::current()) const;
+  const Tensor& add_(Scalar other, Scalar alpha = 1, Where where = Where::current()) const;
+  const Tensor& sub_(const Tensor& other, Scalar alpha = 1, Where where = Where::current()) const;
+  const Tensor& sub_(Scalar other, Scalar alpha = 1, Where where = Where::current()) const;
+  const Tensor& mul_(const Tensor& other, Where where = Where::current()) const;
+  const Tensor& mul_(Scalar other, Where where = Where::current()) const;
+  const Tensor& div_(const Tensor& other, Where where = Where::current()) const;
+  const Tensor& div_(Scalar other, Where where = Where::current()) const;
+  const Tensor& pow_(Scalar exponent, Where where = Where::current()) const;
+  const Tensor& clamp_(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt,
+                       Where where = Where::current()) const;
+  const Tensor& clamp_min_(Scalar min, Where where = Where::current()) const;
+  const Tensor& clamp_max_(Scalar max, Where where = Where::current()) const;
+  const Tensor& masked_fill_(const Tensor& mask, Scalar value, Where where = Where::current()) const;
+  const Tensor& neg_(Where where = Where::current()) const;
+  const Tensor& abs_(Where where = Where::current()) const;
+  const Tensor& exp_(Where where = Where::current()) const;
+  const Tensor& log_(Where where = Where::current()) const;
+  const Tensor& sqrt_(Where where = Where::current()) const;
+  const Tensor& relu_(Where where = Where::current()) const;
+  const Tensor& sigmoid_(Where where = Where::current()) const;
+  const Tensor& tanh_(Where where = Where::current()) const;
 
   // --- differentiable copies and views [autograd] -------------------------------------------
   // `where` is filled in by the compiler: it names the caller's line in anomaly reports and
@@ -276,6 +311,23 @@ class Tensor {
   std::tuple<Tensor, Tensor> topk(std::int64_t k, std::int64_t dim = -1, bool largest = true, bool sorted = true,
                                   Where where = Where::current()) const;
 
+  // --- tensor indexing as LibTorch's [autograd: autograd/tensor_index.cpp] ----------------
+  // x.index({Slice(), 0}) is x[:, 0]; the index types are in tensor/tensor_index.hpp.
+  Tensor index(std::initializer_list<indexing::TensorIndex> indices, Where where = Where::current()) const;
+  Tensor index(std::span<const indexing::TensorIndex> indices, Where where = Where::current()) const;
+  // x[indices] = values (broadcast), in place (recorded as the in-place ops above are); with
+  // accumulate, added (duplicates summed).
+  const Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& values,
+                           Where where = Where::current()) const;
+  const Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& values,
+                           bool accumulate, Where where = Where::current()) const;
+  const Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, Scalar value,
+                           Where where = Where::current()) const;
+  const Tensor& index_put_(std::span<const indexing::TensorIndex> indices, const Tensor& values,
+                           bool accumulate = false, Where where = Where::current()) const;
+  // The indices of the nonzero elements, (count, dim()) int64.
+  Tensor nonzero() const;
+
   // --- shape ops as methods [autograd: autograd/gates/shape_gates.cpp] ---------------------
   // The free functions of autograd/ops.hpp of the same names; the same `where` rule as above.
   std::vector<Tensor> split(std::int64_t split_size, std::int64_t dim = 0, Where where = Where::current()) const;
@@ -361,3 +413,6 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t);
 std::string to_string(const Tensor& t);
 
 }  // namespace gg
+
+// x.index({...})'s index types, after Tensor (they hold one).
+#include <gategrad/tensor/tensor_index.hpp>

@@ -36,6 +36,7 @@ std::shared_ptr<TensorImpl> share(const TensorImpl& base) {
   impl->strides = base.strides;
   impl->storage_offset = base.storage_offset;
   impl->dtype = base.dtype;
+  impl->is_view = true;
   return impl;
 }
 
@@ -47,6 +48,7 @@ Tensor restrided(const TensorImpl& base, IntArrayRef sizes, IntArrayRef strides,
   impl->strides.assign(strides.begin(), strides.end());
   impl->storage_offset = storage_offset;
   impl->dtype = base.dtype;
+  impl->is_view = true;
   return Tensor(std::move(impl));
 }
 
@@ -116,7 +118,11 @@ Tensor as_strided(const Tensor& t, IntArrayRef sizes, IntArrayRef strides, int64
   return restrided(base, sizes, strides, storage_offset);
 }
 
-Tensor alias(const Tensor& t) { return Tensor(share(impl_of("alias", t))); }
+Tensor alias(const Tensor& t) {
+  std::shared_ptr<TensorImpl> impl = share(impl_of("alias", t));
+  impl->is_view = false;  // a new handle on the same tensor, as detach(): not a view of it
+  return Tensor(std::move(impl));
+}
 
 // --- view, reshape, flatten ----------------------------------------------------------------
 

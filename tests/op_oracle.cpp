@@ -639,6 +639,73 @@ const std::vector<Row> kRows = {
     {"constant_pad_nd, expanded", "F.pad(x, [0, 0, 2, 0])", {any("x", {3, 4}).expanded()},
      [](A a) { return gg::constant_pad_nd(a["x"], {0, 0, 2, 0}); }},
 
+    // --- in-place ops on a recorded result (autograd/inplace.cpp): the node rebases ----------
+    {"add_ with alpha", "(x * 1).add_(y, alpha=2)", {any("x", {3, 4}), any("y", {3, 4})},
+     [](A a) { return (a["x"] * 1).add_(a["y"], 2); }},
+    {"sub_ of a broadcast row", "(x * 1).sub_(b)", {any("x", {3, 4}), any("b", {4})},
+     [](A a) { return (a["x"] * 1).sub_(a["b"]); }},
+    {"add_ of a number, alpha", "(x * 1).add_(0.5, alpha=3)", {any("x", {3, 4})},
+     [](A a) { return (a["x"] * 1).add_(0.5, 3); }},
+    {"mul_, both gradients", "(x * 1).mul_(y)", {any("x", {3, 4}), any("y", {3, 4})},
+     [](A a) { return (a["x"] * 1).mul_(a["y"]); }},
+    {"mul_ of a transposed operand", "(x * 1).mul_(y)", {any("x", {3, 4}), any("y", {3, 4}).transposed()},
+     [](A a) { return (a["x"] * 1).mul_(a["y"]); }},
+    {"mul_ by a number", "(x * 1).mul_(3)", {any("x", {3, 4})}, [](A a) { return (a["x"] * 1).mul_(3); }},
+    {"div_", "(x * 1).div_(y)", {any("x", {3, 4}), nonzero("y", {3, 4})},
+     [](A a) { return (a["x"] * 1).div_(a["y"]); }},
+    {"div_ by a number", "(x * 1).div_(4)", {any("x", {3, 4})}, [](A a) { return (a["x"] * 1).div_(4); }},
+    {"pow_", "(x * 1).pow_(3)", {any("x", {3, 4})}, [](A a) { return (a["x"] * 1).pow_(3); }},
+    {"clamp_", "(x * 1).clamp_(-0.5, 0.5)", {any("x", {3, 4})}, [](A a) { return (a["x"] * 1).clamp_(-0.5, 0.5); }},
+    {"clamp_min_, clamp_max_", "(x * 1).clamp_min_(-0.5).clamp_max_(0.7)", {any("x", {3, 4})},
+     [](A a) { return (a["x"] * 1).clamp_min_(-0.5).clamp_max_(0.7); }},
+    {"masked_fill_", "(x * 1).masked_fill_(x > 0, 0.5)", {any("x", {3, 4})},
+     [](A a) { return (a["x"] * 1).masked_fill_(a["x"] > 0, 0.5); }},
+    {"neg_, abs_, exp_ chained", "(x * 1).neg_().abs_().exp_()", {any("x", {3, 4})},
+     [](A a) { return (a["x"] * 1).neg_().abs_().exp_(); }},
+    {"log_, sqrt_", "(x * 1).log_().add_(1).sqrt_()", {positive("x", {3, 4})},
+     [](A a) { return (a["x"] * 1).log_().add_(1).sqrt_(); }},
+    // (torch refuses sigmoid_ after relu_, whose saved output it overwrites; gategrad's node
+    // saved a separate result, so it runs: docs/PORTING.md)
+    {"relu_", "(x * 1).relu_()", {with_zeros("x", {3, 4})}, [](A a) { return (a["x"] * 1).relu_(); }},
+    {"sigmoid_", "(x * 1).sigmoid_()", {any("x", {3, 4})}, [](A a) { return (a["x"] * 1).sigmoid_(); }},
+    {"tanh_", "(x * 1).tanh_()", {any("x", {3, 4})}, [](A a) { return (a["x"] * 1).tanh_(); }},
+    {"copy_ of a broadcast row into zeros", "torch.zeros_like(x).copy_(b) * x", {any("x", {3, 4}), any("b", {4})},
+     [](A a) {
+       Tensor z = gg::zeros_like(a["x"]);
+       z.copy_(a["b"]);
+       return z * a["x"];
+     }},
+    {"copy_ over a recorded result", "(x * 2).copy_(y) + x", {any("x", {3, 4}), any("y", {3, 4})},
+     [](A a) { return (a["x"] * 2).copy_(a["y"]) + a["x"]; }},
+    {"zero_ and fill_ of recorded results", "(x * 2).zero_() + (x * y).fill_(1.5) * y",
+     {any("x", {3, 4}), any("y", {3, 4})},
+     [](A a) { return (a["x"] * 2).zero_() + (a["x"] * a["y"]).fill_(1.5) * a["y"]; }},
+
+    // --- LibTorch's tensor indexing (autograd/tensor_index.cpp) ------------------------------
+    {"index: slice and integer", "x[1:, 0]", {any("x", {3, 4, 2})},
+     [](A a) { return a["x"].index({gg::indexing::Slice(1, gg::indexing::None), 0}); }},
+    {"index: None, ellipsis, stepped slice", "x[None, ..., ::2]", {any("x", {3, 5})},
+     [](A a) { return a["x"].index({gg::indexing::None, "...", gg::indexing::Slice(gg::indexing::None, gg::indexing::None, 2)}); }},
+    {"index: int64 tensor with repeats", "x[i]", {any("x", {3, 5}), labels("i", {6}, 3)},
+     [](A a) { return a["x"].index({a["i"]}); }},
+    {"index: two adjacent tensors", "x[:, i, j]", {any("x", {2, 3, 4}), labels("i", {5}, 3), labels("j", {5}, 4)},
+     [](A a) { return a["x"].index({gg::indexing::Slice(), a["i"], a["j"]}); }},
+    {"index: two tensors apart (picked dims first)", "x[i, :, j]", {any("x", {3, 2, 4}), labels("i", {5}, 3), labels("j", {5}, 4)},
+     [](A a) { return a["x"].index({a["i"], gg::indexing::Slice(), a["j"]}); }},
+    {"index: a bool mask over two dims, transposed input", "x[x > 0]", {any("x", {4, 3}).transposed()},
+     [](A a) { return a["x"].index({a["x"] > 0}); }},
+    {"index_put_ of a broadcast row", "(lambda h: (h.__setitem__((slice(None), 1), v), h)[1])(x * 1)",
+     {any("x", {3, 4, 2}), any("v", {2})},
+     [](A a) { return (a["x"] * 1).index_put_({gg::indexing::Slice(), 1}, a["v"]); }},
+    {"index_put_ accumulating repeats", "(x * 1).index_put_((i,), v, accumulate=True)",
+     {any("x", {3, 4}), labels("i", {6}, 3), any("v", {6, 4})},
+     [](A a) { return (a["x"] * 1).index_put_({a["i"]}, a["v"], true); }},
+    {"index_put out of place, mask", "torch.index_put(x, (x > 0,), v)", {any("x", {3, 4}), any("v", {1})},
+     [](A a) {
+       const gg::indexing::TensorIndex at[] = {a["x"] > 0};
+       return gg::index_put(a["x"], at, a["v"]);
+     }},
+
     // --- compositions: a small network and its loss ------------------------------------------
     {"two-layer net with cross_entropy and l2", "F.cross_entropy(F.linear(torch.relu(F.linear(x, w1, b1)), w2, b2), y)"
      " + 0.001 * ((w1 * w1).sum() + (w2 * w2).sum())",
