@@ -209,9 +209,34 @@ Tensor put(const Tensor& x, const Tensor& index, const Tensor& source, bool accu
 Tensor softmax(const Tensor& x, std::int64_t dim, Where where = Where::current());
 Tensor log_softmax(const Tensor& x, std::int64_t dim, Where where = Where::current());
 
-// --- matrix product: (M,K) x (K,N) -> (M,N); a transposed view costs no copy ------------------
+// --- matrix products (autograd/gates/mul_gate.cpp, linalg_gates.cpp), as torch's -------------
+// All on gategrad's GEMM (float32, float64); transposed views and expanded batches are read in
+// place. mm: (M,K) x (K,N) -> (M,N).
 Tensor mm(const Tensor& a, const Tensor& b, Where where = Where::current());
+// torch.matmul: 1-D x 1-D is dot; a 1-D operand is a row on the left, a column on the right
+// (its dim dropped from the result); N-D operands are batches of matrices over their last two
+// dims, the batch dims broadcasting ((2,1,3,4) x (5,4,6) -> (2,5,3,6)).
 Tensor matmul(const Tensor& a, const Tensor& b, Where where = Where::current());
+// (B,M,K) x (B,K,N) -> (B,M,N), without broadcasting.
+Tensor bmm(const Tensor& a, const Tensor& b, Where where = Where::current());
+// beta * input + alpha * mat1 mat2, input broadcasting to (M,N); beta 0 ignores input (NaN
+// in it does not propagate).
+Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, Scalar beta = 1,
+             Scalar alpha = 1, Where where = Where::current());
+// beta * input + alpha * bmm(batch1, batch2), input broadcasting to (B,M,N).
+Tensor baddbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, Scalar beta = 1,
+               Scalar alpha = 1, Where where = Where::current());
+// Two 1-D tensors of one size and dtype -> a rank-0 tensor.
+Tensor dot(const Tensor& a, const Tensor& b, Where where = Where::current());
+// (M,K) x (K) -> (M).
+Tensor mv(const Tensor& m, const Tensor& v, Where where = Where::current());
+// (M) x (N) -> (M,N), a[i] b[j].
+Tensor outer(const Tensor& a, const Tensor& b, Where where = Where::current());
+// Einstein summation, as torch.einsum (autograd/einsum.cpp): "ij,jk->ik", "bhqd,bhkd->bhqk",
+// "i,j->ij", "ii->i", implicit outputs ("ij,jk"), "..." for broadcast dims. Any number of
+// operands, contracted left to right, each pair by one batched product of permuted views; a
+// label of size 1 broadcasts. Composed of differentiable ops.
+Tensor einsum(std::string_view equation, TensorList tensors, Where where = Where::current());
 
 // --- views and copies, as the Tensor methods of the same names (differentiable) --------------
 Tensor view(const Tensor& x, IntArrayRef sizes, Where where = Where::current());

@@ -22,6 +22,16 @@ Tensor Tensor::sigmoid(Where where) const { return gg::sigmoid(*this, where); }
 Tensor Tensor::tanh(Where where) const { return gg::tanh(*this, where); }
 Tensor Tensor::mm(const Tensor& other, Where where) const { return gg::mm(*this, other, where); }
 Tensor Tensor::matmul(const Tensor& other, Where where) const { return gg::matmul(*this, other, where); }
+Tensor Tensor::bmm(const Tensor& other, Where where) const { return gg::bmm(*this, other, where); }
+Tensor Tensor::addmm(const Tensor& mat1, const Tensor& mat2, Scalar beta, Scalar alpha, Where where) const {
+  return gg::addmm(*this, mat1, mat2, beta, alpha, where);
+}
+Tensor Tensor::baddbmm(const Tensor& batch1, const Tensor& batch2, Scalar beta, Scalar alpha, Where where) const {
+  return gg::baddbmm(*this, batch1, batch2, beta, alpha, where);
+}
+Tensor Tensor::dot(const Tensor& other, Where where) const { return gg::dot(*this, other, where); }
+Tensor Tensor::mv(const Tensor& vec, Where where) const { return gg::mv(*this, vec, where); }
+Tensor Tensor::outer(const Tensor& other, Where where) const { return gg::outer(*this, other, where); }
 Tensor Tensor::sum(Where where) const { return gg::sum(*this, where); }
 Tensor Tensor::sum(IntArrayRef dims, bool keepdim, Where where) const { return gg::sum(*this, dims, keepdim, where); }
 Tensor Tensor::mean(Where where) const { return gg::mean(*this, where); }

@@ -206,11 +206,23 @@ std::tuple<Tensor, Tensor> topk(const Tensor& x, std::int64_t k, std::int64_t di
 
 // --- matrix products (tensor/linalg.cpp) ----------------------------------------------------
 // (M,K) x (K,N) -> (M,N) on gategrad's GEMM (float32, float64); a transposed view goes in as
-// the GEMM's transposed operand without a copy. matmul also takes 1-D operands as torch.matmul.
+// the GEMM's transposed operand without a copy. matmul is torch.matmul: 1-D operands as a row
+// (left) or a column (right), whose dim is dropped, and N-D operands as batches of matrices
+// over the last two dims, the batch dims broadcasting; a batch is one GEMM call per matrix,
+// reading strided and expanded (stride-0) batches in place.
 Tensor mm(const Tensor& a, const Tensor& b);
 Tensor matmul(const Tensor& a, const Tensor& b);
+// The batch dims of matmul(a, b) (empty for 1-D and 2-D operands), after matmul's checks of a
+// and b: ShapeError (a rank-0 operand, inner sizes, batch dims that do not broadcast) or
+// std::invalid_argument (dtypes).
+SizeVector matmul_batch_sizes(const Tensor& a, const Tensor& b);
+// (B,M,K) x (B,K,N) -> (B,M,N), as torch.bmm (no broadcasting).
+Tensor bmm(const Tensor& a, const Tensor& b);
 // out := alpha * a b + beta * out, into an existing contiguous (M,N) tensor.
 void addmm_(const Tensor& out, const Tensor& a, const Tensor& b, Scalar beta, Scalar alpha);
+// out:(B,M,N) := alpha * a:(B,M,K) b:(B,K,N) + beta * out, each matrix of out row-major.
+// beta == 0 never reads out (NaN in it does not propagate, as torch's).
+void baddbmm_(const Tensor& out, const Tensor& a, const Tensor& b, Scalar beta, Scalar alpha);
 
 // --- shape ops that copy (tensor/shape_ops.cpp), as torch's ---------------------------------
 // The tensors joined along dim, in their promoted dtype; 1-D tensors of size 0 are skipped

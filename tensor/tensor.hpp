@@ -256,6 +256,14 @@ class Tensor {
   Tensor tanh(Where where = Where::current()) const;
   Tensor mm(const Tensor& other, Where where = Where::current()) const;
   Tensor matmul(const Tensor& other, Where where = Where::current()) const;
+  Tensor bmm(const Tensor& other, Where where = Where::current()) const;
+  Tensor addmm(const Tensor& mat1, const Tensor& mat2, Scalar beta = 1, Scalar alpha = 1,
+               Where where = Where::current()) const;
+  Tensor baddbmm(const Tensor& batch1, const Tensor& batch2, Scalar beta = 1, Scalar alpha = 1,
+                 Where where = Where::current()) const;
+  Tensor dot(const Tensor& other, Where where = Where::current()) const;
+  Tensor mv(const Tensor& vec, Where where = Where::current()) const;
+  Tensor outer(const Tensor& other, Where where = Where::current()) const;
   Tensor sum(Where where = Where::current()) const;
   Tensor sum(IntArrayRef dims, bool keepdim = false, Where where = Where::current()) const;
   Tensor mean(Where where = Where::current()) const;

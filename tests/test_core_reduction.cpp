@@ -631,7 +631,19 @@ TEST_CASE("matrix products name bad sizes and dtypes", "[core][linalg]") {
   CHECK_THROWS_WITH(native::matmul(gg::zeros({3}), gg::zeros({4})),
                     "matmul: a is [3] and b is [4]: a's size 0 (3) must equal b's size 0 (4)");
   CHECK_THROWS_WITH(native::mm(gg::zeros({3}), a), Catch::Contains("expected two matrices (2-D)"));
-  CHECK_THROWS_WITH(native::matmul(gg::zeros({2, 2, 2}), a), Catch::Contains("not supported yet"));
+  CHECK_THROWS_WITH(native::matmul(gg::zeros({2, 2, 4}), a),
+                    "matmul: a is [2, 2, 4] and b is [2, 3]: a's size 2 (4) must equal b's size 0 (2)");
+  CHECK_THROWS_WITH(native::matmul(gg::zeros({2, 2, 3}), gg::zeros({3, 3, 1})),
+                    "matmul: a is [2, 2, 3] and b is [3, 3, 1]: the batch dims (all but the last two) "
+                    "must broadcast, and 2 and 3 do not");
+  CHECK_THROWS_WITH(native::bmm(gg::zeros({2, 2, 3}), a), "bmm: a is [2, 2, 3] and b is [2, 3], expected two "
+                                                            "batches of matrices (3-D)");
+  CHECK_THROWS_WITH(native::bmm(gg::zeros({2, 2, 3}), gg::zeros({3, 3, 1})),
+                    "bmm: a is [2, 2, 3] and b is [3, 3, 1]: a's size 0 (2) must equal b's size 0 (3)");
+  CHECK_THROWS_WITH(native::bmm(gg::zeros({2, 2, 3}), gg::zeros({2, 2, 1})),
+                    "bmm: a is [2, 2, 3] and b is [2, 2, 1]: a's size 2 (3) must equal b's size 1 (2)");
+  CHECK_THROWS_WITH(native::baddbmm_(gg::zeros({2, 2, 2}), gg::zeros({2, 2, 3}), gg::zeros({2, 3, 1}), 1, 1),
+                    Catch::StartsWith("baddbmm_: out is [2, 2, 2] but a [2, 2, 3] times b [2, 3, 1] is [2, 2, 1]"));
   CHECK_THROWS_AS(native::matmul(gg::scalar_tensor(1.0), a), gg::ShapeError);
   CHECK_THROWS_AS(native::mm(a, gg::zeros({3, 2}, gg::kFloat64)), std::invalid_argument);
   CHECK_THROWS_WITH(native::mm(a, gg::zeros({3, 2}, gg::kFloat64)),

@@ -57,6 +57,7 @@ const std::vector<std::string> kGates = {
     "EluGate",     "GeluGate",    "SiluGate",         "SoftplusGate",  "HardtanhGate",
     "WhereGate",
     "CatGate", "FlipGate", "TrilGate", "TriuGate", "ConstantPadGate",  // shape ops
+    "BmmGate", "AddmmGate", "BaddbmmGate",                              // batched products
 };
 
 // The gates that only a backward records (under create_graph): the second-derivative test must
@@ -130,6 +131,20 @@ std::vector<GateCase> gate_table() {
       {"matmul vector-matrix", "MulGate", {{{3}}, {{3, 2}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
       {"matmul matrix-vector", "MulGate", {{{2, 3}}, {{3}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
       {"matmul vector-vector", "ElementwiseMulGate", {{{4}}, {{4}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
+      {"matmul, batch dims broadcasting", "BmmGate", {{{2, 1, 3, 4}}, {{3, 4, 2}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
+      {"matmul 3-D by a matrix (folded)", "MulGate", {{{2, 3, 4}}, {{4, 2}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
+      {"matmul a vector by 3-D", "BmmGate", {{{3}}, {{2, 3, 2}}}, [](const V& x) { return gg::matmul(x[0], x[1]); }},
+      {"bmm of transposed batches", "BmmGate", {{{2, 4, 3}}, {{2, 2, 4}}},
+       [](const V& x) { return gg::bmm(x[0].transpose(1, 2), x[1].transpose(1, 2)); }},
+      {"addmm, beta and alpha, a bias row", "AddmmGate", {{{4}}, {{3, 2}}, {{2, 4}}},
+       [](const V& x) { return gg::addmm(x[0], x[1], x[2], 0.5, -1.5); }},
+      {"baddbmm, input broadcasting", "BaddbmmGate", {{{1, 3, 1}}, {{2, 3, 2}}, {{2, 2, 4}}},
+       [](const V& x) { return gg::baddbmm(x[0], x[1], x[2], 2, 0.5); }},
+      {"einsum bhqd,bhkd->bhqk", "BmmGate", {{{2, 2, 3, 2}}, {{2, 2, 4, 2}}},
+       [](const V& x) { return gg::einsum("bhqd,bhkd->bhqk", {x[0], x[1]}); }},
+      {"einsum ii->i", "SliceGate", {{{3, 3}}}, [](const V& x) { return gg::einsum("ii->i", {x[0]}); }},
+      {"einsum ...ij,jk with a summed label", "BmmGate", {{{2, 3, 2}}, {{2, 3}}},
+       [](const V& x) { return gg::einsum("...ij,jk->...j", {x[0], x[1]}); }},
       {"add same sizes", "AddGate", {{{3, 4}}, {{3, 4}}}, [](const V& x) { return x[0] + x[1]; }},
       {"add bias broadcast", "AddGate", {{{3, 4}}, {{4}}}, [](const V& x) { return x[0] + x[1]; }},
       {"add both broadcast", "AddGate", {{{3, 1}}, {{1, 4}}}, [](const V& x) { return x[0] + x[1]; }},

@@ -30,13 +30,4 @@ Tensor mm(const Tensor& a, const Tensor& b, Where where) {
     if (g.needs_grad(0)) g.b = g.save(b);
   });
 }
-
-// torch.matmul for 1-D and 2-D operands, composed from mm and views (their gradients follow).
-Tensor matmul(const Tensor& a, const Tensor& b, Where where) {
-  if (a.dim() == 2 && b.dim() == 2) return mm(a, b, where);
-  if (a.dim() == 1 && b.dim() == 1) return sum(mul(a, b, where), where);
-  if (a.dim() == 1 && b.dim() == 2) return squeeze(mm(unsqueeze(a, 0, where), b, where), 0, where);
-  if (a.dim() == 2 && b.dim() == 1) return squeeze(mm(a, unsqueeze(b, 1, where), where), 1, where);
-  return native::matmul(a, b);  // throws the kernel's message for the ranks it does not take
-}
 }  // namespace gg
