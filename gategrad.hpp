@@ -3,12 +3,15 @@
 #include <gategrad/autograd/autograd.hpp>
 #include <gategrad/data/data.hpp>
 #include <gategrad/nn/activation.hpp>
+#include <gategrad/nn/clip_grad.hpp>
 #include <gategrad/nn/containers.hpp>
 #include <gategrad/nn/functional.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
+#include <gategrad/nn/loss_modules.hpp>
 #include <gategrad/nn/metrics.hpp>
 #include <gategrad/nn/serialize.hpp>
+#include <gategrad/optim/adagrad.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/optim/scheduler.hpp>

@@ -201,3 +201,11 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target,
 
 }  // namespace functional
 }  // namespace gg::nn
+
+namespace gg {
+// torch::smooth_l1_loss(input, target), LibTorch's ATen spelling of F::smooth_l1_loss with the
+// default options (mean, beta 1).
+inline Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Where where = Where::current()) {
+  return nn::functional::smooth_l1_loss(input, target, {}, where);
+}
+}  // namespace gg

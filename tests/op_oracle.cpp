@@ -567,6 +567,8 @@ const std::vector<Row> kRows = {
      [](A a) { return F::smooth_l1_loss(a["p"], a["t"], F::SmoothL1LossFuncOptions(gg::kSum).beta(0.5)); }},
     {"F::smooth_l1_loss, beta 0", "F.smooth_l1_loss(p, t, beta=0.0)", {any("p", {6}), any("t", {6})},
      [](A a) { return F::smooth_l1_loss(a["p"], a["t"], F::SmoothL1LossFuncOptions().beta(0)); }},
+    {"gg::smooth_l1_loss", "F.smooth_l1_loss(p, t)", {any("p", {3, 4}), any("t", {3, 4})},
+     [](A a) { return gg::smooth_l1_loss(a["p"], a["t"]); }},
     {"F::huber_loss", "F.huber_loss(p, t)", {any("p", {4, 5}), any("t", {4, 5})},
      [](A a) { return F::huber_loss(a["p"], a["t"]); }},
     {"F::huber_loss, delta 0.3, none", "F.huber_loss(p, t, reduction='none', delta=0.3)",
