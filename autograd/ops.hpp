@@ -144,6 +144,12 @@ Tensor argmin(const Tensor& x, std::optional<std::int64_t> dim = std::nullopt, b
 Tensor prod(const Tensor& x, Where where = Where::current());
 Tensor prod(const Tensor& x, std::int64_t dim, bool keepdim = false, Where where = Where::current());
 Tensor cumsum(const Tensor& x, std::int64_t dim, Where where = Where::current());
+// The vector p-norm over every element, or over dims (all when empty), as torch.norm: p = 2
+// (the default; its gradient is 0 where the norm is 0, as torch's), 1, inf, -inf, 0 (a count,
+// without gradient) or any other p (autograd/gates/norm_gate.cpp). Floating x only.
+Tensor norm(const Tensor& x, Scalar p = 2, Where where = Where::current());
+Tensor norm(const Tensor& x, std::optional<Scalar> p, IntArrayRef dims, bool keepdim = false,
+            Where where = Where::current());
 // Variance and standard deviation over dims (all when empty), with Bessel's correction when
 // unbiased, as torch.var / torch.std; composed of recorded ops.
 Tensor var(const Tensor& x, bool unbiased = true, Where where = Where::current());
@@ -317,6 +323,7 @@ struct LocatedScalar {
   template <class N>
     requires std::is_arithmetic_v<N>
   LocatedScalar(N v, Where w = Where::current()) : value(v), where(w) {}  // NOLINT: implicit
+  LocatedScalar(Scalar v, Where w = Where::current()) : value(v), where(w) {}  // NOLINT: t + s.item()
   Scalar value;
   Where where;
 };
@@ -334,6 +341,17 @@ inline Tensor operator-(LocatedScalar a, const Tensor& b) { return rsub(b, a.val
 inline Tensor operator*(LocatedScalar a, const Tensor& b) { return mul(b, a.value, a.where); }
 inline Tensor operator/(LocatedScalar a, const Tensor& b) { return rdiv(b, a.value, a.where); }
 inline Tensor operator-(Located x) { return neg(x.tensor, x.where); }
+
+// Compound assignment is the in-place op, as LibTorch's (x += y is x.add_(y)): recorded as
+// those are, so a leaf that requires grad is refused outside a NoGradGuard.
+inline const Tensor& operator+=(const Tensor& a, Located b) { return a.add_(b.tensor, 1, b.where); }
+inline const Tensor& operator-=(const Tensor& a, Located b) { return a.sub_(b.tensor, 1, b.where); }
+inline const Tensor& operator*=(const Tensor& a, Located b) { return a.mul_(b.tensor, b.where); }
+inline const Tensor& operator/=(const Tensor& a, Located b) { return a.div_(b.tensor, b.where); }
+inline const Tensor& operator+=(const Tensor& a, LocatedScalar b) { return a.add_(b.value, 1, b.where); }
+inline const Tensor& operator-=(const Tensor& a, LocatedScalar b) { return a.sub_(b.value, 1, b.where); }
+inline const Tensor& operator*=(const Tensor& a, LocatedScalar b) { return a.mul_(b.value, b.where); }
+inline const Tensor& operator/=(const Tensor& a, LocatedScalar b) { return a.div_(b.value, b.where); }
 
 // Comparisons give bool tensors, as LibTorch's (x > 0, a == b); & | ^ ~ are the logical ops
 // of bool tensors (LibTorch's bitwise ops, which on bool are the same).

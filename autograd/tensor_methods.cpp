@@ -92,4 +92,59 @@ std::tuple<Tensor, Tensor> Tensor::topk(std::int64_t k, std::int64_t dim, bool l
   return gg::topk(*this, k, dim, largest, sorted, where);
 }
 
+Tensor Tensor::abs(Where where) const { return gg::abs(*this, where); }
+Tensor Tensor::sign(Where where) const { return gg::sign(*this, where); }
+Tensor Tensor::rsqrt(Where where) const { return gg::rsqrt(*this, where); }
+Tensor Tensor::sin(Where where) const { return gg::sin(*this, where); }
+Tensor Tensor::cos(Where where) const { return gg::cos(*this, where); }
+Tensor Tensor::log1p(Where where) const { return gg::log1p(*this, where); }
+Tensor Tensor::expm1(Where where) const { return gg::expm1(*this, where); }
+Tensor Tensor::erf(Where where) const { return gg::erf(*this, where); }
+Tensor Tensor::square(Where where) const { return gg::mul(*this, *this, where); }
+Tensor Tensor::pow(Scalar exponent, Where where) const { return gg::pow(*this, exponent, where); }
+Tensor Tensor::pow(const Tensor& exponent, Where where) const { return gg::pow(*this, exponent, where); }
+Tensor Tensor::clamp(std::optional<Scalar> min, std::optional<Scalar> max, Where where) const {
+  return gg::clamp(*this, min, max, where);
+}
+Tensor Tensor::clamp_min(Scalar min, Where where) const { return gg::clamp_min(*this, min, where); }
+Tensor Tensor::clamp_max(Scalar max, Where where) const { return gg::clamp_max(*this, max, where); }
+Tensor Tensor::maximum(const Tensor& other, Where where) const { return gg::maximum(*this, other, where); }
+Tensor Tensor::minimum(const Tensor& other, Where where) const { return gg::minimum(*this, other, where); }
+Tensor Tensor::masked_fill(const Tensor& mask, Scalar value, Where where) const {
+  return gg::masked_fill(*this, mask, value, where);
+}
+Tensor Tensor::masked_fill(const Tensor& mask, const Tensor& value, Where where) const {
+  return gg::masked_fill(*this, mask, value, where);
+}
+Tensor Tensor::where(const Tensor& condition, const Tensor& other, Where location) const {
+  return gg::where(condition, *this, other, location);
+}
+Tensor Tensor::norm(Scalar p, Where where) const { return gg::norm(*this, p, where); }
+Tensor Tensor::norm(std::optional<Scalar> p, IntArrayRef dims, bool keepdim, Where where) const {
+  return gg::norm(*this, p, dims, keepdim, where);
+}
+Tensor Tensor::eq(const Tensor& other) const { return gg::eq(*this, other); }
+Tensor Tensor::ne(const Tensor& other) const { return gg::ne(*this, other); }
+Tensor Tensor::lt(const Tensor& other) const { return gg::lt(*this, other); }
+Tensor Tensor::le(const Tensor& other) const { return gg::le(*this, other); }
+Tensor Tensor::gt(const Tensor& other) const { return gg::gt(*this, other); }
+Tensor Tensor::ge(const Tensor& other) const { return gg::ge(*this, other); }
+Tensor Tensor::eq(Scalar other) const { return gg::eq(*this, other); }
+Tensor Tensor::ne(Scalar other) const { return gg::ne(*this, other); }
+Tensor Tensor::lt(Scalar other) const { return gg::lt(*this, other); }
+Tensor Tensor::le(Scalar other) const { return gg::le(*this, other); }
+Tensor Tensor::gt(Scalar other) const { return gg::gt(*this, other); }
+Tensor Tensor::ge(Scalar other) const { return gg::ge(*this, other); }
+Tensor Tensor::logical_and(const Tensor& other) const { return gg::logical_and(*this, other); }
+Tensor Tensor::logical_or(const Tensor& other) const { return gg::logical_or(*this, other); }
+Tensor Tensor::logical_xor(const Tensor& other) const { return gg::logical_xor(*this, other); }
+Tensor Tensor::logical_not() const { return gg::logical_not(*this); }
+Tensor Tensor::all() const { return gg::all(*this); }
+Tensor Tensor::all(std::int64_t dim, bool keepdim) const { return gg::all(*this, dim, keepdim); }
+Tensor Tensor::any() const { return gg::any(*this); }
+Tensor Tensor::any(std::int64_t dim, bool keepdim) const { return gg::any(*this, dim, keepdim); }
+Tensor Tensor::isnan() const { return gg::isnan(*this); }
+Tensor Tensor::isinf() const { return gg::isinf(*this); }
+Tensor Tensor::isfinite() const { return gg::isfinite(*this); }
+
 }  // namespace gg

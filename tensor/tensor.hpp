@@ -254,6 +254,54 @@ class Tensor {
   Tensor relu(Where where = Where::current()) const;
   Tensor sigmoid(Where where = Where::current()) const;
   Tensor tanh(Where where = Where::current()) const;
+  // The elementwise math, comparisons and tests of autograd/ops.hpp as methods, as LibTorch's.
+  Tensor abs(Where where = Where::current()) const;
+  Tensor sign(Where where = Where::current()) const;
+  Tensor rsqrt(Where where = Where::current()) const;
+  Tensor sin(Where where = Where::current()) const;
+  Tensor cos(Where where = Where::current()) const;
+  Tensor log1p(Where where = Where::current()) const;
+  Tensor expm1(Where where = Where::current()) const;
+  Tensor erf(Where where = Where::current()) const;
+  Tensor square(Where where = Where::current()) const;
+  Tensor pow(Scalar exponent, Where where = Where::current()) const;
+  Tensor pow(const Tensor& exponent, Where where = Where::current()) const;
+  Tensor clamp(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt,
+               Where where = Where::current()) const;
+  Tensor clamp_min(Scalar min, Where where = Where::current()) const;
+  Tensor clamp_max(Scalar max, Where where = Where::current()) const;
+  Tensor maximum(const Tensor& other, Where where = Where::current()) const;
+  Tensor minimum(const Tensor& other, Where where = Where::current()) const;
+  Tensor masked_fill(const Tensor& mask, Scalar value, Where where = Where::current()) const;
+  Tensor masked_fill(const Tensor& mask, const Tensor& value, Where where = Where::current()) const;
+  // condition ? *this : other, as torch's self.where(condition, other).
+  Tensor where(const Tensor& condition, const Tensor& other, Where location = Where::current()) const;
+  // The vector p-norm (p = 2, 1, inf, -inf, 0 or any other) over every element, or over dims.
+  Tensor norm(Scalar p = 2, Where where = Where::current()) const;
+  Tensor norm(std::optional<Scalar> p, IntArrayRef dims, bool keepdim = false, Where where = Where::current()) const;
+  Tensor eq(const Tensor& other) const;
+  Tensor ne(const Tensor& other) const;
+  Tensor lt(const Tensor& other) const;
+  Tensor le(const Tensor& other) const;
+  Tensor gt(const Tensor& other) const;
+  Tensor ge(const Tensor& other) const;
+  Tensor eq(Scalar other) const;
+  Tensor ne(Scalar other) const;
+  Tensor lt(Scalar other) const;
+  Tensor le(Scalar other) const;
+  Tensor gt(Scalar other) const;
+  Tensor ge(Scalar other) const;
+  Tensor logical_and(const Tensor& other) const;
+  Tensor logical_or(const Tensor& other) const;
+  Tensor logical_xor(const Tensor& other) const;
+  Tensor logical_not() const;
+  Tensor all() const;
+  Tensor all(std::int64_t dim, bool keepdim = false) const;
+  Tensor any() const;
+  Tensor any(std::int64_t dim, bool keepdim = false) const;
+  Tensor isnan() const;
+  Tensor isinf() const;
+  Tensor isfinite() const;
   Tensor mm(const Tensor& other, Where where = Where::current()) const;
   Tensor matmul(const Tensor& other, Where where = Where::current()) const;
   Tensor bmm(const Tensor& other, Where where = Where::current()) const;

@@ -3,6 +3,7 @@
 // and checking that the recorded node names this file (the caller's line, not the library's).
 #include "tensor_helpers.hpp"
 
+#include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/graph.hpp>
 #include <gategrad/autograd/ops.hpp>
 
@@ -113,4 +114,46 @@ TEST_CASE("a method's node names the caller's line", "[autograd][methods]") {
   REQUIRE(y.grad_fn() != nullptr);
   const std::string where = gg::autograd::describe(*y.grad_fn());
   CHECK_THAT(where, Catch::Contains("test_tensor_methods.cpp:" + std::to_string(line)));
+}
+
+// torch: x = torch.tensor([3., -4.]); x.eq(3), x.gt(0).all(), (x > 0).any(), x.isfinite()
+TEST_CASE("comparison and test methods, and the comparison operators", "[methods]") {
+  const Tensor x = gg::tensor({3.0, -4.0}, gg::kFloat64);
+  CHECK(gg::test::values<double>(x.eq(3)) == std::vector<double>{1, 0});
+  CHECK(gg::test::values<double>(x.ne(x)) == std::vector<double>{0, 0});
+  CHECK_FALSE(x.gt(0).all().item<bool>());
+  CHECK((x > 0).any().item<bool>());
+  CHECK((0 > x).any().item<bool>());
+  CHECK(gg::test::values<double>((x >= 3) | (x < -3)) == std::vector<double>{1, 1});
+  CHECK(gg::test::values<double>(~(x == 3) & x.isfinite()) == std::vector<double>{0, 1});
+  CHECK((x > 0).dtype() == gg::kBool);
+  // A Scalar operand: t + s.item(), as LibTorch's
+  CHECK(gg::test::values<double>(x + x.sum().item()) == std::vector<double>{2, -5});
+}
+
+// torch: x = torch.zeros(3, requires_grad=True); x.norm().backward(); x.grad -> [0, 0, 0]
+TEST_CASE("the 2-norm's gradient is 0 where the norm is 0, as torch's", "[methods][norm]") {
+  const Tensor x = gg::zeros({3}, gg::kFloat64).requires_grad_();
+  x.norm().backward();
+  CHECK(gg::test::values<double>(x.grad()) == std::vector<double>{0, 0, 0});
+  // x = torch.tensor([[3., 4.], [0., 0.]]); x.norm(dim=1) -> [5, 0]; p = 0 counts
+  const Tensor y = gg::tensor({{3.0, 4.0}, {0.0, 0.0}}, gg::kFloat64);
+  CHECK(gg::test::values<double>(y.norm(2, {1})) == std::vector<double>{5, 0});
+  CHECK(gg::test::values<double>(y.norm(0, {1})) == std::vector<double>{2, 0});
+  CHECK_THROWS_WITH(gg::tensor({1, 2}).norm(), Catch::Matchers::Contains("norm") && Catch::Matchers::Contains("int64"));
+  const gg::GradcheckFunction f = [](const std::vector<Tensor>& in) { return in[0].norm(2, {0}, true) * in[0]; };
+  CHECK(gg::gradgradcheck(f, {gg::tensor({{0.3, -1.2}, {0.8, 2.0}}, gg::kFloat64)}).passed);
+}
+
+TEST_CASE("compound assignment is the in-place op", "[methods][inplace]") {
+  Tensor x = gg::tensor({1.0, 2.0}, gg::kFloat64);
+  const void* data = x.data_ptr();
+  x += gg::tensor({1.0, 1.0}, gg::kFloat64);
+  x *= 3;
+  x -= 1;
+  x /= gg::tensor({2.0}, gg::kFloat64);
+  CHECK(x.data_ptr() == data);
+  CHECK(gg::test::values<double>(x) == std::vector<double>{2.5, 4});
+  const Tensor w = gg::ones({2}, gg::kFloat64).requires_grad_();
+  CHECK_THROWS_WITH(w += 1, Catch::Matchers::Contains("add_") && Catch::Matchers::Contains("leaf"));
 }
