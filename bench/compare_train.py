@@ -50,6 +50,9 @@ MODES = ("train", "forward")
 # Training-step targets, as LibTorch time / gategrad time; forward passes have none.
 TRAIN_TARGETS = {"a": 1.5, "b": 1.5, "c": 1.5, "d": 1.5, "e": 5.0}
 
+# The name error messages give; bench/compare_ops.py, which reuses this machinery, sets its own.
+PROG = "compare_train"
+
 MALLOC_TUNABLES = "glibc.malloc.trim_threshold=4000000000:glibc.malloc.mmap_threshold=33554432"
 # LibTorch at 2 threads: (ATen intra-op threads, OpenBLAS threads).
 LIBTORCH_TWO_THREAD_CONFIGS = ((1, 2), (2, 1), (2, 2))
@@ -160,15 +163,15 @@ class Runner:
               file=sys.stderr, flush=True)
         result = self.other_load.run(command, env)
         if result.returncode != 0:
-            sys.exit(f"compare_train: {binary} ({label}) exited with {result.returncode}")
+            sys.exit(f"{PROG}: {binary} ({label}) exited with {result.returncode}")
         report = {}
         if os.path.exists(out) and os.path.getsize(out) > 0:
             with open(out) as f:
                 report = json.load(f)
         times = medians(report)
         if not times:
-            sys.exit(f"compare_train: {binary} ({label}) reported no medians: does the filter "
-                     f"'{self.args.filter}' match any of train/a ... forward/e?")
+            sys.exit(f"{PROG}: {binary} ({label}) reported no medians: does the filter "
+                     f"'{self.args.filter}' match any of its benchmarks?")
         return report.get("context", {}), times
 
 
