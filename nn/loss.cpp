@@ -76,22 +76,35 @@ bool check_targets(const char* op, const Tensor& target, std::int64_t classes, s
   return ignores;
 }
 
-// input (N, C) or (C) and target (N) or (): the 2-D forms, and whether the input was 1-D.
+// input (N, C) or (C) and target (N) or (), or input (N, C, d1, ..., dK) and target
+// (N, d1, ..., dK): the 2-D forms, (N, C) and (N) (for K dims, the class dim moved last and
+// the rest flattened: (N d1 ... dK, C)), and the sizes of a `none` result, (N, d1, ..., dK).
 struct Batch {
   Tensor input, target;
   bool single = false;
+  std::vector<std::int64_t> none_sizes;  // set for K >= 1 dims only
 };
 
 Batch batch_of(const char* op, const Tensor& input, const Tensor& target) {
   if (input.dim() == 1 && target.dim() == 0) {
-    return {gg::unsqueeze(input, 0), gg::unsqueeze(target, 0), true};
+    return {gg::unsqueeze(input, 0), gg::unsqueeze(target, 0), true, {}};
   }
-  if (input.dim() != 2 || target.dim() != 1 || target.size(0) != input.size(0)) {
+  const auto fail = [&] {
     throw ShapeError(std::string(op) + ": got input of sizes " + to_string(input.sizes()) +
                      " and target of sizes " + to_string(target.sizes()) +
-                     ", expected (N, C) and (N), or (C) and () (more dims are not there yet)");
+                     ", expected (N, C) and (N), (C) and (), or (N, C, d1, ..., dK) and (N, d1, ..., dK)");
+  };
+  if (input.dim() < 2 || target.dim() != input.dim() - 1 || target.size(0) != input.size(0)) fail();
+  if (input.dim() == 2) return {input, target, false, {}};
+  std::vector<std::int64_t> order = {0}, rest = {input.size(0)};
+  for (std::int64_t d = 2; d < input.dim(); ++d) {
+    if (target.size(d - 1) != input.size(d)) fail();
+    order.push_back(d);
+    rest.push_back(input.size(d));
   }
-  return {input, target, false};
+  order.push_back(1);
+  const std::int64_t classes = input.size(1);
+  return {gg::reshape(gg::permute(input, order), {-1, classes}), gg::reshape(target, {-1}), false, rest};
 }
 
 // The per-class weight (C) of an option, checked against the input.
@@ -127,9 +140,12 @@ Picked pick(const Tensor& logp, const Tensor& target, const Tensor& weight, std:
 }
 
 // nll_loss's reduction of per-sample losses: the mean divides by the counted targets' weights.
-Tensor reduce_weighted(const Tensor& loss, const Tensor& weight, const loss_reduction_t& reduction, bool single,
+Tensor reduce_weighted(const Tensor& loss, const Tensor& weight, const loss_reduction_t& reduction, const Batch& b,
                        Where where) {
-  if (std::holds_alternative<enumtype::kNone>(reduction)) return single ? gg::squeeze(loss, 0, where) : loss;
+  if (std::holds_alternative<enumtype::kNone>(reduction)) {
+    if (b.single) return gg::squeeze(loss, 0, where);
+    return b.none_sizes.empty() ? loss : gg::reshape(loss, b.none_sizes, where);
+  }
   if (std::holds_alternative<enumtype::kSum>(reduction)) return gg::sum(loss, where);
   return gg::div(gg::sum(loss, where), gg::sum(weight, where), where);
 }
@@ -232,7 +248,7 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOpti
   check_targets("nll_loss", b.target, classes, options.ignore_index());
   check_weight("nll_loss", options.weight(), input, classes);
   const Picked p = pick(b.input, b.target, options.weight(), options.ignore_index(), where);
-  return reduce_weighted(p.loss, p.weight, options.reduction(), b.single, where);
+  return reduce_weighted(p.loss, p.weight, options.reduction(), b, where);
 }
 
 Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntropyFuncOptions& options,
@@ -243,19 +259,23 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntro
                                 ", expected a value in [0, 1]");
   }
   if (is_floating_point(target.dtype())) {
-    // Class probabilities: -sum_c w_c t_c log softmax(x)_c per sample; the mean is over samples.
+    // Class probabilities: -sum_c w_c t_c log softmax(x)_c per sample (and position, for
+    // (N, C, d1, ...)); the mean is over samples and positions.
     check_same_sizes("cross_entropy", input, target);
-    if (input.dim() != 1 && input.dim() != 2) {
-      throw ShapeError("cross_entropy: got input of sizes " + to_string(input.sizes()) +
-                       ", expected (N, C) or (C) (more dims are not there yet)");
+    if (input.dim() == 0) {
+      throw ShapeError("cross_entropy: got input of sizes [], expected (C), (N, C) or (N, C, d1, ..., dK)");
     }
-    const std::int64_t dim = input.dim() - 1;
+    const std::int64_t dim = input.dim() == 1 ? 0 : 1;
     const std::int64_t classes = input.size(dim);
     check_weight("cross_entropy", options.weight(), input, classes);
     const Tensor t = s > 0 ? gg::add(gg::mul(target, 1 - s, where), s / static_cast<double>(classes), where)
                            : target;
     Tensor per = gg::mul(gg::log_softmax(input, dim, where), t, where);
-    if (options.weight().defined()) per = gg::mul(per, options.weight(), where);
+    if (options.weight().defined()) {
+      std::vector<std::int64_t> along_classes(static_cast<std::size_t>(input.dim() - dim), 1);  // (C, 1, ..., 1)
+      along_classes.front() = classes;
+      per = gg::mul(per, gg::reshape(options.weight(), along_classes, where), where);
+    }
     const Tensor loss = gg::neg(gg::sum(per, {dim}, false, where), where);
     return reduce(loss, options.reduction(), where);
   }
@@ -265,11 +285,11 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntro
   check_weight("cross_entropy", options.weight(), input, classes);
   if (!options.weight().defined() && s == 0 && !ignores && !b.single &&
       std::holds_alternative<enumtype::kMean>(options.reduction())) {
-    return gg::cross_entropy(input, target, where);  // the fused gate
+    return gg::cross_entropy(b.input, b.target, where);  // the fused gate
   }
   const Tensor logp = gg::log_softmax(b.input, 1, where);
   const Picked p = pick(logp, b.target, options.weight(), options.ignore_index(), where);
-  if (s == 0) return reduce_weighted(p.loss, p.weight, options.reduction(), b.single, where);
+  if (s == 0) return reduce_weighted(p.loss, p.weight, options.reduction(), b, where);
   // torch's label smoothing: (1 - s) nll + s / C * sum_c (-w_c log p_c) per counted sample,
   // reduced as nll_loss (the mean over the counted targets' weights, for both terms).
   const Tensor wlogp = options.weight().defined() ? gg::mul(logp, options.weight(), where) : logp;
@@ -277,7 +297,7 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntro
                                   zeros_like(p.loss), where);
   const Tensor loss = gg::add(gg::mul(p.loss, 1 - s, where),
                               gg::mul(smooth, s / static_cast<double>(classes), where), where);
-  return reduce_weighted(loss, p.weight, options.reduction(), b.single, where);
+  return reduce_weighted(loss, p.weight, options.reduction(), b, where);
 }
 
 }  // namespace functional

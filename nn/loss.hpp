@@ -190,11 +190,12 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 // input: log-probabilities; target: probabilities (log-probabilities with log_target).
 Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivFuncOptions& options = {},
               Where where = Where::current());
-// input: log-probabilities (N, C) or (C); target: int64 class indices (N) or ().
+// input: log-probabilities (N, C) or (C), or (N, C, d1, ..., dK); target: int64 class indices
+// (N) or (), or (N, d1, ..., dK) (reduction none then returns (N, d1, ..., dK), as torch).
 Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOptions& options = {},
                 Where where = Where::current());
-// input: logits (N, C) or (C); target: int64 class indices (N) or (), or class probabilities
-// of the input's sizes and dtype. With the default options and index targets this is the fused
+// input: logits (N, C) or (C), or (N, C, d1, ..., dK); target: int64 class indices (N) or (),
+// or (N, d1, ..., dK), or class probabilities of the input's sizes and dtype. With the default options and index targets this is the fused
 // gate of gg::cross_entropy.
 Tensor cross_entropy(const Tensor& input, const Tensor& target,
                      const CrossEntropyFuncOptions& options = {}, Where where = Where::current());

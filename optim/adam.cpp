@@ -19,6 +19,7 @@ Adam::Adam(std::vector<ParamGroup> groups, const AdamSettings& settings, bool de
   check_hyper(name, "beta2", settings.beta2, 0, 1);
   check_hyper(name, "eps", settings.epsilon, 0, INFINITY);
   check_hyper(name, "weight_decay", settings.decay, 0, INFINITY);
+  enable_momentum("beta1", settings.beta1, 1);
   create_buffers();
 }
 
@@ -39,10 +40,11 @@ void Adam::run(const ParamSlice<T>& slice, double lr, std::int64_t step) const {
   // Python floats: 1.0f - 0.9999f is 1.0001e-4, 1e-4 off, and moved every update by 8e-5.
   const AdamSettings& s = settings_;
   const double t = static_cast<double>(step);
-  const T beta1 = static_cast<T>(s.beta1), beta2 = static_cast<T>(s.beta2);
-  const T one_minus_beta1 = static_cast<T>(1.0 - s.beta1);
+  const double b1 = group_momentum();  // the group's beta1 (s.beta1 unless a schedule moved it)
+  const T beta1 = static_cast<T>(b1), beta2 = static_cast<T>(s.beta2);
+  const T one_minus_beta1 = static_cast<T>(1.0 - b1);
   const T one_minus_beta2 = static_cast<T>(1.0 - s.beta2);
-  const T step_size = static_cast<T>(lr / (1.0 - std::pow(s.beta1, t)));
+  const T step_size = static_cast<T>(lr / (1.0 - std::pow(b1, t)));
   const T root_bc2 = static_cast<T>(std::sqrt(1.0 - std::pow(s.beta2, t)));
   const T eps = static_cast<T>(s.epsilon);
   const T coupled_decay = decoupled_ ? T(0) : static_cast<T>(s.decay);

@@ -80,12 +80,14 @@ void Optimizer::step() {
   // threads: 87 us split, 42 us not).
   constexpr std::size_t kParallelElements = std::size_t{1} << 19;
   std::size_t index = 0;
-  for (ParamGroup& g : groups_) {
+  for (group_ = 0; group_ < groups_.size(); ++group_) {
+    ParamGroup& g = groups_[group_];
     for (const Tensor& p : g.params) {
       const std::size_t i = index++;
       const Tensor& grad = p.grad();
       if (!grad.defined()) continue;
       std::vector<Tensor>& buffers = buffers_[i];
+      // (Also where SGD's momentum buffer starts when a schedule gives a group momentum later.)
       if (buffers.empty()) buffers = fresh_buffers(p);
       if ((!buffers.empty() && buffers.front().dtype() != p.dtype()) || grad.dtype() != p.dtype() ||
           !grad.is_contiguous()) {
@@ -118,6 +120,7 @@ void Optimizer::step() {
       p.storage()->bump_version();
     }
   }
+  group_ = 0;
 }
 
 void Optimizer::zero_grad() {
@@ -129,6 +132,37 @@ void Optimizer::zero_grad() {
 void Optimizer::set_lr(double lr) {
   check_hyper(name_, "lr", lr, 0.0, INFINITY);
   for (ParamGroup& g : groups_) g.lr = lr;
+}
+
+void Optimizer::enable_momentum(const char* what, double initial, double high, bool can_start) {
+  momentum_can_start_ = can_start;
+  momentum_name_ = what;
+  momentum_high_ = high;
+  momenta_.assign(groups_.size(), initial);
+}
+
+bool Optimizer::any_momentum() const {
+  return std::any_of(momenta_.begin(), momenta_.end(), [](double m) { return m > 0; });
+}
+
+double Optimizer::momentum(std::size_t group) const {
+  if (momenta_.empty()) throw std::invalid_argument(std::string(name_) + "::momentum: " + name_ + " has no momentum");
+  if (group >= momenta_.size()) {
+    throw std::out_of_range(std::string(name_) + "::momentum: got group " + std::to_string(group) + ", expected < " +
+                            std::to_string(momenta_.size()));
+  }
+  return momenta_[group];
+}
+
+void Optimizer::set_momentum(std::size_t group, double value) {
+  momentum(group);  // checks that there is one and the index
+  check_hyper(name_, momentum_name_, value, 0, momentum_high_);
+  if (!momentum_can_start_ && momenta_[group] == 0 && value > 0) {
+    throw std::invalid_argument(std::string(name_) + "::set_momentum: group " + std::to_string(group) +
+                                " has " + momentum_name_ + " 0, which it keeps (its buffer was never made); "
+                                "build the optimizer with " + momentum_name_ + " > 0 to change it");
+  }
+  momenta_[group] = value;
 }
 
 }  // namespace gg::optim

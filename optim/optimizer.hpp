@@ -55,6 +55,14 @@ class Optimizer {
   double lr() const { return groups_.front().lr; }
   void set_lr(double lr);
 
+  // Group g's momentum, which torch keeps in the group (and schedules such as OneCycleLR cycle):
+  // SGD's and RMSprop's `momentum`, Adam's and AdamW's beta1 (`betas`[0]). Every group starts
+  // with the options' value; Adagrad has none (has_momentum() false, the others throw).
+  bool has_momentum() const { return !momenta_.empty(); }
+  double momentum(std::size_t group) const;
+  // Checks the value against the optimizer's range for it, and the group index.
+  void set_momentum(std::size_t group, double value);
+
   // Per parameter i: "i.step" and a tensor "i.<buffer>" per buffer_names() (copies, which later
   // steps leave alone); per group g: "group<g>.lr".
   OptimizerState state() const;
@@ -90,12 +98,24 @@ class Optimizer {
   void create_buffers();
   static void check_hyper(const char* optimizer, const char* what, double value, double low,
                           double high, bool high_inclusive = false);
+  // Gives every group a momentum, `initial`, named `what` in errors and kept in [0, high);
+  // with can_start false, a group's momentum may not go from 0 to > 0.
+  void enable_momentum(const char* what, double initial, double high, bool can_start = true);
+  // The momentum of the group that update() is updating now (read inside update()).
+  double group_momentum() const { return momenta_[group_]; }
+  // Whether some group's momentum is > 0 (SGD's and RMSprop's momentum buffer then exists).
+  bool any_momentum() const;
 
  private:
   std::vector<ParamGroup> groups_;
   const char* name_;
   std::vector<std::vector<Tensor>> buffers_;  // per parameter, in index order
   std::vector<std::int64_t> steps_;           // per parameter
+  std::vector<double> momenta_;               // per group, when the optimizer has a momentum
+  const char* momentum_name_ = nullptr;
+  double momentum_high_ = 0;
+  bool momentum_can_start_ = true;
+  std::size_t group_ = 0;                     // the group step() is updating
 };
 
 }  // namespace gg::optim

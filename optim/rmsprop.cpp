@@ -13,6 +13,9 @@ RMSprop::RMSprop(std::vector<ParamGroup> groups, const RMSpropOptions& options)
   check_hyper("RMSprop", "eps", options.epsilon, 0, INFINITY);
   check_hyper("RMSprop", "weight_decay", options.decay, 0, INFINITY);
   check_hyper("RMSprop", "momentum", options.mu, 0, INFINITY);
+  // Its momentum buffer exists from construction or never: built with momentum 0, no group may
+  // be given momentum later (torch would start a buffer).
+  enable_momentum("momentum", options.mu, INFINITY, options.mu > 0);
   create_buffers();
 }
 
@@ -30,13 +33,14 @@ void RMSprop::run(const ParamSlice<T>& slice, double lr, std::int64_t) const {
   const T one_minus_alpha = static_cast<T>(1.0 - options_.smoothing);
   const T eps = static_cast<T>(options_.epsilon);
   const T wd = static_cast<T>(options_.decay);
-  const T mu = static_cast<T>(options_.mu);
+  const double momentum = group_momentum();
+  const T mu = static_cast<T>(momentum);
   const T rate = static_cast<T>(lr);
   const T sign = options_.maximize_ ? -T(1) : T(1);
   T* w = slice.param;
   const T* g = slice.grad;
   T* v = slice.buffers[0];
-  T* b = options_.mu > 0 ? slice.buffers[1] : nullptr;
+  T* b = momentum > 0 ? slice.buffers[1] : nullptr;  // (momentum > 0 only if options_.mu > 0)
   T* a = options_.center ? slice.buffers[options_.mu > 0 ? 2 : 1] : nullptr;
   for (std::size_t i = 0; i < slice.n; ++i) {
     const T d = sign * g[i] + wd * w[i];

@@ -215,4 +215,114 @@ void LinearLR::step() {
   scale(optimizer_, factor);
 }
 
+namespace {
+enum Level { kInitialLr, kMaxLr, kMinLr, kMaxMomentum, kBaseMomentum };
+
+// One value for every group, or one per group (torch's _format_param).
+std::vector<double> per_group(const char* what, std::vector<double> values, std::size_t groups) {
+  if (values.size() == 1) return std::vector<double>(groups, values.front());
+  if (values.size() != groups) {
+    throw std::invalid_argument(std::string("OneCycleLR: got ") + std::to_string(values.size()) + " values for " +
+                                what + ", expected 1 or " + std::to_string(groups) + " (one per parameter group)");
+  }
+  return values;
+}
+}  // namespace
+
+OneCycleLR::OneCycleLR(Optimizer& optimizer, std::vector<double> max_lr, Options options)
+    : EpochSchedule("OneCycleLR"), optimizer_(optimizer), options_(std::move(options)) {
+  const Options& o = options_;
+  if (o.total_steps > 0) {
+    total_ = o.total_steps;
+  } else if (o.total_steps < 0) {
+    throw std::invalid_argument("OneCycleLR: got total_steps = " + std::to_string(o.total_steps) + ", expected > 0");
+  } else if (o.epochs <= 0 || o.steps_per_epoch <= 0) {
+    throw std::invalid_argument("OneCycleLR: got total_steps 0 (unset), epochs " + std::to_string(o.epochs) +
+                                " and steps_per_epoch " + std::to_string(o.steps_per_epoch) +
+                                ", expected total_steps > 0 or both epochs and steps_per_epoch > 0");
+  } else {
+    total_ = o.epochs * o.steps_per_epoch;
+  }
+  if (!(o.pct_start >= 0 && o.pct_start <= 1)) {
+    throw std::invalid_argument("OneCycleLR: got pct_start = " + number_text(o.pct_start) + ", expected 0 <= pct_start <= 1");
+  }
+  check_positive("OneCycleLR", "div_factor", o.div_factor);
+  check_positive("OneCycleLR", "final_div_factor", o.final_div_factor);
+  const std::size_t groups = optimizer.param_groups().size();
+  const std::vector<double> max_lrs = per_group("max_lr", std::move(max_lr), groups);
+  for (double lr : max_lrs) check_positive("OneCycleLR", "max_lr", lr);
+  std::vector<double> max_m(groups, 0), base_m(groups, 0);
+  if (o.cycle_momentum) {
+    if (!optimizer.has_momentum()) {
+      throw std::invalid_argument("OneCycleLR: optimizer must support momentum with `cycle_momentum` option "
+                                  "enabled (SGD, RMSprop, Adam, AdamW do; or set cycle_momentum false)");
+    }
+    max_m = per_group("max_momentum", o.max_momentum, groups);
+    base_m = per_group("base_momentum", o.base_momentum, groups);
+  }
+  const double total = static_cast<double>(total_);
+  // torch's phase boundaries, as floats: the rise ends at step pct_start * total - 1.
+  if (o.three_phase) {
+    phases_ = {{o.pct_start * total - 1, kInitialLr, kMaxLr, kMaxMomentum, kBaseMomentum},
+               {2 * o.pct_start * total - 2, kMaxLr, kInitialLr, kBaseMomentum, kMaxMomentum},
+               {total - 1, kInitialLr, kMinLr, kMaxMomentum, kMaxMomentum}};
+  } else {
+    phases_ = {{o.pct_start * total - 1, kInitialLr, kMaxLr, kMaxMomentum, kBaseMomentum},
+               {total - 1, kMaxLr, kMinLr, kBaseMomentum, kMaxMomentum}};
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    const double initial = max_lrs[g] / o.div_factor;
+    levels_.push_back({initial, max_lrs[g], initial / o.final_div_factor, max_m[g], base_m[g]});
+  }
+  if (o.cycle_momentum) {
+    // Both ends checked (by set_momentum, which knows the optimizer's range) before any group
+    // changes; the momentum in between is a mix of the two.
+    for (std::size_t g = 0; g < groups; ++g) {
+      const double old = optimizer.momentum(g);
+      optimizer.set_momentum(g, base_m[g]);
+      optimizer.set_momentum(g, max_m[g]);
+      optimizer.set_momentum(g, old);
+    }
+  }
+  apply();
+}
+
+double OneCycleLR::anneal(double start, double end, double pct) const {
+  if (options_.anneal_strategy == Anneal::Cos) {
+    const double cos_out = std::cos(std::numbers::pi * pct) + 1;
+    return end + (start - end) / 2.0 * cos_out;
+  }
+  return (end - start) * pct + start;
+}
+
+void OneCycleLR::apply() {
+  const double step_num = static_cast<double>(epoch_);
+  std::vector<ParamGroup>& groups = optimizer_.param_groups();
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    double start_step = 0;
+    for (std::size_t i = 0; i < phases_.size(); ++i) {
+      const Phase& phase = phases_[i];
+      if (step_num <= phase.end_step || i + 1 == phases_.size()) {
+        const double pct = (step_num - start_step) / (phase.end_step - start_step);
+        const std::array<double, 5>& level = levels_[g];
+        groups[g].lr = anneal(level[phase.start_lr], level[phase.end_lr], pct);
+        if (options_.cycle_momentum) {
+          optimizer_.set_momentum(g, anneal(level[phase.start_momentum], level[phase.end_momentum], pct));
+        }
+        break;
+      }
+      start_step = phase.end_step;
+    }
+  }
+}
+
+void OneCycleLR::step() {
+  if (epoch_ + 1 > total_) {
+    throw std::logic_error("OneCycleLR::step: Tried to step " + std::to_string(epoch_ + 2) +
+                           " times. The specified number of total steps is " + std::to_string(total_));
+  }
+  ++epoch_;
+  apply();
+}
+
 }  // namespace gg::optim

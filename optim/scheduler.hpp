@@ -7,6 +7,7 @@
 // counters (set_last_epoch, set_state).
 #include <gategrad/optim/optimizer.hpp>
 
+#include <array>
 #include <functional>
 #include <vector>
 
@@ -158,6 +159,61 @@ class LinearLR : public EpochSchedule {
   Optimizer& optimizer_;
   double start_, end_;
   std::int64_t total_;
+};
+
+// torch.optim.lr_scheduler.OneCycleLR (Smith & Topor, "Super-Convergence"), stepped once per
+// batch (LibTorch has none: this follows the Python API, options by its keyword names). Over
+// total_steps (or epochs * steps_per_epoch) steps each group's rate goes from
+// initial_lr = max_lr / div_factor up to max_lr in the first pct_start of the steps, then down
+// to min_lr = initial_lr / final_div_factor; with three_phase it comes back down to initial_lr
+// over as many steps as it rose, then falls to min_lr. With cycle_momentum each group's
+// momentum (SGD's and RMSprop's momentum, Adam's beta1) moves the other way, between
+// max_momentum and base_momentum. Each piece is annealed from its start value s to its end
+// value e, at fraction x of its steps, by e + (s - e) / 2 (cos(pi x) + 1) ("cos") or
+// (e - s) x + s ("linear"). The rates do not scale the current ones (not chainable, as
+// torch's): every step overwrites them. Construction sets step 0's rates and momenta.
+class OneCycleLR : public EpochSchedule {
+ public:
+  enum class Anneal { Cos, Linear };
+  // In torch's order and with its defaults; give total_steps, or epochs and steps_per_epoch.
+  // base_momentum and max_momentum hold one value for every group or one per group.
+  struct Options {
+    std::int64_t total_steps = 0;
+    std::int64_t epochs = 0;
+    std::int64_t steps_per_epoch = 0;
+    double pct_start = 0.3;
+    Anneal anneal_strategy = Anneal::Cos;
+    bool cycle_momentum = true;
+    std::vector<double> base_momentum = {0.85};
+    std::vector<double> max_momentum = {0.95};
+    double div_factor = 25;
+    double final_div_factor = 1e4;
+    bool three_phase = false;
+  };
+  // max_lr: one for every group, or one per group. Throws std::invalid_argument for bad
+  // options, or cycle_momentum on an optimizer without momentum (Adagrad), as torch.
+  OneCycleLR(Optimizer& optimizer, std::vector<double> max_lr, Options options);
+  OneCycleLR(Optimizer& optimizer, double max_lr, Options options)
+      : OneCycleLR(optimizer, std::vector<double>{max_lr}, std::move(options)) {}
+  // Steps 1 to total_steps are allowed; stepping again throws std::logic_error "Tried to step
+  // <n> times. The specified number of total steps is <total>" (torch's ValueError), changing
+  // nothing.
+  void step();
+  std::int64_t total_steps() const { return total_; }
+
+ private:
+  struct Phase {
+    double end_step;
+    std::size_t start_lr, end_lr, start_momentum, end_momentum;  // indices into levels_[g]
+  };
+  void apply();
+  double anneal(double start, double end, double pct) const;
+  Optimizer& optimizer_;
+  Options options_;
+  std::int64_t total_ = 0;
+  std::vector<Phase> phases_;
+  // Per group: initial_lr, max_lr, min_lr, max_momentum, base_momentum (the Phase indices).
+  std::vector<std::array<double, 5>> levels_;
 };
 
 }  // namespace gg::optim

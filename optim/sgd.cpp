@@ -15,29 +15,33 @@ SGD::SGD(std::vector<ParamGroup> groups, const SGDOptions& options)
   if (options.nesterov_ && (options.momentum_ <= 0 || options.dampening_ != 0)) {
     throw std::invalid_argument("SGD: Nesterov momentum needs momentum > 0 and dampening = 0");
   }
+  enable_momentum("momentum", options.momentum_, INFINITY);
   create_buffers();
 }
 
 std::vector<std::string> SGD::buffer_names() const {
-  if (options_.momentum_ > 0) return {"momentum_buffer"};
+  // Any group's: a group given momentum later (OneCycleLR on SGD built with momentum 0, as
+  // torch's) gets its buffer at its next step.
+  if (any_momentum()) return {"momentum_buffer"};
   return {};
 }
 
 template <class T>
 void SGD::run(const ParamSlice<T>& slice, double lr, std::int64_t step) const {
   const T wd = static_cast<T>(options_.weight_decay_);
-  const T mu = static_cast<T>(options_.momentum_);
+  const double momentum = group_momentum();
+  const T mu = static_cast<T>(momentum);
   const T one_minus_damp = static_cast<T>(1.0 - options_.dampening_);  // rounded once, as torch
   const T rate = static_cast<T>(lr);
   const T sign = options_.maximize_ ? -T(1) : T(1);  // maximizing descends along -grad
   T* w = slice.param;
   const T* g = slice.grad;
-  if (options_.momentum_ == 0 && wd == T(0)) {
+  if (momentum == 0 && wd == T(0)) {
     const T signed_rate = sign * rate;
     for (std::size_t i = 0; i < slice.n; ++i) w[i] -= signed_rate * g[i];  // the homework's plain SGD
     return;
   }
-  T* b = options_.momentum_ > 0 ? slice.buffers[0] : nullptr;
+  T* b = momentum > 0 ? slice.buffers[0] : nullptr;
   for (std::size_t i = 0; i < slice.n; ++i) {
     T d = sign * g[i] + wd * w[i];
     if (b != nullptr) {

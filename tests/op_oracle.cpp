@@ -650,6 +650,43 @@ const std::vector<Row> kRows = {
        return F::cross_entropy(a["z"], a["y"],
                                F::CrossEntropyFuncOptions().weight(a["w"]).label_smoothing(0.25).reduction(gg::kSum));
      }},
+    // K-dimensional inputs (N, C, d1, ..., dK), as a segmentation's: K = 1 and K = 2.
+    {"F::nll_loss, K=1", "F.nll_loss(F.log_softmax(z, 1), y)", {any("z", {3, 4, 5}), labels("y", {3, 5}, 4)},
+     [](A a) { return F::nll_loss(gg::log_softmax(a["z"], 1), a["y"]); }},
+    {"F::nll_loss, K=2, weight, ignore_index, none", "F.nll_loss(x, y, weight=w, ignore_index=1, reduction='none')",
+     {any("x", {2, 3, 4, 5}), labels("y", {2, 4, 5}, 3), positive("w", {3}).no_grad()},
+     [](A a) {
+       return F::nll_loss(a["x"], a["y"], F::NLLLossFuncOptions().weight(a["w"]).ignore_index(1).reduction(gg::kNone));
+     }},
+    {"F::nll_loss, K=2, weight, sum", "F.nll_loss(x, y, weight=w, reduction='sum')",
+     {any("x", {2, 3, 4, 2}), labels("y", {2, 4, 2}, 3), positive("w", {3}).no_grad()},
+     [](A a) { return F::nll_loss(a["x"], a["y"], F::NLLLossFuncOptions().weight(a["w"]).reduction(gg::kSum)); }},
+    {"F::cross_entropy, K=1 (fused)", "F.cross_entropy(z, y)", {any("z", {4, 3, 6}), labels("y", {4, 6}, 3)},
+     [](A a) { return F::cross_entropy(a["z"], a["y"]); }},
+    {"F::cross_entropy, K=1, ignore_index, label_smoothing, none",
+     "F.cross_entropy(z, y, ignore_index=2, label_smoothing=0.2, reduction='none')",
+     {any("z", {3, 4, 5}), labels("y", {3, 5}, 4)},
+     [](A a) {
+       return F::cross_entropy(a["z"], a["y"],
+                               F::CrossEntropyFuncOptions().ignore_index(2).label_smoothing(0.2).reduction(gg::kNone));
+     }},
+    {"F::cross_entropy, K=2, weight, ignore_index, label_smoothing",
+     "F.cross_entropy(z, y, weight=w, ignore_index=0, label_smoothing=0.1)",
+     {any("z", {2, 4, 3, 3}), labels("y", {2, 3, 3}, 4), positive("w", {4}).no_grad()},
+     [](A a) {
+       return F::cross_entropy(a["z"], a["y"],
+                               F::CrossEntropyFuncOptions().weight(a["w"]).ignore_index(0).label_smoothing(0.1));
+     }},
+    {"F::cross_entropy of class probabilities, K=1, none", "F.cross_entropy(z, F.softmax(u, 1), reduction='none')",
+     {any("z", {3, 4, 5}), any("u", {3, 4, 5})},
+     [](A a) { return F::cross_entropy(a["z"], gg::softmax(a["u"], 1), F::CrossEntropyFuncOptions().reduction(gg::kNone)); }},
+    {"F::cross_entropy of class probabilities, K=2, weight, label_smoothing",
+     "F.cross_entropy(z, F.softmax(u, 1), weight=w, label_smoothing=0.2)",
+     {any("z", {2, 3, 4, 2}), any("u", {2, 3, 4, 2}), positive("w", {3}).no_grad()},
+     [](A a) {
+       return F::cross_entropy(a["z"], gg::softmax(a["u"], 1),
+                               F::CrossEntropyFuncOptions().weight(a["w"]).label_smoothing(0.2));
+     }},
     {"F::cross_entropy of one sample", "F.cross_entropy(z, y[0])", {any("z", {4}), labels("y", {1}, 4)},
      [](A a) { return F::cross_entropy(a["z"], a["y"][0]); }},
     {"F::cross_entropy of class probabilities", "F.cross_entropy(z, F.softmax(u, 1))", {any("z", {4, 5}), any("u", {4, 5})},

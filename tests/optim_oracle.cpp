@@ -1,6 +1,6 @@
 // PyTorch as the oracle of the optimizers and schedulers, gategrad's half: every row of kCases
 // runs 20 steps on pseudo-random gradients, and is written with those gradients and what
-// gategrad made of them (every parameter and learning rate after every step) to a JSON file,
+// gategrad made of them (every parameter, learning rate and group momentum after every step) to a JSON file,
 // which optim_oracle.py replays in torch.optim and compares. Adding a row adds a case; each row
 // runs twice, on float32 parameters and on float64 ones (each replayed in torch in its dtype).
 // usage: optim_oracle OUT.json
@@ -130,6 +130,26 @@ const std::vector<Case> kCases = {
      plateau("min", "rel", 0.0, {{"cooldown", 2}, {"min_lr", 0.02}}), kStalling},
     {"ReduceLROnPlateau eps", "SGD", {{"momentum", 0.9}}, {0.01},
      plateau("max", "abs", 0.5, {{"patience", 0}, {"eps", 1e-3}}), kRising},
+
+    // OneCycleLR over exactly the row's 20 steps (the last step is its last allowed one).
+    {"OneCycleLR SGD cos", "SGD", {{"momentum", 0.9}}, {0.1}, {{"type", "OneCycleLR"}, {"max_lr", 0.2}, {"total_steps", 20}}},
+    {"OneCycleLR SGD nesterov linear three_phase", "SGD", {{"momentum", 0.9}, {"nesterov", true}}, {0.1},
+     {{"type", "OneCycleLR"}, {"max_lr", 0.1}, {"total_steps", 20}, {"anneal_strategy", "linear"}, {"three_phase", true},
+      {"pct_start", 0.25}}},
+    {"OneCycleLR SGD momentum 0 (cycled from 0.95)", "SGD", {{"dampening", 0.2}}, {0.1},
+     {{"type", "OneCycleLR"}, {"max_lr", 0.1}, {"epochs", 4}, {"steps_per_epoch", 5}}},
+    {"OneCycleLR SGD two groups, per-group momenta", "SGD", {{"momentum", 0.5}}, {0.1, 0.01},
+     {{"type", "OneCycleLR"}, {"max_lr", {0.2, 0.05}}, {"total_steps", 25}, {"base_momentum", {0.8, 0.7}},
+      {"max_momentum", {0.9, 0.99}}, {"div_factor", 10.0}, {"final_div_factor", 100.0}}},
+    {"OneCycleLR Adam cos", "Adam", {}, {0.05}, {{"type", "OneCycleLR"}, {"max_lr", 0.05}, {"total_steps", 20}}},
+    {"OneCycleLR Adam two groups linear three_phase", "Adam", {{"betas", {0.9, 0.99}}}, {0.05, 0.01},
+     {{"type", "OneCycleLR"}, {"max_lr", {0.05, 0.02}}, {"total_steps", 22}, {"anneal_strategy", "linear"},
+      {"three_phase", true}, {"base_momentum", 0.8}, {"max_momentum", 0.9}}},
+    {"OneCycleLR AdamW cos three_phase", "AdamW", {}, {0.05},
+     {{"type", "OneCycleLR"}, {"max_lr", 0.05}, {"total_steps", 20}, {"three_phase", true}, {"pct_start", 0.4}}},
+    {"OneCycleLR RMSprop momentum", "RMSprop", {{"momentum", 0.9}}, {0.01}, {{"type", "OneCycleLR"}, {"max_lr", 0.02}, {"total_steps", 20}}},
+    {"OneCycleLR Adagrad without cycle_momentum", "Adagrad", {}, {0.1},
+     {{"type", "OneCycleLR"}, {"max_lr", 0.3}, {"total_steps", 20}, {"cycle_momentum", false}, {"anneal_strategy", "linear"}}},
 };
 
 // Reads a row's keyword arguments, and insists that each was used: a misspelt option must not
@@ -246,6 +266,25 @@ std::function<void(std::size_t step)> make_scheduler(const Case& c, optim::Optim
     k.maybe<double>("end_factor", [&](double v) { end = v; });
     k.maybe<std::int64_t>("total_iters", [&](std::int64_t v) { total = v; });
     hold(std::make_shared<optim::LinearLR>(opt, start, end, total));
+  } else if (type == "OneCycleLR") {
+    using O = optim::OneCycleLR;
+    O::Options o;
+    std::vector<double> max_lr;
+    // A number for every group, or a list of one per group.
+    const auto one_or_list = [](const json& v) { return v.is_array() ? v.get<std::vector<double>>() : std::vector<double>{v.get<double>()}; };
+    k.maybe<json>("max_lr", [&](const json& v) { max_lr = one_or_list(v); });
+    k.maybe<std::int64_t>("total_steps", [&](std::int64_t v) { o.total_steps = v; });
+    k.maybe<std::int64_t>("epochs", [&](std::int64_t v) { o.epochs = v; });
+    k.maybe<std::int64_t>("steps_per_epoch", [&](std::int64_t v) { o.steps_per_epoch = v; });
+    k.maybe<double>("pct_start", [&](double v) { o.pct_start = v; });
+    k.maybe<std::string>("anneal_strategy", [&](const std::string& v) { o.anneal_strategy = v == "linear" ? O::Anneal::Linear : O::Anneal::Cos; });
+    k.maybe<bool>("cycle_momentum", [&](bool v) { o.cycle_momentum = v; });
+    k.maybe<json>("base_momentum", [&](const json& v) { o.base_momentum = one_or_list(v); });
+    k.maybe<json>("max_momentum", [&](const json& v) { o.max_momentum = one_or_list(v); });
+    k.maybe<double>("div_factor", [&](double v) { o.div_factor = v; });
+    k.maybe<double>("final_div_factor", [&](double v) { o.final_div_factor = v; });
+    k.maybe<bool>("three_phase", [&](bool v) { o.three_phase = v; });
+    hold(std::make_shared<O>(opt, max_lr, o));
   } else if (type == "ReduceLROnPlateau") {
     using P = optim::ReduceLROnPlateau;
     P::Options o;
@@ -330,7 +369,7 @@ json run(const Case& c, std::uint64_t seed, gg::Dtype dtype) {
   std::shared_ptr<void> keep;
   const auto schedule = make_scheduler(c, *opt, keep);
   for (std::size_t t = 0; t < kSteps; ++t) {
-    json step = {{"grads", json::array()}, {"params", json::array()}, {"lrs", json::array()}};
+    json step = {{"grads", json::array()}, {"params", json::array()}, {"lrs", json::array()}, {"momenta", json::array()}};
     if (!c.set_lr.is_null() && c.set_lr.at("step").get<std::size_t>() == t + 1) opt->set_lr(c.set_lr.at("lr").get<double>());
     opt->zero_grad();
     const float scale = 2.0f / (1.0f + 0.25f * static_cast<float>(t));
@@ -352,6 +391,7 @@ json run(const Case& c, std::uint64_t seed, gg::Dtype dtype) {
     schedule(t);
     for (const Tensor& p : params) step["params"].push_back(values(p));
     for (const optim::ParamGroup& g : opt->param_groups()) step["lrs"].push_back(g.lr);
+    for (std::size_t g = 0; opt->has_momentum() && g < opt->param_groups().size(); ++g) step["momenta"].push_back(opt->momentum(g));
     record["steps"].push_back(step);
   }
   return record;

@@ -3,7 +3,8 @@
 Runs the C++ half, which writes every row of its table with the gradients it used and the
 parameters and learning rates it got after each step, then replays each row in torch.optim and
 torch.optim.lr_scheduler on the same gradients, in the row's dtype (float32 or float64), and
-compares after every step: parameters to RTOL[dtype] relative, learning rates exactly.
+compares after every step: parameters to RTOL[dtype] relative, learning rates and each group's
+momentum (SGD's and RMSprop's momentum, Adam's beta1; none for Adagrad) exactly.
 usage: optim_oracle.py ORACLE_EXECUTABLE WORK_DIR
 """
 import json
@@ -87,6 +88,10 @@ def replay(case):
         lrs = [group["lr"] for group in optimizer.param_groups]
         if lrs != step["lrs"]:
             problems.append(f"step {t}: learning rates gategrad {step['lrs']!r}, torch {lrs!r} (expected equal)")
+        momenta = [group["betas"][0] if "betas" in group else group["momentum"]
+                   for group in optimizer.param_groups if "betas" in group or "momentum" in group]
+        if momenta != step["momenta"]:
+            problems.append(f"step {t}: momenta gategrad {step['momenta']!r}, torch {momenta!r} (expected equal)")
         lr_changes += lrs != previous_lrs
         previous_lrs = lrs
     # A row that moves nothing, or a schedule that never acts, would pass without testing anything.

@@ -651,5 +651,13 @@ TEST_CASE("the functional losses reject bad input by name", "[nn][loss]") {
                     "cross_entropy: got weight of sizes [2], expected one per class: [3]");
   CHECK_THROWS_WITH(F::cross_entropy(z, gg::tensor({0, 1}), F::CrossEntropyFuncOptions().label_smoothing(1.5)),
                     "cross_entropy: got label_smoothing 1.5, expected a value in [0, 1]");
-  CHECK_THROWS_AS(F::cross_entropy(gg::zeros({2, 3, 4}), gg::zeros({2, 4}, gg::kInt64)), gg::ShapeError);
+  // (N, C, d1) takes (N, d1) targets; another d1 is refused.
+  CHECK_THROWS_WITH(F::cross_entropy(gg::zeros({2, 3, 4}), gg::zeros({2, 5}, gg::kInt64)),
+                    "cross_entropy: got input of sizes [2, 3, 4] and target of sizes [2, 5], expected (N, C) and (N), "
+                    "(C) and (), or (N, C, d1, ..., dK) and (N, d1, ..., dK)");
+  CHECK_THROWS_AS(F::nll_loss(gg::zeros({2, 3, 4, 5}), gg::zeros({2, 4}, gg::kInt64)), gg::ShapeError);
+  const Tensor none = F::cross_entropy(gg::zeros({2, 3, 4}), gg::zeros({2, 4}, gg::kInt64),
+                                       F::CrossEntropyFuncOptions().reduction(gg::kNone));
+  CHECK(none.sizes() == gg::IntArrayRef{2, 4});
+  for (double v : values(none)) CHECK(v == Approx(std::log(3.0)));  // uniform over 3 classes
 }

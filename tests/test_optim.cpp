@@ -5,6 +5,7 @@
 #include <gategrad/autograd/autograd_meta.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/ops.hpp>
+#include <gategrad/optim/adagrad.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>
 #include <gategrad/nn/clip_grad.hpp>
@@ -15,6 +16,7 @@
 
 #include <cmath>
 #include <functional>
+#include <numbers>
 
 using gg::Tensor;
 using gg::test::values;
@@ -266,4 +268,113 @@ TEST_CASE("bad hyper-parameters are refused with the value and the range", "[opt
                     "SGD: parameter 0 of sizes [1] has dtype int64, expected float32 or float64");
   const Tensor strided = gg::native::contiguous(gg::zeros({2, 3})).t().detach().requires_grad_();
   CHECK_THROWS_WITH(optim::SGD({strided}, optim::SGDOptions(0.1)), Contains("is not contiguous"));
+}
+
+TEST_CASE("OneCycleLR rises to max_lr, falls to min_lr and cycles momentum the other way", "[optim]") {
+  const Tensor a = gg::zeros({1}).requires_grad_();
+  optim::SGD opt({a}, optim::SGDOptions(0.5).momentum(0.9));
+  // 10 steps, the rise ending at step 0.3 * 10 - 1 = 2: initial_lr 1 / 25 = 0.04, min_lr 4e-6.
+  optim::OneCycleLR::Options o;
+  o.total_steps = 10;
+  o.anneal_strategy = optim::OneCycleLR::Anneal::Linear;
+  optim::OneCycleLR schedule(opt, 1.0, o);
+  std::vector<double> lrs = {opt.lr()}, momenta = {opt.momentum(0)};
+  for (int t = 0; t < 10; ++t) {
+    schedule.step();
+    lrs.push_back(opt.lr());
+    momenta.push_back(opt.momentum(0));
+  }
+  CHECK(lrs[0] == Approx(0.04));
+  CHECK(lrs[1] == Approx(0.52));  // halfway up
+  CHECK(lrs[2] == Approx(1.0));
+  CHECK(lrs[9] == Approx(4e-6));  // the fall's last planned step, 9; step 10 goes on along the line
+  CHECK(lrs[10] == Approx(1.0 + (4e-6 - 1.0) * 8.0 / 7.0));
+  CHECK(momenta[0] == Approx(0.95));
+  CHECK(momenta[2] == Approx(0.85));
+  CHECK(momenta[9] == Approx(0.95));
+  // Step 11 is one too many, as torch's, and changes nothing.
+  CHECK_THROWS_WITH(schedule.step(), "OneCycleLR::step: Tried to step 12 times. The specified number of total steps is 10");
+  CHECK(opt.lr() == lrs[10]);
+  CHECK(schedule.last_epoch() == 10);
+}
+
+TEST_CASE("OneCycleLR cos with three phases comes back to initial_lr before falling", "[optim]") {
+  const Tensor a = gg::zeros({1}).requires_grad_();
+  optim::Adam opt({a}, optim::AdamOptions(0.1).betas(0.5, 0.99));
+  optim::OneCycleLR::Options o;
+  o.epochs = 2;
+  o.steps_per_epoch = 10;  // 20 steps: up to step 5, down to step 10, then to min_lr at 19
+  o.pct_start = 0.3;
+  o.three_phase = true;
+  o.div_factor = 10;
+  o.final_div_factor = 100;
+  optim::OneCycleLR schedule(opt, 2.0, o);
+  CHECK(schedule.total_steps() == 20);
+  CHECK(opt.lr() == Approx(0.2));
+  CHECK(opt.momentum(0) == Approx(0.95));  // beta1
+  std::vector<double> lrs = {opt.lr()};
+  for (int t = 0; t < 19; ++t) {
+    schedule.step();
+    lrs.push_back(opt.lr());
+  }
+  CHECK(lrs[5] == Approx(2.0));
+  CHECK(opt.momentum(0) == Approx(0.95));
+  CHECK(lrs[10] == Approx(0.2));
+  CHECK(lrs[19] == Approx(0.002));
+  CHECK(lrs[3] == Approx(0.2 + (2.0 - 0.2) * (1 - std::cos(std::numbers::pi * 0.6)) / 2));
+}
+
+TEST_CASE("OneCycleLR gives SGD built without momentum a momentum buffer, as torch", "[optim]") {
+  const Tensor a = gg::tensor({1.0}, gg::kFloat64).requires_grad_();
+  optim::SGD opt({a}, optim::SGDOptions(0.1));
+  CHECK(opt.state().tensors.empty());
+  optim::OneCycleLR::Options o;
+  o.total_steps = 5;
+  optim::OneCycleLR schedule(opt, 1.0, o);
+  CHECK(opt.momentum(0) == 0.95);
+  // Two steps of gradient 1: b = 1, then b = 0.95' * 1 + 1 with step 1's momentum; p moves by lr * b.
+  std::vector<double> lr, mu;
+  double expected = 1.0, b = 0;
+  for (int t = 0; t < 2; ++t) {
+    lr.push_back(opt.lr());
+    mu.push_back(opt.momentum(0));
+    opt.zero_grad();
+    gg::sum(a).backward();
+    opt.step();
+    b = t == 0 ? 1.0 : mu[1] * b + 1.0;
+    expected -= lr[t] * b;
+    schedule.step();
+  }
+  CHECK(values(a)[0] == Approx(expected).epsilon(1e-14));
+  CHECK(opt.state().tensors.count("0.momentum_buffer") == 1);
+}
+
+TEST_CASE("OneCycleLR refuses bad options and optimizers without momentum", "[optim][errors]") {
+  const Tensor a = gg::zeros({1}).requires_grad_(), b = gg::zeros({1}).requires_grad_();
+  optim::OneCycleLR::Options o;
+  optim::SGD sgd({a}, optim::SGDOptions(0.1).momentum(0.9));
+  CHECK_THROWS_WITH(optim::OneCycleLR(sgd, 1.0, o), Contains("expected total_steps > 0 or both epochs and steps_per_epoch > 0"));
+  o.total_steps = 10;
+  o.pct_start = 1.5;
+  CHECK_THROWS_WITH(optim::OneCycleLR(sgd, 1.0, o), "OneCycleLR: got pct_start = 1.5, expected 0 <= pct_start <= 1");
+  o.pct_start = 0.3;
+  CHECK_THROWS_WITH(optim::OneCycleLR(sgd, {1.0, 2.0}, o),
+                    "OneCycleLR: got 2 values for max_lr, expected 1 or 1 (one per parameter group)");
+  optim::Adagrad adagrad({a}, optim::AdagradOptions(0.1));
+  CHECK_THROWS_WITH(optim::OneCycleLR(adagrad, 1.0, o), Contains("optimizer must support momentum with `cycle_momentum`"));
+  CHECK_THROWS_AS(adagrad.momentum(0), std::invalid_argument);
+  // Adam's beta1 must stay below 1: refused before any group changes.
+  optim::Adam adam(std::vector<optim::ParamGroup>{{{a}, 0.1}, {{b}, 0.1}}, optim::AdamOptions(0.1));
+  o.max_momentum = {0.95, 1.0};
+  CHECK_THROWS_WITH(optim::OneCycleLR(adam, 1.0, o), "Adam: got beta1 = 1.000000, expected 0.000000 <= beta1 < 1.000000");
+  CHECK(adam.momentum(0) == 0.9);
+  CHECK(adam.param_groups()[0].lr == 0.1);
+  // RMSprop's momentum buffer exists from construction or never.
+  optim::RMSprop rmsprop({a}, optim::RMSpropOptions(0.01));
+  o.max_momentum = {0.95};
+  CHECK_THROWS_WITH(optim::OneCycleLR(rmsprop, 1.0, o), Contains("build the optimizer with momentum > 0"));
+  o.cycle_momentum = false;
+  optim::OneCycleLR plain(rmsprop, 1.0, o);
+  CHECK(rmsprop.lr() == Approx(0.04));
+  CHECK(rmsprop.momentum(0) == 0);
 }
