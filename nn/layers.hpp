@@ -50,6 +50,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {},
 class Linear : public Module {
  public:
   explicit Linear(const LinearOptions& options);
+  // Linear(784, 256), as LibTorch's.
+  Linear(std::int64_t in_features, std::int64_t out_features) : Linear(LinearOptions(in_features, out_features)) {}
   Tensor forward(const Tensor& x) override;
   std::string describe() const override;
   const Tensor& weight() const { return weight_; }

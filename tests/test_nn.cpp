@@ -9,9 +9,12 @@
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/loss_modules.hpp>
+#include <gategrad/optim/sgd.hpp>
 #include <gategrad/nn/metrics.hpp>
 
 #include <catch2/catch.hpp>
+
+#include <memory>
 
 #include <cmath>
 #include <sstream>
@@ -484,6 +487,32 @@ TEST_CASE("InferenceMode records nothing while alive; InferenceMode(false) turns
   }
   CHECK_FALSE(gg::InferenceMode::is_enabled());
   CHECK(gg::is_grad_enabled());
+}
+
+// The short spellings of LibTorch's tutorials: Linear(784, 256), SGD(params, 0.1), AutoGradMode.
+TEST_CASE("LibTorch's short spellings compile and mean what LibTorch means", "[nn]") {
+  auto fc = std::make_shared<gg::nn::Linear>(6, 3);
+  CHECK(fc->weight().sizes() == gg::IntArrayRef({3, 6}));
+  CHECK(fc->bias().sizes() == gg::IntArrayRef({3}));
+  gg::optim::SGD sgd(fc->parameters(), 0.1);
+  gg::NoGradGuard off;
+  CHECK_FALSE(gg::is_grad_enabled());
+  {
+    gg::AutoGradMode on(true);  // records inside a NoGradGuard, as torch::AutoGradMode
+    CHECK(gg::is_grad_enabled());
+    const Tensor y = (*fc)(gg::ones({2, 6}));
+    CHECK(y.requires_grad());
+    y.sum().backward();
+    sgd.step();
+    {
+      gg::AutoGradMode nested_off(false);
+      CHECK_FALSE((*fc)(gg::ones({1, 6})).requires_grad());
+    }
+    CHECK(gg::is_grad_enabled());
+  }
+  CHECK_FALSE(gg::is_grad_enabled());
+  // The SGD step moved the bias by -0.1 * its gradient (2 per unit: a batch of 2).
+  CHECK(gg::test::values(fc->bias().grad()) == std::vector<double>{2, 2, 2});
 }
 
 TEST_CASE("activation modules apply their options, as torch::nn's", "[nn]") {
