@@ -6,6 +6,8 @@
 // the BLAS LibTorch was built with (OpenBLAS on Debian), which sizes its own pool from
 // OPENBLAS_NUM_THREADS. The settings a run had are written into the benchmark context.
 #include <ATen/Parallel.h>
+#include "libtorch_baseline.hpp"
+
 #include <benchmark/benchmark.h>
 #include <dlfcn.h>
 #include <torch/torch.h>
@@ -82,53 +84,15 @@ void register_all() {
   }
 }
 
-// TORCH_INTRAOP_THREADS: unset means 1; anything but a positive integer is an error.
-int intraop_threads_from_env() {
-  const char* text = std::getenv("TORCH_INTRAOP_THREADS");
-  if (text == nullptr || *text == '\0') return 1;
-  char* end = nullptr;
-  const long threads = std::strtol(text, &end, 10);
-  if (*end != '\0' || threads < 1 || threads > 1024) {
-    throw std::invalid_argument(std::string("bench_ops_libtorch: TORCH_INTRAOP_THREADS='") +
-                                text + "', expected a positive integer (e.g. 1 or 2)");
-  }
-  return static_cast<int>(threads);
-}
-
-std::string env_or(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : fallback;
-}
-
-// OpenBLAS's kernel choice, asked from the library LibTorch loaded (if it is OpenBLAS).
-std::string openblas_corename() {
-  using CoreName = char* (*)();
-  auto corename = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
-  return corename != nullptr ? corename() : "not OpenBLAS";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  int intraop = 1;
-  try {
-    intraop = intraop_threads_from_env();
-  } catch (const std::invalid_argument& error) {
-    std::cerr << error.what() << '\n';
-    return 2;
-  }
-  // The inter-op pool may only be sized before its first use: here, before any op runs.
-  at::set_num_interop_threads(1);
-  at::set_num_threads(intraop);
+  if (!gg_bench::configure_libtorch("bench_ops_libtorch")) return 2;
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
-  benchmark::AddCustomContext("torch_version", TORCH_VERSION);
-  benchmark::AddCustomContext("torch_intraop_threads", std::to_string(at::get_num_threads()));
-  benchmark::AddCustomContext("openblas_corename", openblas_corename());
-  benchmark::AddCustomContext("env_OPENBLAS_NUM_THREADS", env_or("OPENBLAS_NUM_THREADS", "unset"));
-  benchmark::AddCustomContext("env_GLIBC_TUNABLES", env_or("GLIBC_TUNABLES", "unset"));
+  gg_bench::add_libtorch_context();
 
   register_all();
   benchmark::RunSpecifiedBenchmarks();

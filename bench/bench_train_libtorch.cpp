@@ -10,6 +10,8 @@
 // sizes its own pool from OPENBLAS_NUM_THREADS. The settings a run had are written into the
 // benchmark context, so its JSON records them.
 #include <ATen/Parallel.h>
+#include "libtorch_baseline.hpp"
+
 #include <benchmark/benchmark.h>
 #include <dlfcn.h>
 #include <torch/torch.h>
@@ -99,74 +101,15 @@ void forward(benchmark::State& state, const Net& net) {
   }
 }
 
-// TORCH_INTRAOP_THREADS: unset means 1; anything but a positive integer is an error.
-int intraop_threads_from_env() {
-  const char* text = std::getenv("TORCH_INTRAOP_THREADS");
-  if (text == nullptr || *text == '\0') return 1;
-  char* end = nullptr;
-  const long threads = std::strtol(text, &end, 10);
-  if (*end != '\0' || threads < 1 || threads > 1024) {
-    throw std::invalid_argument(std::string("bench_train_libtorch: TORCH_INTRAOP_THREADS='") +
-                                text + "', expected a positive integer (e.g. 1 or 2)");
-  }
-  return static_cast<int>(threads);
-}
-
-std::string env_or(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : fallback;
-}
-
-// The "CPU capability usage: AVX2" line of at::show_config(): which ATen kernels run.
-std::string aten_cpu_capability() {
-  std::istringstream config(at::show_config());
-  const std::string key = "CPU capability usage: ";
-  for (std::string line; std::getline(config, line);) {
-    const auto at = line.find(key);
-    if (at != std::string::npos) return line.substr(at + key.size());
-  }
-  return "unknown";
-}
-
-// OpenBLAS's kernel choice and pool size, asked from the library LibTorch loaded (if it is
-// OpenBLAS). On CPUs newer than the OpenBLAS release, it may fall back to old kernels.
-void add_openblas_context() {
-  using CoreName = char* (*)();
-  using NumThreads = int (*)();
-  auto corename = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
-  auto threads = reinterpret_cast<NumThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-  benchmark::AddCustomContext("openblas_corename",
-                              corename != nullptr ? corename() : "not OpenBLAS");
-  benchmark::AddCustomContext("openblas_num_threads",
-                              threads != nullptr ? std::to_string(threads()) : "-");
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  int intraop = 1;
-  try {
-    intraop = intraop_threads_from_env();
-  } catch (const std::invalid_argument& error) {
-    std::cerr << error.what() << '\n';
-    return 2;
-  }
-  // The inter-op pool may only be sized before its first use: here, before any op runs.
-  at::set_num_interop_threads(1);
-  at::set_num_threads(intraop);
+  if (!gg_bench::configure_libtorch("bench_train_libtorch")) return 2;
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
-  benchmark::AddCustomContext("torch_version", TORCH_VERSION);
-  benchmark::AddCustomContext("torch_intraop_threads", std::to_string(at::get_num_threads()));
-  benchmark::AddCustomContext("torch_interop_threads",
-                              std::to_string(at::get_num_interop_threads()));
-  benchmark::AddCustomContext("aten_cpu_capability", aten_cpu_capability());
-  add_openblas_context();
-  benchmark::AddCustomContext("env_OPENBLAS_NUM_THREADS", env_or("OPENBLAS_NUM_THREADS", "unset"));
-  benchmark::AddCustomContext("env_OPENBLAS_CORETYPE", env_or("OPENBLAS_CORETYPE", "unset"));
-  benchmark::AddCustomContext("env_GLIBC_TUNABLES", env_or("GLIBC_TUNABLES", "unset"));
+  gg_bench::add_libtorch_context();
   benchmark::AddCustomContext("zero_grad", "Module::zero_grad(set_to_none=true)");
 
   for (const Net& net : nets()) {
