@@ -134,6 +134,7 @@ constexpr double kFlopsPerThread = 1.0e6;
 // two strides fit (as_stored), else the operand is made contiguous once.
 void batched_gemm_into(const Tensor& out, const Tensor& a, const Tensor& b, Scalar alpha,
                        Scalar beta) {
+  if (out.numel() == 0) return;  // nothing to write (and an empty tensor may have no memory)
   const std::int64_t rank = out.dim();
   const std::int64_t M = out.size(rank - 2), N = out.size(rank - 1), K = a.size(rank - 1);
   const auto matrix = [](const Tensor& t, std::int64_t rows, std::int64_t cols) {
@@ -169,10 +170,15 @@ void batched_gemm_into(const Tensor& out, const Tensor& a, const Tensor& b, Scal
       const T* pa = ga.data.data_ptr<T>();
       const T* pb = gb.data.data_ptr<T>();
       T* pc = out.data_ptr<T>();
+      // An empty operand (K = 0) may have no memory at all: its pointer stays null, unmoved
+      // (the GEMM reads none of it).
+      const auto at = [&offset](const T* p, const Tensor& t, std::int64_t i) {
+        return p == nullptr ? p : p + offset(t, i);
+      };
       const auto multiply = [&](std::int64_t i) {
         gemm<T>(ga.trans, gb.trans, static_cast<std::size_t>(M), static_cast<std::size_t>(N),
-                static_cast<std::size_t>(K), alpha.to<T>(), pa + offset(ga.data, i), ga.ld,
-                pb + offset(gb.data, i), gb.ld, beta.to<T>(), pc + offset(out, i), ldc);
+                static_cast<std::size_t>(K), alpha.to<T>(), at(pa, ga.data, i), ga.ld,
+                at(pb, gb.data, i), gb.ld, beta.to<T>(), pc + offset(out, i), ldc);
       };
       parallel_run(tasks, [&](int task) {
         const std::int64_t begin = batch * task / tasks, end = batch * (task + 1) / tasks;
