@@ -16,7 +16,6 @@ rounds' ratios, the range in brackets. Environment: ROUNDS=5, REPETITIONS=3, MIN
 """
 import argparse
 import os
-import shlex
 import sys
 import tempfile
 import time
@@ -92,16 +91,7 @@ def main():
         rounds, contexts = ct.run_all(args, runner, gategrad_bin, libtorch_bin)
     load_after = ct.load_average()
 
-    cores = len(os.sched_getaffinity(0))
-    print(f"Machine: {ct.cpu_model()}, nproc = {cores}")
-    print(f"Date: {started}; load average before {load_before}, after {load_after}")
-    command = os.environ.get("COMPARE_OPS_COMMAND") or " ".join(map(shlex.quote, sys.argv))
-    print(f"Command: {command.strip()}")
-    others = runner.other_load.fraction()
-    print(f"Other processes used {others:.2f} of the {cores} cores while the benchmarks ran")
-    if others > 0.1:
-        print("Warning: the machine was busy; other processes shared the cores, so the times "
-              "below are inflated and noisy. Rerun on an idle machine.")
+    ct.print_run_header(runner, started, load_before, load_after, "COMPARE_OPS_COMMAND")
     best = contexts.get("best", {})
     print(f"{args.rounds} rounds of {args.repetitions} repetitions of at least {args.min_time} s; "
           f"LibTorch {best.get('torch_version', '?')}, OpenBLAS core "

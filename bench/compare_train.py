@@ -327,6 +327,22 @@ def fmt_gflops(work, us, peak=None):
     return f"{gflops:.1f} ({100 * gflops / peak:.0f}%)" if peak else f"{gflops:.1f}"
 
 
+def print_run_header(runner, started, load_before, load_after, command_env):
+    """The lines every comparison table starts with: machine, date and load, the command (from
+    the environment variable `command_env` when a wrapper script set it), and how busy the
+    cores were while the benchmarks ran."""
+    cores = len(os.sched_getaffinity(0))
+    print(f"Machine: {cpu_model()}, nproc = {cores}")
+    print(f"Date: {started}; load average before {load_before}, after {load_after}")
+    command = os.environ.get(command_env) or " ".join(map(shlex.quote, sys.argv))
+    print(f"Command: {command.strip()}")
+    others = runner.other_load.fraction()
+    print(f"Other processes used {others:.2f} of the {cores} cores while the benchmarks ran")
+    if others > 0.1:
+        print("Warning: the machine was busy; other processes shared the cores, so the times "
+              "below are inflated and noisy. Rerun on an idle machine.")
+
+
 def main():
     summary, _, details = __doc__.partition("\n\n")
     parser = argparse.ArgumentParser(description=summary, epilog=details,
@@ -365,16 +381,7 @@ def main():
                                     libtorch_bin if have_libtorch else None)
     load_after = load_average()
 
-    cores = len(os.sched_getaffinity(0))
-    print(f"Machine: {cpu_model()}, nproc = {cores}")
-    print(f"Date: {started}; load average before {load_before}, after {load_after}")
-    command = os.environ.get("COMPARE_TRAIN_COMMAND") or " ".join(map(shlex.quote, sys.argv))
-    print(f"Command: {command.strip()}")
-    others = runner.other_load.fraction()
-    print(f"Other processes used {others:.2f} of the {cores} cores while the benchmarks ran")
-    if others > 0.1:
-        print("Warning: the machine was busy; other processes shared the cores, so the times "
-              "below are inflated and noisy. Rerun on an idle machine.")
+    print_run_header(runner, started, load_before, load_after, "COMPARE_TRAIN_COMMAND")
     print(f"{args.rounds} rounds, each running every configuration in turn with "
           f"{args.repetitions} repetitions of at least {args.min_time} s; times are medians over "
           f"the rounds of each round's median, the ratio the median of the rounds' ratios (range "
