@@ -62,6 +62,9 @@ TEST_CASE("sign, rsqrt, pow with a number exponent: NaN, Inf, -0 as torch", "[el
   const Tensor t = repeated(kSpecial);
   // torch.sign(t)
   check_values(native::sign(t), {0, 1, -1, 0, 0, -1, 1});
+  // torch.neg(t): the sign of zero flips in the vector lanes too
+  check_values(native::neg(t), {kNaN, -kInf, kInf, 0.0, -0.0, 2, -3});
+  check_values(native::neg(repeated(kSpecial, gg::kFloat64)), {kNaN, -kInf, kInf, 0.0, -0.0, 2, -3});
   // torch.rsqrt(t)
   check_values(native::rsqrt(t), {kNaN, 0, kNaN, -kInf, kInf, kNaN, 0.57735026918962576});
   // torch.pow(t, 2), torch.pow(t, 0), torch.pow(t, -1), torch.pow(t, 0.5)

@@ -59,7 +59,7 @@ template <class V> requires std::is_same_v<V, Batch<double>> V pow_batch(const V
   const V ax = xsimd::abs(x);
   V z = detail::exp(y * xsimd::log(ax));
   const auto negative = (x < V(0)) | ((x == V(0)) & (V(1) / x < V(0)));  // -0 included
-  z = xsimd::select(negative & xsimd::is_odd(y), -z, z);
+  z = xsimd::select(negative & xsimd::is_odd(y), detail::negate(z), z);
   const auto invalid = (x < V(0)) & xsimd::isfinite(x) & !xsimd::is_flint(y) & !xsimd::isinf(y);
   z = xsimd::select(invalid, V(std::numeric_limits<typename ElementOf<V>::type>::quiet_NaN()), z);
   return xsimd::select((y == V(0)) | (x == V(1)) | ((ax == V(1)) & xsimd::isinf(y)), V(1), z);
@@ -148,7 +148,8 @@ struct Ge { template <Element V> bool operator()(V a, V b) const { return a >= b
 
 // --- unary ------------------------------------------------------------------------------------
 struct Neg {
-  template <Real V> V operator()(const V& x) const { return -x; }
+  template <RealBatch V> V operator()(const V& x) const { return detail::negate(x); }
+  template <RealScalar V> V operator()(V x) const { return -x; }
   template <Int V> V operator()(V x) const { return wrap(0 - bits(x)); }
 };
 struct Abs {

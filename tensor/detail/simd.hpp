@@ -27,6 +27,13 @@ inline constexpr std::size_t kLanes = Batch<T>::size;
 // xsimd::exp rounds x / log 2 to an integer lane by lane where the target has no vector
 // instruction for it (double -> int64 below AVX-512DQ): a NaN, infinite or huge x is undefined
 // behaviour there (clang's UBSan stops on it). Such lanes take exp(0) and get their value after.
+// -x with the sign of zero flipped as IEEE negation does: xsimd 8's unary minus on AVX-512
+// computes 0 - x, which gives +0 for +0 (torch.neg(0.) is -0.).
+template <class T>
+Batch<T> negate(const Batch<T>& x) {
+  return xsimd::bitwise_xor(x, Batch<T>(T(-0.0)));
+}
+
 template <class T>
 Batch<T> exp_defined(const Batch<T>& x) {
   if constexpr (std::is_same_v<T, double>) {
