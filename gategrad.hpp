@@ -5,11 +5,13 @@
 #include <gategrad/nn/activation.hpp>
 #include <gategrad/nn/clip_grad.hpp>
 #include <gategrad/nn/containers.hpp>
+#include <gategrad/nn/conv.hpp>
 #include <gategrad/nn/functional.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/loss_modules.hpp>
 #include <gategrad/nn/metrics.hpp>
+#include <gategrad/nn/pooling.hpp>
 #include <gategrad/nn/serialize.hpp>
 #include <gategrad/optim/adagrad.hpp>
 #include <gategrad/optim/adam.hpp>

@@ -1,6 +1,7 @@
 #pragma once
 // Everything in the autograd layer, and the tensor it differentiates.
 #include <gategrad/autograd/backward.hpp>
+#include <gategrad/autograd/conv_ops.hpp>
 #include <gategrad/autograd/function.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/gradcheck.hpp>

@@ -304,6 +304,8 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Where where = W
 // 0 <= p <= 1, or for a non-floating x.
 Tensor dropout(const Tensor& x, double p, Generator& gen, bool training = true,
                Where where = Where::current());
+// torch::dropout(x, p, train): the same, drawing from gg::default_generator().
+Tensor dropout(const Tensor& x, double p, bool train, Where where = Where::current());
 // lambda * sum(W^2), a rank-0 tensor of W's dtype, fused (dW = 2 lambda W dy, one gradient
 // contribution, no temporaries of W's size in the forward). Throws std::invalid_argument unless
 // lambda is finite and >= 0.

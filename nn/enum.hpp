@@ -9,6 +9,9 @@ struct kMean {};
 struct kSum {};
 struct kBatchMean {};
 struct kConstant {};
+struct kZeros {};
+struct kValid {};
+struct kSame {};
 }  // namespace enumtype
 
 inline constexpr enumtype::kNone kNone{};
@@ -17,4 +20,9 @@ inline constexpr enumtype::kSum kSum{};
 inline constexpr enumtype::kBatchMean kBatchMean{};
 // Padding modes: reflect, replicate and circular are not there yet (docs/PORTING.md).
 inline constexpr enumtype::kConstant kConstant{};
+// Convolution padding: a mode (zeros only; reflect, replicate and circular are not there yet)
+// and the padding amounts "valid" (none) and "same" (the input's size).
+inline constexpr enumtype::kZeros kZeros{};
+inline constexpr enumtype::kValid kValid{};
+inline constexpr enumtype::kSame kSame{};
 }  // namespace gg

@@ -1,5 +1,6 @@
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/nn/layers.hpp>
+#include <gategrad/nn/functional.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/shape.hpp>
 
@@ -96,6 +97,19 @@ Tensor Dropout::forward(const Tensor& x) {
 }
 
 std::string Dropout::describe() const { return "Dropout(p=" + format_p(p_) + ")"; }
+
+Dropout2d::Dropout2d(const Dropout2dOptions& options, Generator* gen) : p_(options.p()), gen_(gen) {
+  if (!(p_ >= 0.0 && p_ <= 1.0)) {
+    throw std::invalid_argument("Dropout2d: got p = " + std::to_string(p_) + ", expected 0 <= p <= 1");
+  }
+}
+
+Tensor Dropout2d::forward(const Tensor& x) {
+  return nn::functional::dropout2d(x, nn::functional::Dropout2dFuncOptions().p(p_).training(is_training()),
+                                   gen_ != nullptr ? *gen_ : default_generator());
+}
+
+std::string Dropout2d::describe() const { return "Dropout2d(p=" + format_p(p_) + ")"; }
 
 Tensor Flatten::forward(const Tensor& x) {
   if (x.dim() < 1) throw ShapeError("Flatten: got a scalar, expected (batch, ...)");

@@ -94,6 +94,30 @@ class Dropout : public Module {
   Generator* gen_;
 };
 
+// Channel dropout (torch::nn::Dropout2d), active in train mode only: zeroes each channel of an
+// (N, C, H, W) or unbatched (C, H, W) input with probability p, scaling the others by
+// 1/(1-p). Draws from `gen` (default_generator() if null).
+struct Dropout2dOptions {
+  Dropout2dOptions(double p = 0.5) : p_(p) {}  // NOLINT: implicit, as LibTorch's
+  Dropout2dOptions& p(double v) { p_ = v; return *this; }
+  double p() const { return p_; }
+
+ private:
+  double p_;
+};
+
+class Dropout2d : public Module {
+ public:
+  explicit Dropout2d(const Dropout2dOptions& options = {}, Generator* gen = nullptr);
+  Tensor forward(const Tensor& x) override;
+  std::string describe() const override;  // "Dropout2d(p=0.5)"
+  double p() const { return p_; }
+
+ private:
+  double p_;
+  Generator* gen_;
+};
+
 // (B, d1, d2, ...) -> (B, d1 * d2 * ...): a view when the input's strides allow.
 class Flatten : public Module {
  public:

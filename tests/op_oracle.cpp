@@ -6,6 +6,7 @@
 // op_oracle.py rebuilds in torch (the same strides over the same storage), evaluates and
 // compares. Adding an op adds a row.
 // usage: op_oracle OUT.json
+#include <gategrad/autograd/conv_ops.hpp>
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/nn/functional.hpp>
 #include <gategrad/nn/layers.hpp>
@@ -532,6 +533,57 @@ const std::vector<Row> kRows = {
      [](A a) { return gg::nn::linear(a["x"], a["w"], a["b"]); }},
     {"linear, 64x100 by 100x33", "F.linear(x, w, b)", {any("x", {64, 100}), any("w", {33, 100}), any("b", {33})},
      [](A a) { return gg::nn::linear(a["x"], a["w"], a["b"]); }},
+    // convolution and pooling (autograd/conv_ops.hpp, nn/conv.hpp, nn/pooling.hpp)
+    {"conv2d", "F.conv2d(x, w, b)", {any("x", {2, 3, 7, 6}), any("w", {4, 3, 3, 3}), any("b", {4})},
+     [](A a) { return gg::conv2d(a["x"], a["w"], a["b"]); }},
+    {"conv2d stride 2 padding 1 dilation 2", "F.conv2d(x, w, b, stride=2, padding=1, dilation=2)",
+     {any("x", {2, 2, 9, 8}), any("w", {3, 2, 3, 2}), any("b", {3})},
+     [](A a) { return gg::conv2d(a["x"], a["w"], a["b"], 2, 1, 2); }},
+    {"conv2d groups 2, rectangular stride", "F.conv2d(x, w, None, (2, 1), (0, 1), 1, 2)",
+     {any("x", {1, 4, 6, 6}), any("w", {6, 2, 3, 3})},
+     [](A a) { return gg::conv2d(a["x"], a["w"], {}, {2, 1}, {0, 1}, 1, 2); }},
+    {"conv2d depthwise", "F.conv2d(x, w, None, 1, 1, 1, 3)", {any("x", {2, 3, 5, 5}), any("w", {3, 1, 3, 3})},
+     [](A a) { return gg::conv2d(a["x"], a["w"], {}, 1, 1, 1, 3); }},
+    {"conv2d 1x1 of a transposed input", "F.conv2d(x, w)", {any("x", {2, 3, 4, 5}).transposed(), any("w", {6, 3, 1, 1})},
+     [](A a) { return gg::conv2d(a["x"], a["w"]); }},
+    {"conv2d padding same", "F.conv2d(x, w, b, padding='same')", {any("x", {2, 2, 6, 5}), any("w", {3, 2, 4, 3}), any("b", {3})},
+     [](A a) { return gg::conv2d(a["x"], a["w"], a["b"], 1, "same"); }},
+    {"conv2d unbatched", "F.conv2d(x, w)", {any("x", {2, 5, 5}), any("w", {3, 2, 2, 2})},
+     [](A a) { return gg::conv2d(a["x"], a["w"]); }},
+    // (Larger sizes sum more float32 terms than its 1e-5 allows, in any order: the float64 run of
+    // 8x16x14x14 by 32x16x3x3 agreed to 2e-14, its float32 run to 7.5e-5.)
+    {"conv2d, 2x8x8x8 by 16x8x3x3", "F.conv2d(x, w, b, padding=1)",
+     {any("x", {2, 8, 8, 8}), any("w", {16, 8, 3, 3}), any("b", {16})},
+     [](A a) { return gg::conv2d(a["x"], a["w"], a["b"], 1, 1); }},
+    {"F::conv2d with options", "F.conv2d(x, w, b, stride=2, padding=2)", {any("x", {1, 1, 7, 7}), any("w", {2, 1, 5, 5}), any("b", {2})},
+     [](A a) {
+       namespace F = gg::nn::functional;
+       return F::conv2d(a["x"], a["w"], F::Conv2dFuncOptions().bias(a["b"]).stride(2).padding(2));
+     }},
+    {"conv1d", "F.conv1d(x, w, b, stride=2, padding=1)", {any("x", {2, 3, 9}), any("w", {4, 3, 3}), any("b", {4})},
+     [](A a) { return gg::conv1d(a["x"], a["w"], a["b"], 2, 1); }},
+    {"conv_transpose2d", "F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1)",
+     {any("x", {2, 3, 4, 4}), any("w", {3, 2, 3, 3}), any("b", {2})},
+     [](A a) { return gg::conv_transpose2d(a["x"], a["w"], a["b"], 2, 1, 1); }},
+    {"conv_transpose2d groups 2 dilation 2", "F.conv_transpose2d(x, w, None, 1, 0, 0, 2, 2)",
+     {any("x", {1, 4, 3, 3}), any("w", {4, 1, 2, 2})},
+     [](A a) { return gg::conv_transpose2d(a["x"], a["w"], {}, 1, 0, 0, 2, 2); }},
+    {"max_pool2d", "F.max_pool2d(x, 2)", {any("x", {2, 3, 6, 7})}, [](A a) { return gg::max_pool2d(a["x"], 2); }},
+    {"max_pool2d 3 stride 2 padding 1 ceil_mode", "F.max_pool2d(x, 3, 2, 1, ceil_mode=True)", {any("x", {1, 2, 7, 6})},
+     [](A a) { return gg::max_pool2d(a["x"], 3, 2, 1, 1, true); }},
+    {"max_pool2d dilation 2 of a transposed input", "F.max_pool2d(x, 2, 1, 0, 2)", {any("x", {1, 2, 6, 5}).transposed()},
+     [](A a) { return gg::max_pool2d(a["x"], 2, 1, 0, 2); }},
+    {"avg_pool2d", "F.avg_pool2d(x, 2)", {any("x", {2, 3, 6, 7})}, [](A a) { return gg::avg_pool2d(a["x"], 2); }},
+    {"avg_pool2d 3 stride 2 padding 1 ceil_mode", "F.avg_pool2d(x, 3, 2, 1, ceil_mode=True)", {any("x", {1, 2, 7, 6})},
+     [](A a) { return gg::avg_pool2d(a["x"], 3, 2, 1, true); }},
+    {"avg_pool2d padding not counted", "F.avg_pool2d(x, 3, 2, 1, count_include_pad=False)", {any("x", {1, 2, 7, 6})},
+     [](A a) { return gg::avg_pool2d(a["x"], 3, 2, 1, false, false); }},
+    {"avg_pool2d divisor_override", "F.avg_pool2d(x, 2, divisor_override=3)", {any("x", {1, 2, 4, 4})},
+     [](A a) { return gg::avg_pool2d(a["x"], 2, {}, 0, false, true, 3); }},
+    {"adaptive_avg_pool2d", "F.adaptive_avg_pool2d(x, (3, 2))", {any("x", {2, 2, 7, 5})},
+     [](A a) { return gg::adaptive_avg_pool2d(a["x"], {3, 2}); }},
+    {"adaptive_avg_pool2d to 1x1", "F.adaptive_avg_pool2d(x, 1)", {any("x", {2, 3, 4, 4})},
+     [](A a) { return gg::adaptive_avg_pool2d(a["x"], 1); }},
     {"cross_entropy", "F.cross_entropy(z, y)", {any("z", {5, 4}), labels("y", {5}, 4)},
      [](A a) { return gg::cross_entropy(a["z"], a["y"]); }},
     {"nn::cross_entropy", "F.cross_entropy(z, y)", {any("z", {5, 4}), labels("y", {5}, 4)},

@@ -6,6 +6,7 @@
 #include "tensor_helpers.hpp"
 
 #include <gategrad/autograd/backward.hpp>
+#include <gategrad/autograd/conv_ops.hpp>
 #include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/graph.hpp>
 #include <gategrad/autograd/recording.hpp>
@@ -58,11 +59,13 @@ const std::vector<std::string> kGates = {
     "WhereGate",
     "CatGate", "FlipGate", "TrilGate", "TriuGate", "ConstantPadGate",  // shape ops
     "BmmGate", "AddmmGate", "BaddbmmGate",                              // batched products
+    "Conv2dGate", "Conv2dInputGradGate",                                 // convolutions
 };
 
 // The gates that only a backward records (under create_graph): the second-derivative test must
 // meet each in some row's graph of first derivatives.
-const std::vector<std::string> kBackwardGates = {"ReluBackwardGate", "SliceBackwardGate"};
+const std::vector<std::string> kBackwardGates = {"ReluBackwardGate", "SliceBackwardGate",
+                                                 "Conv2dWeightGradGate"};
 
 Tensor draw(const InputSpec& spec, std::uint64_t seed) {
   const Tensor t = gg::test::uniform(spec.sizes, seed, -2.0, 2.0, gg::kFloat64);
@@ -309,6 +312,30 @@ std::vector<GateCase> gate_table() {
       {"F::pad of a transposed view", "ConstantPadGate", {{{3, 4}}}, [](const V& x) {
          namespace F = gg::nn::functional;
          return F::pad(x[0].t(), F::PadFuncOptions({1, 1, 0, 2}).mode(gg::kConstant).value(1.5));
+       }},
+      // convolutions and pooling (autograd/gates/conv_gates.cpp, autograd/pooling.cpp)
+      {"conv2d with bias, stride 2, padding 1", "Conv2dGate", {{{2, 2, 5, 5}}, {{3, 2, 3, 3}}, {{3}}},
+       [](const V& x) { return gg::conv2d(x[0], x[1], x[2], 2, 1); }},
+      {"conv2d grouped, dilated, rectangular", "Conv2dGate", {{{1, 4, 6, 5}}, {{4, 2, 2, 3}}},
+       [](const V& x) { return gg::conv2d(x[0], x[1], {}, {1, 2}, {1, 0}, {2, 1}, 2); }},
+      {"conv2d 1x1 of a permuted view", "Conv2dGate", {{{2, 4, 4, 3}}, {{2, 3, 1, 1}}},
+       [](const V& x) { return gg::conv2d(x[0].permute({0, 3, 1, 2}), x[1]); }},
+      {"conv2d padding same, even kernel, unbatched", "Conv2dGate", {{{2, 4, 4}}, {{2, 2, 2, 2}}},
+       [](const V& x) { return gg::conv2d(x[0], x[1], {}, 1, "same"); }},
+      {"conv1d with bias, stride 2", "Conv2dGate", {{{2, 2, 7}}, {{3, 2, 3}}, {{3}}},
+       [](const V& x) { return gg::conv1d(x[0], x[1], x[2], 2, 1); }},
+      {"conv_transpose2d stride 2, output_padding 1", "Conv2dInputGradGate", {{{1, 3, 3, 3}}, {{3, 2, 3, 3}}, {{2}}},
+       [](const V& x) { return gg::conv_transpose2d(x[0], x[1], x[2], 2, 1, 1); }},
+      {"max_pool2d 2x2", "GatherGate", {{{2, 2, 4, 5}}}, [](const V& x) { return gg::max_pool2d(x[0], 2); }},
+      {"max_pool2d 3x3 stride 2 padding 1 ceil_mode", "GatherGate", {{{1, 2, 6, 5}}},
+       [](const V& x) { return gg::max_pool2d(x[0], 3, 2, 1, 1, true); }},
+      {"avg_pool2d ceil_mode, padding not counted", "Conv2dGate", {{{1, 2, 5, 5}}},
+       [](const V& x) { return gg::avg_pool2d(x[0], 2, 2, 1, true, false); }},
+      {"adaptive_avg_pool2d to sizes that do not divide", "CatGate", {{{1, 2, 5, 7}}},
+       [](const V& x) { return gg::adaptive_avg_pool2d(x[0], {3, 2}); }},
+      {"feature_dropout of (N, C, H, W)", "ElementwiseMulGate", {{{3, 4, 2, 2}}}, [](const V& x) {
+         gg::Generator gen(7);  // the same mask at every call
+         return gg::feature_dropout(x[0], 0.5, true, gen);
        }},
       {"two-layer net composed", "SoftmaxCrossEntropyGate", {{{2, 3}}, {{3, 4}}, {{4}}, {{4, 3}}}, [](const V& x) {
          const Tensor h = gg::tanh(gg::mm(x[0], x[1]) + x[2]);

@@ -42,4 +42,7 @@ Tensor dropout(const Tensor& x, double p, Generator& gen, bool training, Where w
   return autograd::record<DropoutGate>(std::move(y), {&x}, where,
                                              [&](DropoutGate& g) { g.mask = std::move(mask); });
 }
+Tensor dropout(const Tensor& x, double p, bool train, Where where) {
+  return dropout(x, p, default_generator(), train, where);
+}
 }  // namespace gg

@@ -1,0 +1,213 @@
+// Pooling and channel dropout (autograd/conv_ops.hpp), composed of differentiable ops, so
+// that their gradients (and second derivatives) are those ops':
+//   max_pool2d      the native kernel finds each window's maximum; when a gradient is needed
+//                   the values are read again as a gather at those indices (backward: a
+//                   scatter_add to the maxima)
+//   avg_pool2d      zero padding to the windows' extent, a sum as a depthwise convolution with
+//                   a kernel of ones, and a division by each window's count
+//   adaptive_avg_pool2d   avg_pool2d when the sizes divide, else a mean per row band and
+//                   column band
+//   feature_dropout x times a (N, C, 1, ...) mask of 0 and 1/(1-p)
+#include <gategrad/autograd/conv_ops.hpp>
+#include <gategrad/autograd/grad_mode.hpp>
+#include <gategrad/tensor/conv.hpp>
+#include <gategrad/tensor/native.hpp>
+
+#include <algorithm>
+#include <array>
+#include <span>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace gg {
+namespace {
+
+using std::int64_t;
+
+std::array<int64_t, 2> pair_of(const char* op, const char* name, IntArrayRef v) {
+  if (v.size() == 1) return {v[0], v[0]};
+  if (v.size() == 2) return {v[0], v[1]};
+  throw std::invalid_argument(std::string(op) + ": got " + name + " " + to_string(v) +
+                              ", expected one value or two (height, width)");
+}
+
+Tensor batched_input(const char* op, const Tensor& input, bool& batched, Where where) {
+  if (input.dim() == 4) {
+    batched = true;
+    return input;
+  }
+  if (input.dim() == 3) {
+    batched = false;
+    return unsqueeze(input, 0, where);
+  }
+  throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) +
+                   ", expected (N, C, H, W) or unbatched (C, H, W)");
+}
+
+native::Pool2dParams pool_params(const char* op, IntArrayRef kernel_size, IntArrayRef stride,
+                                 IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {
+  native::Pool2dParams p;
+  p.kernel = pair_of(op, "kernel_size", kernel_size);
+  p.stride = stride.empty() ? p.kernel : pair_of(op, "stride", stride);
+  p.padding = pair_of(op, "padding", padding);
+  p.dilation = pair_of(op, "dilation", dilation);
+  p.ceil_mode = ceil_mode;
+  return p;
+}
+
+bool wants_grad(const Tensor& x) { return is_grad_enabled() && x.requires_grad(); }
+
+// The divisor of each avg_pool2d window along one dim: the window [o s - pad, o s - pad + k)
+// counted within [-pad, in + pad) (count_include_pad) or within [0, in).
+std::vector<double> window_counts(int64_t out, int64_t in, int64_t k, int64_t s, int64_t pad,
+                                  bool count_include_pad) {
+  std::vector<double> counts(static_cast<std::size_t>(out));
+  for (int64_t o = 0; o < out; ++o) {
+    int64_t start = o * s - pad, end = std::min(start + k, in + pad);
+    if (!count_include_pad) {
+      start = std::max<int64_t>(start, 0);
+      end = std::min(end, in);
+    }
+    counts[static_cast<std::size_t>(o)] = static_cast<double>(end - start);
+  }
+  return counts;
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntArrayRef kernel_size,
+                                                   IntArrayRef stride, IntArrayRef padding,
+                                                   IntArrayRef dilation, bool ceil_mode, Where where) {
+  const char* op = "max_pool2d";
+  bool batched = true;
+  const Tensor x = batched_input(op, input, batched, where);
+  auto [values, indices] =
+      native::max_pool2d_with_indices(x, pool_params(op, kernel_size, stride, padding, dilation, ceil_mode), op);
+  if (wants_grad(x)) {
+    const int64_t N = x.size(0), C = x.size(1);
+    values = view(gather(reshape(x, {N, C, -1}, where), 2, native::view(indices, {N, C, -1}), where),
+                  values.sizes(), where);
+  }
+  if (!batched) return {squeeze(values, 0, where), native::squeeze(indices, 0)};
+  return {values, indices};
+}
+
+Tensor max_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,
+                  IntArrayRef dilation, bool ceil_mode, Where where) {
+  return std::get<0>(max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode, where));
+}
+
+Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,
+                  bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override,
+                  Where where) {
+  const char* op = "avg_pool2d";
+  bool batched = true;
+  const Tensor x = batched_input(op, input, batched, where);
+  const native::Pool2dParams p = pool_params(op, kernel_size, stride, padding, 1, ceil_mode);
+  for (int d = 0; d < 2; ++d) {
+    if (p.kernel[d] < 1 || p.stride[d] < 1 || p.padding[d] < 0 || p.padding[d] > p.kernel[d] / 2) {
+      throw std::invalid_argument(std::string(op) + ": got kernel_size " + to_string(kernel_size) +
+                                  ", stride " + to_string(stride) + ", padding " + to_string(padding) +
+                                  ", expected kernel sizes and strides >= 1 and paddings in [0, kernel / 2]");
+    }
+  }
+  if (divisor_override && *divisor_override == 0) {
+    throw std::invalid_argument(std::string(op) + ": got divisor_override 0, expected a nonzero divisor");
+  }
+  if (!x.is_floating_point()) {
+    throw std::invalid_argument(std::string(op) + ": got input of dtype " + to_string(x.dtype()) +
+                                ", expected a floating dtype");
+  }
+  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+  const int64_t OH = native::pool_output_size(H, p.kernel[0], p.stride[0], p.padding[0], 1, ceil_mode);
+  const int64_t OW = native::pool_output_size(W, p.kernel[1], p.stride[1], p.padding[1], 1, ceil_mode);
+  if (OH < 1 || OW < 1) {
+    throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + " and kernel_size " +
+                     to_string(kernel_size) + ", which give an output of (" + std::to_string(OH) + ", " +
+                     std::to_string(OW) + "), expected at least 1 x 1");
+  }
+  // Pad (or crop) to exactly the extent the windows cover: [-pad, (O - 1) s + k - pad).
+  const int64_t right_h = (OH - 1) * p.stride[0] + p.kernel[0] - p.padding[0] - H;
+  const int64_t right_w = (OW - 1) * p.stride[1] + p.kernel[1] - p.padding[1] - W;
+  const Tensor padded = constant_pad_nd(x, {p.padding[1], right_w, p.padding[0], right_h}, 0, where);
+  const TensorOptions like = TensorOptions().dtype(x.dtype());
+  const Tensor planes = reshape(padded, {N * C, 1, padded.size(2), padded.size(3)}, where);
+  const Tensor sums = reshape(conv2d(planes, ones({1, 1, p.kernel[0], p.kernel[1]}, like), {}, {p.stride[0], p.stride[1]}),
+                              {N, C, OH, OW}, where);
+  Tensor divisor;
+  if (divisor_override) {
+    divisor = full({1}, *divisor_override, like);
+  } else {
+    const std::vector<double> ch = window_counts(OH, H, p.kernel[0], p.stride[0], p.padding[0], count_include_pad);
+    const std::vector<double> cw = window_counts(OW, W, p.kernel[1], p.stride[1], p.padding[1], count_include_pad);
+    std::vector<double> counts;
+    counts.reserve(static_cast<std::size_t>(OH * OW));
+    for (double a : ch) for (double b : cw) counts.push_back(a * b);
+    divisor = native::to(from_values(std::span<const double>(counts), {OH, OW}), x.dtype());
+  }
+  const Tensor y = div(sums, divisor, where);
+  return batched ? y : squeeze(y, 0, where);
+}
+
+Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size, Where where) {
+  const char* op = "adaptive_avg_pool2d";
+  bool batched = true;
+  const Tensor x = batched_input(op, input, batched, where);
+  const std::array<int64_t, 2> out = pair_of(op, "output_size", output_size);
+  const int64_t H = x.size(2), W = x.size(3);
+  if (out[0] < 1 || out[1] < 1 || H < 1 || W < 1) {
+    throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + " and output_size " +
+                     to_string(output_size) + ", expected a non-empty input and an output_size >= 1");
+  }
+  Tensor y;
+  if (H % out[0] == 0 && W % out[1] == 0) {
+    y = avg_pool2d(x, {H / out[0], W / out[1]}, {}, 0, false, true, std::nullopt, where);
+  } else {
+    // One mean per band of rows, then per band of columns: cell i spans
+    // [floor(i n / o), ceil((i + 1) n / o)).
+    const auto bands = [&](const Tensor& t, int64_t dim, int64_t n, int64_t o) {
+      std::vector<Tensor> parts;
+      for (int64_t i = 0; i < o; ++i) {
+        const int64_t start = i * n / o, end = ((i + 1) * n + o - 1) / o;
+        parts.push_back(mean(narrow(t, dim, start, end - start, where), dim, true, where));
+      }
+      return cat(parts, dim, where);
+    };
+    y = bands(bands(x, 2, H, out[0]), 3, W, out[1]);
+  }
+  return batched ? y : squeeze(y, 0, where);
+}
+
+Tensor feature_dropout(const Tensor& input, double p, bool train, Generator& gen, Where where) {
+  const char* op = "feature_dropout";
+  if (!(p >= 0.0 && p <= 1.0)) {
+    throw std::invalid_argument(std::string(op) + ": got p = " + std::to_string(p) +
+                                ", expected a probability 0 <= p <= 1");
+  }
+  if (input.dim() < 2) {
+    throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) +
+                     ", expected at least (N, C)");
+  }
+  if (!input.is_floating_point()) {
+    throw std::invalid_argument(std::string(op) + ": got input of dtype " + to_string(input.dtype()) +
+                                ", expected a floating dtype");
+  }
+  if (!train || p == 0.0) return input;
+  SizeVector mask_sizes(static_cast<std::size_t>(input.dim()), 1);
+  mask_sizes[0] = input.size(0);
+  mask_sizes[1] = input.size(1);
+  Tensor mask = empty(mask_sizes, TensorOptions().dtype(kFloat64));
+  const double keep = p < 1.0 ? 1.0 / (1.0 - p) : 0.0;
+  double* m = mask.data_ptr<double>();
+  for (int64_t i = 0, n = mask.numel(); i < n; ++i) m[i] = gen.uniform01() >= p ? keep : 0.0;
+  return mul(input, native::to(mask, input.dtype()), where);
+}
+
+Tensor feature_dropout(const Tensor& input, double p, bool train, Where where) {
+  return feature_dropout(input, p, train, default_generator(), where);
+}
+
+}  // namespace gg
