@@ -30,9 +30,9 @@ namespace gg::data {
 //   DataLoaderOptions().batch_size(64).workers(2)
 struct DataLoaderOptions {
   DataLoaderOptions() = default;
-  explicit DataLoaderOptions(std::size_t size) : batch_size_(size) {}
-  DataLoaderOptions& batch_size(std::size_t size) { batch_size_ = size; return *this; }
-  std::size_t batch_size() const { return batch_size_; }
+  explicit DataLoaderOptions(std::size_t size) : examples_per_batch(size) {}
+  DataLoaderOptions& batch_size(std::size_t size) { examples_per_batch = size; return *this; }
+  std::size_t batch_size() const { return examples_per_batch; }
   // A new random order every epoch (off: rows in file order, as PyTorch's default).
   // DataLoader only: make_data_loader's sampler decides the order.
   DataLoaderOptions& shuffle(bool on) { shuffle_each_epoch = on; return *this; }
@@ -55,7 +55,7 @@ struct DataLoaderOptions {
   DataLoaderOptions& enforce_ordering(bool on) { enforce_batch_order = on; return *this; }
   bool enforce_ordering() const { return enforce_batch_order; }
 
-  std::size_t batch_size_ = 1;
+  std::size_t examples_per_batch = 1;
   bool shuffle_each_epoch = false;
   bool drop_last_batch = false;
   std::uint64_t shuffle_seed = 0;

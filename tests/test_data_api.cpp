@@ -108,10 +108,12 @@ TEST_CASE("data api: a custom Dataset through map(Stack) and SequentialSampler, 
     seen.push_back(idx);
   }
   CHECK(seen == std::vector<Indices>{{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9}});
-  // A second epoch is the same; LibTorch's make_data_loader(dataset, 4) spelling too.
+  // A second epoch is the same; so is pytorch/examples' cpp/mnist spelling, an int64_t batch
+  // size in place of the options.
   CHECK(batches_of(*loader) == seen);
+  const std::int64_t kTrainBatchSize = 4;
   auto by_size = make_data_loader<samplers::SequentialSampler>(
-      Numbered(10).map(transforms::Stack<>()), std::size_t{4});
+      Numbered(10).map(transforms::Stack<>()), kTrainBatchSize);
   CHECK(batches_of(*by_size) == seen);
 }
 
