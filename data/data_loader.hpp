@@ -106,6 +106,13 @@ class StatelessDataLoader {
       if (!request) return std::nullopt;
       return main_thread_dataset_->get_batch(std::move(*request));
     }
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) {
+        throw std::logic_error("StatelessDataLoader::next: the loader's workers were joined, "
+                               "expected a loader that is still running");
+      }
+    }
     prefetch();
     std::unique_lock lock(mutex_);
     if (outstanding_ == 0) return std::nullopt;
@@ -124,6 +131,7 @@ class StatelessDataLoader {
   }
 
   // Stops the workers once each has finished the batch in its hands; the destructor calls it.
+  // A loader with workers yields no batch after it (std::logic_error).
   void join() {
     {
       std::lock_guard lock(mutex_);

@@ -37,10 +37,14 @@ std::optional<std::vector<std::size_t>> SequentialSampler::next(std::size_t batc
   return batch;
 }
 
-RandomSampler::RandomSampler(std::int64_t size) {
+RandomSampler::RandomSampler(std::int64_t size, Dtype index_dtype) {
   if (size < 0) {
     throw std::invalid_argument("RandomSampler: size " + std::to_string(size) +
                                 ", expected at least 0");
+  }
+  if (index_dtype != kInt64) {
+    throw std::invalid_argument("RandomSampler: index_dtype " + to_string(index_dtype) +
+                                ", expected kInt64 (gategrad's one integer dtype)");
   }
   reset(static_cast<std::size_t>(size));
 }

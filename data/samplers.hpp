@@ -6,6 +6,8 @@
 // Random streams: RandomSampler draws gg::randperm from gg's default generator (seed it with
 // gg::manual_seed), DistributedRandomSampler shuffles with a gg::Generator seeded by the epoch.
 // Both are deterministic given their seed but draw other orders than LibTorch's (docs/PORTING.md).
+#include <gategrad/tensor/dtype.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -45,10 +47,13 @@ class SequentialSampler : public Sampler<> {
 };
 
 // A new permutation of 0 .. size - 1 at construction and at every reset(), from
-// gg::default_generator() (so use it from one thread, as the data loader does).
+// gg::default_generator() (so use it from one thread, as the data loader does). index_dtype,
+// LibTorch's storage type of the permutation, is accepted for its signature: the indices are
+// kept as std::size_t. Throws std::invalid_argument for a negative size or an index_dtype other
+// than kInt64.
 class RandomSampler : public Sampler<> {
  public:
-  explicit RandomSampler(std::int64_t size);
+  explicit RandomSampler(std::int64_t size, Dtype index_dtype = kInt64);
 
   void reset(std::optional<std::size_t> new_size = std::nullopt) override;
   std::optional<std::vector<std::size_t>> next(std::size_t batch_size) override;

@@ -376,6 +376,12 @@ TEST_CASE("data api: errors name the operation, what it got and what it expected
   CHECK_THROWS_WITH(samplers::DistributedSequentialSampler(10, 2, 2),
                     Contains("rank 2 of 2 replicas"));
   CHECK_THROWS_WITH(samplers::RandomSampler(-1), Contains("RandomSampler: size -1"));
+  CHECK_THROWS_WITH(samplers::RandomSampler(4, gg::kFloat32), Contains("index_dtype"));
+  CHECK(samplers::RandomSampler(4, gg::kInt64).next(10)->size() == 4);
+
+  auto joined = make_data_loader(Numbered(4), DataLoaderOptions(2).workers(1));
+  joined->join();
+  CHECK_THROWS_WITH(joined->begin(), Contains("StatelessDataLoader::next: the loader's workers"));
 
   std::vector<Example<>> mixed = {{gg::zeros({1, 28, 28}), gg::zeros({}, gg::kInt64)},
                                   {gg::zeros({1, 27, 28}), gg::zeros({}, gg::kInt64)}};
