@@ -59,7 +59,7 @@ void gather_rows(const Dataset& data, const std::vector<std::size_t>& indices, B
 DataLoader::DataLoader(const Dataset& data, const DataLoaderOptions& options)
     : data_(data), options_(options), gen_(options.shuffle_seed) {
   check_dataset("DataLoader", data);
-  const std::size_t N = data.size(), B = options.batch_size;
+  const std::size_t N = data.size(), B = options.batch_size();
   if (B == 0) throw std::invalid_argument("DataLoader: batch_size 0, expected at least 1");
   if (N == 0) {
     throw std::invalid_argument("DataLoader: dataset \"" + data.name +
@@ -74,7 +74,7 @@ DataLoader::DataLoader(const Dataset& data, const DataLoaderOptions& options)
 }
 
 std::size_t DataLoader::num_batches() const {
-  const std::size_t N = data_.size(), B = options_.batch_size;
+  const std::size_t N = data_.size(), B = options_.batch_size();
   return options_.drop_last_batch ? N / B : (N + B - 1) / B;
 }
 
@@ -89,7 +89,7 @@ void DataLoader::start_epoch() {
 }
 
 void DataLoader::load_batch(std::size_t k) {
-  const std::size_t B = options_.batch_size;
+  const std::size_t B = options_.batch_size();
   const std::size_t first = k * B, last = std::min(first + B, order_.size());
   selection_.assign(order_.begin() + static_cast<std::ptrdiff_t>(first),
                     order_.begin() + static_cast<std::ptrdiff_t>(last));

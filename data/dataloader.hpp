@@ -19,23 +19,49 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace gg::data {
 
+// The options of both loaders: DataLoader below (batch_size, shuffle, drop_last, seed) and
+// make_data_loader's (data/data_loader.hpp: batch_size, drop_last, workers, max_jobs,
+// enforce_ordering), with LibTorch's chainable setters and same-named getters:
+//   DataLoaderOptions().batch_size(64).workers(2)
 struct DataLoaderOptions {
-  explicit DataLoaderOptions(std::size_t size) : batch_size(size) {}
+  DataLoaderOptions() = default;
+  explicit DataLoaderOptions(std::size_t size) : examples_per_batch(size) {}
+  DataLoaderOptions& batch_size(std::size_t size) { examples_per_batch = size; return *this; }
+  std::size_t batch_size() const { return examples_per_batch; }
   // A new random order every epoch (off: rows in file order, as PyTorch's default).
+  // DataLoader only: make_data_loader's sampler decides the order.
   DataLoaderOptions& shuffle(bool on) { shuffle_each_epoch = on; return *this; }
   // Skip the last batch when it would be smaller than batch_size.
   DataLoaderOptions& drop_last(bool on) { drop_last_batch = on; return *this; }
-  // Seed of the loader's generator.
+  bool drop_last() const { return drop_last_batch; }
+  // Seed of the loader's generator (DataLoader only).
   DataLoaderOptions& seed(std::uint64_t value) { shuffle_seed = value; return *this; }
+  // make_data_loader: threads that build batches ahead of the consumer (0: the consumer's own
+  // thread builds each batch when it asks for it).
+  DataLoaderOptions& workers(std::size_t count) { worker_count = count; return *this; }
+  std::size_t workers() const { return worker_count; }
+  // make_data_loader: the most batches requested ahead (default 2 * workers).
+  DataLoaderOptions& max_jobs(std::optional<std::size_t> count) {
+    max_jobs_count = count;
+    return *this;
+  }
+  std::optional<std::size_t> max_jobs() const { return max_jobs_count; }
+  // make_data_loader: batches in the sampler's order (on), or as the workers finish them.
+  DataLoaderOptions& enforce_ordering(bool on) { enforce_batch_order = on; return *this; }
+  bool enforce_ordering() const { return enforce_batch_order; }
 
-  std::size_t batch_size;
+  std::size_t examples_per_batch = 1;
   bool shuffle_each_epoch = false;
   bool drop_last_batch = false;
   std::uint64_t shuffle_seed = 0;
+  std::size_t worker_count = 0;
+  std::optional<std::size_t> max_jobs_count;
+  bool enforce_batch_order = true;
 };
 
 struct Batch {
