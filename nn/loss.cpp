@@ -302,3 +302,22 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntro
 
 }  // namespace functional
 }  // namespace gg::nn
+
+namespace gg {
+
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, std::int64_t reduction,
+                std::int64_t ignore_index, Where where) {
+  nn::functional::NLLLossFuncOptions options;
+  options.weight(weight).ignore_index(ignore_index);
+  switch (reduction) {
+    case Reduction::None: options.reduction(enumtype::kNone{}); break;
+    case Reduction::Mean: options.reduction(enumtype::kMean{}); break;
+    case Reduction::Sum: options.reduction(enumtype::kSum{}); break;
+    default:
+      throw std::invalid_argument("nll_loss: got reduction " + std::to_string(reduction) +
+                                  ", expected Reduction::None (0), Mean (1) or Sum (2)");
+  }
+  return nn::functional::nll_loss(input, target, options, where);
+}
+
+}  // namespace gg

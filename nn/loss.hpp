@@ -194,6 +194,25 @@ Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivFuncOptions&
 // (N) or (), or (N, d1, ..., dK) (reduction none then returns (N, d1, ..., dK), as torch).
 Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOptions& options = {},
                 Where where = Where::current());
+}  // namespace functional
+}  // namespace gg::nn
+
+namespace gg {
+// at::Reduction: the reduction of the at:: loss functions, as an integer.
+namespace Reduction {
+enum Reduction : std::int64_t { None = 0, Mean = 1, Sum = 2 };
+}  // namespace Reduction
+
+// torch::nll_loss(input, target, weight, reduction, ignore_index), the at:: form of
+// F::nll_loss: torch::nll_loss(output, target, {}, torch::Reduction::Sum). Throws
+// std::invalid_argument for a reduction other than None, Mean or Sum.
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight = {},
+                std::int64_t reduction = Reduction::Mean, std::int64_t ignore_index = -100,
+                Where where = Where::current());
+}  // namespace gg
+
+namespace gg::nn {
+namespace functional {
 // input: logits (N, C) or (C), or (N, C, d1, ..., dK); target: int64 class indices (N) or (),
 // or (N, d1, ..., dK), or class probabilities of the input's sizes and dtype. With the default options and index targets this is the fused
 // gate of gg::cross_entropy.

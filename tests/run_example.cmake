@@ -1,8 +1,9 @@
-# Runs one of examples/ and checks what it printed. Variables: PROGRAM, EXPECTED (a text file:
+# Runs one of examples/ and checks what it printed. Variables: PROGRAM, ARGS (its arguments, a
+# list, may be empty), EXPECTED (a text file:
 # each line that is not empty or a # comment must appear in the output, after the line before
 # it; \n in a line stands for a line break). Fails when the program exits non-zero or a line
 # is missing.
-execute_process(COMMAND ${PROGRAM} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+execute_process(COMMAND ${PROGRAM} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message(STATUS "${out}${err}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${PROGRAM} failed (exit ${rc})")
