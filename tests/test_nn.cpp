@@ -401,6 +401,28 @@ TEST_CASE("dropout keeps the old gate's stream and passes its mask to the gradie
   CHECK(values(gg::dropout(base.t(), 0.5, g1)) == values(gg::dropout(gg::native::contiguous(base.t()), 0.5, g2)));
 }
 
+TEST_CASE("torch::dropout(x, p, train) and torch::nll_loss(x, t, weight, reduction), the ATen forms", "[nn]") {
+  const Tensor x = gg::test::uniform({4, 5}, 21, 0.5, 1.5);
+  // dropout draws from the default generator: after manual_seed(s), Generator(s)'s stream.
+  gg::manual_seed(5);
+  const Tensor a = gg::dropout(x, 0.5, true);
+  gg::Generator five(5);
+  CHECK(values(a) == values(gg::dropout(x, 0.5, five)));
+  CHECK(gg::dropout(x, 0.5, false).is_same(x));
+
+  namespace F = gg::nn::functional;
+  const Tensor logp = gg::log_softmax(gg::test::uniform({4, 3}, 22, -1, 1), 1);
+  const Tensor t = gg::tensor({0, 2, 1, 2});
+  CHECK(gg::nll_loss(logp, t).item<float>() == F::nll_loss(logp, t).item<float>());
+  CHECK(gg::nll_loss(logp, t, {}, gg::Reduction::Sum).item<float>() ==
+        F::nll_loss(logp, t, F::NLLLossFuncOptions().reduction(gg::kSum)).item<float>());
+  CHECK(gg::nll_loss(logp, t, {}, gg::Reduction::None).sizes() == IntArrayRef({4}));
+  const Tensor w = gg::tensor({1.0f, 2.0f, 0.5f});
+  CHECK(gg::nll_loss(logp, t, w, gg::Reduction::Mean, 1).item<float>() ==
+        F::nll_loss(logp, t, F::NLLLossFuncOptions().weight(w).ignore_index(1)).item<float>());
+  CHECK_THROWS_WITH(gg::nll_loss(logp, t, {}, 7), Contains("got reduction 7, expected Reduction::None (0), Mean (1) or Sum (2)"));
+}
+
 TEST_CASE("the fused L2 penalty and dropout pass gradcheck", "[nn][gradcheck]") {
   const Tensor w = gg::test::uniform({3, 4}, 14, -1, 1, gg::kFloat64);
   const auto l2 = gg::gradcheck([](const std::vector<Tensor>& in) { return gg::l2_penalty(in[0], 0.3); }, {w});
