@@ -11,6 +11,7 @@
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/loss_modules.hpp>
 #include <gategrad/nn/metrics.hpp>
+#include <gategrad/nn/normalization.hpp>
 #include <gategrad/nn/pooling.hpp>
 #include <gategrad/nn/serialize.hpp>
 #include <gategrad/optim/adagrad.hpp>

@@ -6,6 +6,7 @@
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/graph_dot.hpp>
+#include <gategrad/autograd/normalization_ops.hpp>
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/parallel.hpp>

@@ -8,6 +8,7 @@
 #include <gategrad/nn/enum.hpp>
 #include <gategrad/nn/conv.hpp>     // F::conv1d, F::conv2d, F::conv_transpose2d
 #include <gategrad/nn/loss.hpp>  // the losses' functional forms, F::mse_loss(x, y, options)
+#include <gategrad/nn/normalization.hpp>  // F::batch_norm, F::layer_norm, F::group_norm, F::embedding
 #include <gategrad/nn/pooling.hpp>  // F::max_pool2d, F::avg_pool2d, F::adaptive_avg_pool2d
 #include <gategrad/tensor/random.hpp>
 

@@ -240,7 +240,11 @@ Module& Module::to(Dtype dtype) {
                                 ", expected a floating dtype");
   }
   for (const auto& [name, t] : parameters_) convert_in_place(t, dtype);
-  for (const auto& [name, t] : buffers_) convert_in_place(t, dtype);
+  // Floating buffers only, as torch's module.to(dtype): a count (BatchNorm's
+  // num_batches_tracked) stays int64.
+  for (const auto& [name, t] : buffers_) {
+    if (t.is_floating_point()) convert_in_place(t, dtype);
+  }
   for (auto& [name, child] : children_) child->to(dtype);
   return *this;
 }

@@ -66,8 +66,8 @@ class Module : public std::enable_shared_from_this<Module> {
   bool is_training() const { return training_; }
   void zero_grad();
 
-  // Converts every parameter and buffer, of this module and its children, to `dtype` (a
-  // floating dtype), as torch's module.to(dtype): each tensor keeps its identity (every handle
+  // Converts every parameter and floating buffer (an int64 count stays), of this module and
+  // its children, to `dtype` (a floating dtype), as torch's module.to(dtype): each tensor keeps its identity (every handle
   // to it, such as Linear::weight(), sees the new values) and loses its gradient. Build the
   // optimizer afterwards: one built before holds state of the old dtype (its step() throws).
   Module& to(Dtype dtype);

@@ -7,6 +7,7 @@
 // compares. Adding an op adds a row.
 // usage: op_oracle OUT.json
 #include <gategrad/autograd/conv_ops.hpp>
+#include <gategrad/autograd/normalization_ops.hpp>
 #include <gategrad/autograd/ops.hpp>
 #include <gategrad/nn/functional.hpp>
 #include <gategrad/nn/layers.hpp>
@@ -584,6 +585,37 @@ const std::vector<Row> kRows = {
      [](A a) { return gg::adaptive_avg_pool2d(a["x"], {3, 2}); }},
     {"adaptive_avg_pool2d to 1x1", "F.adaptive_avg_pool2d(x, 1)", {any("x", {2, 3, 4, 4})},
      [](A a) { return gg::adaptive_avg_pool2d(a["x"], 1); }},
+    // normalisation and embedding (autograd/normalization_ops.hpp, nn/normalization.hpp)
+    {"batch_norm training, (N, C, H, W)", "F.batch_norm(x, None, None, w, b, training=True)",
+     {any("x", {4, 3, 3, 2}), any("w", {3}), any("b", {3})},
+     [](A a) { return gg::batch_norm(a["x"], a["w"], a["b"], {}, {}, true, 0.1, 1e-5); }},
+    {"batch_norm training, (N, C) of a transposed input", "F.batch_norm(x, None, None, None, None, True, 0.1, 1e-3)",
+     {any("x", {6, 4}).transposed()}, [](A a) { return gg::batch_norm(a["x"], {}, {}, {}, {}, true, 0.1, 1e-3); }},
+    {"batch_norm eval with running statistics", "F.batch_norm(x, rm, rv, w, b)",
+     {any("x", {2, 3, 4}), any("rm", {3}).no_grad(), positive("rv", {3}).no_grad(), any("w", {3}), any("b", {3})},
+     [](A a) { return gg::batch_norm(a["x"], a["w"], a["b"], a["rm"], a["rv"], false, 0.1, 1e-5); }},
+    {"F::batch_norm", "F.batch_norm(x, None, None, w, None, True, 0.1, 1e-5)", {any("x", {5, 2, 3}), any("w", {2})},
+     [](A a) {
+       namespace F = gg::nn::functional;
+       return F::batch_norm(a["x"], {}, {}, F::BatchNormFuncOptions().weight(a["w"]).training(true));
+     }},
+    {"layer_norm over the last two dims", "F.layer_norm(x, (3, 4), w, b)",
+     {any("x", {2, 3, 4}), any("w", {3, 4}), any("b", {3, 4})},
+     [](A a) { return gg::layer_norm(a["x"], {3, 4}, a["w"], a["b"]); }},
+    {"F::layer_norm without affine, eps 1e-3", "F.layer_norm(x, (5,), eps=1e-3)", {any("x", {4, 5})},
+     [](A a) {
+       namespace F = gg::nn::functional;
+       return F::layer_norm(a["x"], F::LayerNormFuncOptions({5}).eps(1e-3));
+     }},
+    {"group_norm", "F.group_norm(x, 2, w, b)", {any("x", {2, 4, 3, 3}), any("w", {4}), any("b", {4})},
+     [](A a) { return gg::group_norm(a["x"], 2, a["w"], a["b"]); }},
+    {"embedding", "F.embedding(i, w)", {labels("i", {2, 3}, 5), any("w", {5, 4})},
+     [](A a) { return gg::embedding(a["w"], a["i"]); }},
+    {"embedding with padding_idx", "F.embedding(i, w, padding_idx=1)", {labels("i", {7}, 3), any("w", {3, 2})},
+     [](A a) {
+       namespace F = gg::nn::functional;
+       return F::embedding(a["i"], a["w"], F::EmbeddingFuncOptions().padding_idx(1));
+     }},
     {"cross_entropy", "F.cross_entropy(z, y)", {any("z", {5, 4}), labels("y", {5}, 4)},
      [](A a) { return gg::cross_entropy(a["z"], a["y"]); }},
     {"nn::cross_entropy", "F.cross_entropy(z, y)", {any("z", {5, 4}), labels("y", {5}, 4)},

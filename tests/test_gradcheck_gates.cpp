@@ -7,6 +7,7 @@
 
 #include <gategrad/autograd/backward.hpp>
 #include <gategrad/autograd/conv_ops.hpp>
+#include <gategrad/autograd/normalization_ops.hpp>
 #include <gategrad/autograd/gradcheck.hpp>
 #include <gategrad/autograd/graph.hpp>
 #include <gategrad/autograd/recording.hpp>
@@ -336,6 +337,20 @@ std::vector<GateCase> gate_table() {
       {"feature_dropout of (N, C, H, W)", "ElementwiseMulGate", {{{3, 4, 2, 2}}}, [](const V& x) {
          gg::Generator gen(7);  // the same mask at every call
          return gg::feature_dropout(x[0], 0.5, true, gen);
+       }},
+      // normalisation and embedding (autograd/normalization.cpp)
+      {"batch_norm training with weight and bias", "RsqrtGate", {{{4, 2, 3}}, {{2}}, {{2}}},
+       [](const V& x) { return gg::batch_norm(x[0], x[1], x[2], {}, {}, true, 0.1, 1e-5); }},
+      {"batch_norm eval with running statistics", "RsqrtGate", {{{3, 2, 2, 2}}, {{2}}, {{2}, Values::Positive}},
+       [](const V& x) { return gg::batch_norm(x[0], {}, {}, x[1], x[2], false, 0.1, 1e-5); }},
+      {"layer_norm", "RsqrtGate", {{{3, 4}}, {{4}}, {{4}}},
+       [](const V& x) { return gg::layer_norm(x[0], {4}, x[1], x[2]); }},
+      {"group_norm", "RsqrtGate", {{{2, 4, 3}}, {{4}}, {{4}}},
+       [](const V& x) { return gg::group_norm(x[0], 2, x[1], x[2]); }},
+      // (padding_idx withholds a row's gradient on purpose, which finite differences would see:
+      // tests/test_normalization.cpp and the oracle check it.)
+      {"embedding with repeated indices", "IndexSelectGate", {{{4, 3}}}, [](const V& x) {
+         return gg::embedding(x[0], gg::tensor({{0, 2}, {1, 2}, {3, 1}}));
        }},
       {"two-layer net composed", "SoftmaxCrossEntropyGate", {{{2, 3}}, {{3, 4}}, {{4}}, {{4, 3}}}, [](const V& x) {
          const Tensor h = gg::tanh(gg::mm(x[0], x[1]) + x[2]);
