@@ -1,10 +1,16 @@
 // The C++ half of the checkpoint interoperability test with PyTorch (checkpoint_interop.py):
 //   checkpoint_interop write DIR   saves a 5-7-3 MLP, inputs, its outputs and tensors of every
-//                                  dtype derived from them as safetensors
+//                                  dtype derived from them as safetensors, and a small CNN
+//                                  (conv, BatchNorm2d after two training batches) with its
+//                                  outputs
 //   checkpoint_interop check DIR   loads PyTorch's weights into the same MLP, compares its
 //                                  outputs with PyTorch's on the same inputs (max abs <= 1e-6)
-//                                  and PyTorch's tensors of every dtype with gategrad's own
+//                                  and PyTorch's tensors of every dtype with gategrad's own;
+//                                  likewise PyTorch's CNN (max abs <= 1e-5)
+#include <gategrad/nn/conv.hpp>
 #include <gategrad/nn/layers.hpp>
+#include <gategrad/nn/normalization.hpp>
+#include <gategrad/nn/pooling.hpp>
 #include <gategrad/nn/serialize.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
@@ -26,6 +32,15 @@ std::shared_ptr<nn::Sequential> mlp() {
   return std::make_shared<nn::Sequential>(std::initializer_list<std::shared_ptr<nn::Module>>{
       std::make_shared<nn::Linear>(nn::LinearOptions(5, 7)), std::make_shared<nn::ReLU>(),
       std::make_shared<nn::Linear>(nn::LinearOptions(7, 3))});
+}
+
+// conv(1 -> 4, 3x3, padding 1), batch norm, relu, 2x2 max pool, flatten, linear(36 -> 3): a CNN
+// whose state dict has parameters and BatchNorm's three buffers (one of them int64).
+std::shared_ptr<nn::Sequential> cnn() {
+  return std::make_shared<nn::Sequential>(std::initializer_list<std::shared_ptr<nn::Module>>{
+      std::make_shared<nn::Conv2d>(nn::Conv2dOptions(1, 4, 3).padding(1)), std::make_shared<nn::BatchNorm2d>(4),
+      std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(nn::MaxPool2dOptions(2)),
+      std::make_shared<nn::Flatten>(), std::make_shared<nn::Linear>(36, 3)});
 }
 
 // Values whose bytes a wrong byte order or width would scramble; checkpoint_interop.py has the
@@ -66,11 +81,20 @@ int main(int argc, char** argv) {
   gg::manual_seed(2024);
   auto model = mlp();
   model->eval();
+  auto conv_net = cnn();
   if (mode == "write") {
     gg::Generator gen(7);
     const Tensor x = gg::randn({4, 5}, gen);
     const Tensor y = native::alias((*model)(x));  // the values, without the graph
     nn::save(*model, dir / "gategrad_model.safetensors");
+    // Two training batches move the running statistics (and count them), then eval.
+    const Tensor images = gg::randn({3, 1, 6, 6}, gen);
+    (*conv_net)(gg::randn({5, 1, 6, 6}, gen));
+    (*conv_net)(gg::randn({5, 1, 6, 6}, gen));
+    conv_net->eval();
+    nn::save(*conv_net, dir / "gategrad_cnn.safetensors");
+    gg::save_safetensors(dir / "gategrad_cnn_io.safetensors",
+                         {{{"x", images}, {"y", native::alias((*conv_net)(images))}}, {}});
     gg::save_safetensors(dir / "gategrad_io.safetensors",
                          {{{"x", x},
                            {"y", y},
@@ -99,6 +123,18 @@ int main(int argc, char** argv) {
     ok &= check("BF16 y rounded to nearest even",
                 same(tensor_named(io, "y_bf16"), native::to(want, gg::kBFloat16)));
     ok &= check("F64 y", same(tensor_named(io, "y_f64"), native::to(want, gg::kFloat64)));
+    nn::load(*conv_net, dir / "torch_cnn.safetensors");
+    conv_net->eval();
+    const gg::SafetensorsFile cnn_io = gg::load_safetensors(dir / "torch_cnn_io.safetensors");
+    const Tensor cnn_got = native::alias((*conv_net)(tensor_named(cnn_io, "x")));
+    const double cnn_worst =
+        native::max(native::abs(native::sub(cnn_got, tensor_named(cnn_io, "y")))).item<double>();
+    std::cout << "PyTorch's CNN (conv, batch norm with its running statistics) in gategrad: max |gategrad - torch| = "
+              << cnn_worst << "\n";
+    ok &= check("BatchNorm's num_batches_tracked, int64", dynamic_cast<const nn::BatchNorm2d&>(*conv_net->children()[1])
+                                                              .num_batches_tracked()
+                                                              .item<std::int64_t>() == 3);
+    ok &= cnn_worst <= 1e-5;
     return ok ? 0 : 1;
   }
   std::cerr << "checkpoint_interop: unknown mode '" << mode << "', expected write or check\n";

@@ -62,6 +62,11 @@ def mlp():
     return torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.ReLU(), torch.nn.Linear(7, 3))
 
 
+def cnn():
+    return torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.BatchNorm2d(4), torch.nn.ReLU(),
+                               torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(36, 3))
+
+
 def check(what, ok):
     print(f"  {what}: {'ok' if ok else 'DIFFERS'}")
     if not ok:
@@ -93,6 +98,17 @@ def main():
     check("BF16 y rounded to nearest even", same(io["y_bf16"], y.to(torch.bfloat16)))
     check("F64 y", same(io["y_f64"], y.to(torch.float64)))
     check("a transposed view, written as its values", same(io["x_t"], x.t().contiguous()))
+    net = cnn()
+    state = read_safetensors(f"{folder}/gategrad_cnn.safetensors")
+    net.load_state_dict(state, strict=True)
+    net.eval()
+    cnn_io = read_safetensors(f"{folder}/gategrad_cnn_io.safetensors")
+    with torch.no_grad():
+        cnn_worst = (net(cnn_io["x"]) - cnn_io["y"]).abs().max().item()
+    print(f"gategrad's CNN (conv, batch norm with its running statistics) in PyTorch: max |torch - gategrad| = {cnn_worst:.3g}")
+    check("BatchNorm's num_batches_tracked, int64 2", same(state["1.num_batches_tracked"], torch.tensor(2)))
+    if cnn_worst > 1e-5:
+        sys.exit(f"FAILED: CNN outputs differ by {cnn_worst} > 1e-5")
     # PyTorch -> gategrad
     torch.manual_seed(0)
     theirs = mlp()
@@ -100,6 +116,14 @@ def main():
     with torch.no_grad():
         y = theirs(x)
     write_safetensors(f"{folder}/torch_model.safetensors", theirs.state_dict())
+    theirs_cnn = cnn()
+    for _ in range(3):  # three training batches: running statistics and a count of 3
+        theirs_cnn(torch.randn(5, 1, 6, 6))
+    theirs_cnn.eval()
+    images = torch.randn(3, 1, 6, 6)
+    with torch.no_grad():
+        write_safetensors(f"{folder}/torch_cnn_io.safetensors", {"x": images, "y": theirs_cnn(images)})
+    write_safetensors(f"{folder}/torch_cnn.safetensors", {k: v.detach() for k, v in theirs_cnn.state_dict().items()})
     write_safetensors(f"{folder}/torch_io.safetensors", {
         "x": x, "y": y, "labels": torch.argmax(y, 1), "ints": torch.tensor(INTS, dtype=torch.int64),
         "mask": y > 0, "y_bf16": y.to(torch.bfloat16), "y_f64": y.to(torch.float64)})
