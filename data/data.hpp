@@ -2,6 +2,7 @@
 // Everything in the data layer: readers, Dataset and its splits, preprocessing, DataLoader, and
 // LibTorch's torch::data API (datasets, transforms, samplers, make_data_loader, MNIST).
 #include <gategrad/data/cifar10.hpp>
+#include <gategrad/data/cifar10_dataset.hpp>
 #include <gategrad/data/data_loader.hpp>
 #include <gategrad/data/dataloader.hpp>
 #include <gategrad/data/datasets.hpp>

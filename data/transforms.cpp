@@ -1,9 +1,11 @@
 #include <gategrad/data/transforms.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
+#include <gategrad/tensor/random.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -100,6 +102,57 @@ Example<> Stack<Example<>>::apply_batch(std::vector<Example<>> examples) {
     targets.push_back(e.target);
   }
   return {stack_along_0(data), stack_along_0(targets)};
+}
+
+struct RandomSource::State {
+  std::mutex mutex;
+  Generator gen;
+  explicit State(std::uint64_t seed) : gen(seed) {}
+};
+
+RandomSource::RandomSource(std::uint64_t seed) : state_(std::make_shared<State>(seed)) {}
+
+std::int64_t RandomSource::integer(std::int64_t n) {
+  const std::lock_guard<std::mutex> lock(state_->mutex);
+  const auto k = static_cast<std::int64_t>(state_->gen.uniform01() * static_cast<double>(n + 1));
+  return std::min(k, n);
+}
+
+bool RandomSource::bernoulli(double p) {
+  const std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->gen.uniform01() < p;
+}
+
+Tensor random_crop(const Tensor& image, std::int64_t size_h, std::int64_t size_w, std::int64_t padding,
+                   RandomSource& source) {
+  if (size_h < 1 || size_w < 1 || padding < 0) {
+    throw std::invalid_argument("RandomCrop: got size (" + std::to_string(size_h) + ", " + std::to_string(size_w) +
+                                ") and padding " + std::to_string(padding) +
+                                ", expected sizes >= 1 and a padding >= 0");
+  }
+  if (image.dim() < 2) {
+    throw ShapeError("RandomCrop: got an image of sizes " + to_string(image.sizes()) + ", expected (..., H, W)");
+  }
+  const Tensor padded = padding > 0 ? native::constant_pad_nd(image, {padding, padding, padding, padding}) : image;
+  const std::int64_t H = padded.size(-2), W = padded.size(-1);
+  if (H < size_h || W < size_w) {
+    throw ShapeError("RandomCrop: got an image of sizes " + to_string(image.sizes()) + " padded by " +
+                     std::to_string(padding) + ", expected at least the crop (" + std::to_string(size_h) + ", " +
+                     std::to_string(size_w) + ")");
+  }
+  const std::int64_t top = source.integer(H - size_h), left = source.integer(W - size_w);
+  return native::contiguous(native::narrow(native::narrow(padded, -2, top, size_h), -1, left, size_w));
+}
+
+Tensor random_horizontal_flip(const Tensor& image, double p, RandomSource& source) {
+  if (!(p >= 0.0 && p <= 1.0)) {
+    throw std::invalid_argument("RandomHorizontalFlip: got p = " + std::to_string(p) +
+                                ", expected a probability 0 <= p <= 1");
+  }
+  if (image.dim() < 1) {
+    throw ShapeError("RandomHorizontalFlip: got a scalar image, expected (..., W)");
+  }
+  return source.bernoulli(p) ? native::flip(image, {-1}) : image;
 }
 
 }  // namespace gg::data::transforms

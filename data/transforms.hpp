@@ -8,6 +8,8 @@
 #include <gategrad/data/example.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -123,6 +125,58 @@ class Normalize : public TensorTransform<Target> {
 
  private:
   NormalizeStatistics statistics_;
+};
+
+// Random augmentations for images (..., H, W), as torchvision's transforms of the same names
+// (LibTorch has none). Each draws from its own generator (seeded at construction), shared by
+// every copy of the transform, as the data loader's workers hold: with workers(0) a seeded
+// run repeats exactly; with worker threads the draws are taken in the order the workers
+// reach them, so which image gets which draw can vary between runs.
+class RandomSource {
+ public:
+  explicit RandomSource(std::uint64_t seed);
+  // An integer uniform in [0, n], and a Bernoulli(p) draw, under the source's lock.
+  std::int64_t integer(std::int64_t n);
+  bool bernoulli(double p);
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// Pads the image by `padding` zeros on every side, then cuts a random (size_h, size_w) window.
+// Throws std::invalid_argument for a size below 1 or a negative padding, and ShapeError when
+// the padded image is smaller than the window.
+Tensor random_crop(const Tensor& image, std::int64_t size_h, std::int64_t size_w, std::int64_t padding,
+                   RandomSource& source);
+
+template <class Target = Tensor>
+class RandomCrop : public TensorTransform<Target> {
+ public:
+  explicit RandomCrop(std::int64_t size, std::int64_t padding = 0, std::uint64_t seed = 0)
+      : RandomCrop(size, size, padding, seed) {}
+  RandomCrop(std::int64_t size_h, std::int64_t size_w, std::int64_t padding, std::uint64_t seed)
+      : size_h_(size_h), size_w_(size_w), padding_(padding), source_(seed) {}
+  Tensor operator()(Tensor input) override { return random_crop(input, size_h_, size_w_, padding_, source_); }
+
+ private:
+  std::int64_t size_h_, size_w_, padding_;
+  RandomSource source_;
+};
+
+// Mirrors the image left to right (its last dim) with probability p. Throws
+// std::invalid_argument unless 0 <= p <= 1.
+Tensor random_horizontal_flip(const Tensor& image, double p, RandomSource& source);
+
+template <class Target = Tensor>
+class RandomHorizontalFlip : public TensorTransform<Target> {
+ public:
+  explicit RandomHorizontalFlip(double p = 0.5, std::uint64_t seed = 0) : p_(p), source_(seed) {}
+  Tensor operator()(Tensor input) override { return random_horizontal_flip(input, p_, source_); }
+
+ private:
+  double p_;
+  RandomSource source_;
 };
 
 // Collates a batch of examples into one: data and targets each stacked along a new dim 0, so

@@ -503,3 +503,45 @@ TEST_CASE("data api: the installed Fashion-MNIST through datasets::MNIST and a l
   }
   CHECK(batches == 10);
 }
+
+TEST_CASE("RandomCrop and RandomHorizontalFlip: windows of the padded image, mirrors, seeded", "[data][transforms]") {
+  namespace T = gg::data::transforms;
+  const gg::Tensor image = gg::native::view(gg::arange(2 * 5 * 6, gg::kFloat32), {2, 5, 6});
+  // Without padding, a crop of the full size is the image itself.
+  T::RandomCrop<> whole(5, 6, 0, 1);
+  CHECK(values(whole(image)) == values(image));
+  // With padding, every crop is a window of the zero-padded image.
+  const gg::Tensor padded = gg::native::constant_pad_nd(image, {2, 2, 2, 2});
+  T::RandomCrop<> crop(5, 2, 7);
+  std::set<std::pair<std::int64_t, std::int64_t>> corners;
+  for (int trial = 0; trial < 40; ++trial) {
+    const gg::Tensor c = crop(image);
+    REQUIRE(c.sizes() == gg::IntArrayRef{2, 5, 5});
+    bool found = false;
+    for (std::int64_t top = 0; top <= 4 && !found; ++top)
+      for (std::int64_t left = 0; left <= 5 && !found; ++left) {
+        const gg::Tensor w = gg::native::contiguous(gg::native::narrow(gg::native::narrow(padded, 1, top, 5), 2, left, 5));
+        if (values(w) == values(c)) {
+          found = true;
+          corners.insert({top, left});
+        }
+      }
+    CHECK(found);
+  }
+  CHECK(corners.size() > 5);  // the windows vary
+  // The same seed, the same crops.
+  T::RandomCrop<> a(5, 2, 3), b(5, 2, 3);
+  CHECK(values(a(image)) == values(b(image)));
+  CHECK_THROWS_WITH(T::RandomCrop<>(8, 0)(image), Catch::Matchers::Contains("expected at least the crop (8, 8)"));
+  CHECK_THROWS_WITH(T::RandomCrop<>(0, 1)(image), Catch::Matchers::Contains("expected sizes >= 1"));
+
+  T::RandomHorizontalFlip<> always(1.0), never(0.0);
+  CHECK(values(always(image)) == values(gg::native::contiguous(gg::native::flip(image, {-1}))));
+  CHECK(values(never(image)) == values(image));
+  T::RandomHorizontalFlip<> half(0.5, 11);
+  int flips = 0;
+  for (int trial = 0; trial < 100; ++trial) flips += values(half(image))[0] != 0.0f;
+  CHECK(flips > 25);
+  CHECK(flips < 75);
+  CHECK_THROWS_WITH(T::RandomHorizontalFlip<>(1.5)(image), Catch::Matchers::Contains("expected a probability"));
+}

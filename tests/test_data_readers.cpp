@@ -1,6 +1,7 @@
 // The IDX, Fashion-MNIST and CIFAR-10 readers, on small files written into a temporary folder.
 #include "temp_dir.hpp"
 #include <gategrad/data/cifar10.hpp>
+#include <gategrad/data/cifar10_dataset.hpp>
 #include <gategrad/data/error.hpp>
 #include <gategrad/data/fashion_mnist.hpp>
 #include <gategrad/data/idx.hpp>
@@ -289,6 +290,24 @@ void write_cifar_folder(const TempDir& dir) {
 }
 
 }  // namespace
+
+TEST_CASE("datasets::CIFAR10 gives (3, 32, 32) images in [0, 1] and int64 labels", "[data][cifar]") {
+  TempDir dir;
+  write_cifar_folder(dir);
+  gg::data::datasets::CIFAR10 train(dir.path().string());
+  REQUIRE(train.size() == 10);
+  CHECK(train.is_train());
+  const gg::data::Example<> e = train.get(3);  // file 2, record 1
+  CHECK(e.data.sizes() == gg::IntArrayRef{3, 32, 32});
+  CHECK(e.target.dim() == 0);
+  CHECK(e.target.item<std::int64_t>() == 3);
+  const Bytes record = cifar_record(2, 1);
+  const std::vector<float> pixels = values<float>(e.data);
+  CHECK(pixels[0] == float(record[1]) / 255.0f);
+  CHECK(pixels[1024 + 5] == float(record[1 + 1024 + 5]) / 255.0f);  // G plane, pixel 5
+  CHECK(gg::data::datasets::CIFAR10(dir.path().string(), gg::data::datasets::CIFAR10::Mode::kTest).size() == 3);
+  CHECK_THROWS_AS(train.get(10), std::out_of_range);
+}
 
 TEST_CASE("load_cifar10 keeps each record's planes in CHW order, files in order",
           "[data][cifar]") {
