@@ -139,10 +139,18 @@ T hmax(const Batch<T>& v) {
 }
 
 // Sum of n contiguous values; four independent accumulators hide the add latency and make
-// float rounding grow more slowly than a single running sum.
+// float rounding grow more slowly than a single running sum. Fewer than L values are summed
+// in order without the vectors (the same result: their part would be +0), since the horizontal
+// add of the four empty accumulators is tens of cycles of latency: log_softmax of (4096, 10)
+// took 1.4x as long with it (AVX-512, 16 lanes).
 template <class T>
 T contiguous_sum(const T* x, std::size_t n) {
   constexpr std::size_t L = kLanes<T>;
+  if (n < L) {
+    T total = 0;
+    for (std::size_t i = 0; i < n; ++i) total += x[i];
+    return total;
+  }
   Batch<T> acc0(T(0)), acc1(T(0)), acc2(T(0)), acc3(T(0));
   std::size_t i = 0;
   for (; i + 4 * L <= n; i += 4 * L) {
