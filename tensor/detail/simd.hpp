@@ -131,10 +131,11 @@ template <class T>
 }
 
 // Horizontal maximum (Max) or minimum of a batch: log2(L) rounds of swizzle and max, lane i
-// against lane i ^ D. (A scalar max_element over the stored lanes branched on every new
-// maximum: on random rows about three mispredictions per call, which amax over the 1024
-// floats of a row of (256, 1024) paid once per row.) With a NaN lane the result is unspecified
-// but for NaN and a number of the batch; callers that propagate NaN test for it themselves.
+// against lane i ^ D. A scalar max_element over the stored lanes, as before, branches on every
+// new maximum (on random data, we suppose, a few mispredictions per call, not measured: no
+// perf counters here); the tree took amax over dim 1 of (256, 1024) from 10.2 to 9.6 us, one
+// call per row. With a NaN lane the result is NaN or one of the numbers: callers that
+// propagate NaN test for it themselves.
 template <bool Max, class T, std::size_t D = kLanes<T> / 2>
 T horizontal_extreme(const Batch<T>& v) {
   if constexpr (D == 0) {
