@@ -59,7 +59,8 @@ template <class V> requires std::is_same_v<V, Batch<double>> V pow_batch(const V
   const V ax = xsimd::abs(x);
   V z = detail::exp(y * xsimd::log(ax));
   const auto negative = (x < V(0)) | ((x == V(0)) & (V(1) / x < V(0)));  // -0 included
-  z = xsimd::select(negative & xsimd::is_odd(y), -z, z);
+  // z * -1, not -z: xsimd 8's AVX-512 negation is 0 - z, which makes pow(-0, 3) +0.
+  z = xsimd::select(negative & xsimd::is_odd(y), z * V(-1), z);
   const auto invalid = (x < V(0)) & xsimd::isfinite(x) & !xsimd::is_flint(y) & !xsimd::isinf(y);
   z = xsimd::select(invalid, V(std::numeric_limits<typename ElementOf<V>::type>::quiet_NaN()), z);
   return xsimd::select((y == V(0)) | (x == V(1)) | ((ax == V(1)) & xsimd::isinf(y)), V(1), z);
