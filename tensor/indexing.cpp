@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -31,18 +32,27 @@ void require_index(const char* op, const Tensor& index, const char* what = "inde
   }
 }
 
-// The index's values, row-major, each checked to be in [-size, size) and wrapped to [0, size).
-std::vector<std::int64_t> checked_indices(const char* op, const Tensor& index, std::int64_t dim,
-                                          std::int64_t size) {
-  const Tensor c = contiguous(index);
-  const std::int64_t* p = c.data_ptr<std::int64_t>();
-  std::vector<std::int64_t> out(p, p + c.numel());
-  for (std::int64_t& i : out) {
+// Throws unless every one of the n values is in [-size, size).
+void check_bounds(const char* op, const std::int64_t* values, std::int64_t n, std::int64_t dim,
+                  std::int64_t size) {
+  for (std::int64_t k = 0; k < n; ++k) {
+    const std::int64_t i = values[k];
     if (i < -size || i >= size) {
       throw std::out_of_range(std::string(op) + ": index " + std::to_string(i) +
                               " is out of bounds for dimension " + std::to_string(dim) +
                               " with size " + std::to_string(size));
     }
+  }
+}
+
+// The index's values, row-major, each checked to be in [-size, size) and wrapped to [0, size).
+std::vector<std::int64_t> checked_indices(const char* op, const Tensor& index, std::int64_t dim,
+                                          std::int64_t size) {
+  const Tensor c = contiguous(index);
+  const std::int64_t* p = c.data_ptr<std::int64_t>();
+  check_bounds(op, p, c.numel(), dim, size);
+  std::vector<std::int64_t> out(p, p + c.numel());
+  for (std::int64_t& i : out) {
     if (i < 0) i += size;
   }
   return out;
@@ -225,6 +235,34 @@ Tensor scatter_add(const Tensor& self, std::int64_t dim, const Tensor& index, co
   return scatter_impl("scatter_add", self, dim, index, &src, nullptr, Reduce::Add);
 }
 
+namespace {
+// out:(outer, n, inner) row (q, j) = x:(outer, len, inner) row (q, at[j]), rows of `bytes`.
+// Rows picked at random from a table beyond the caches miss where the hardware prefetcher
+// cannot foresee them, so the row kAhead places ahead is prefetched while this one is copied:
+// 4096 rows of 512 bytes from a 1 GiB table, 184 -> 159 us in a loop of these copies (Xeon
+// VM); no change on bench_ops' 5 MiB table, whose copies run at memcpy's speed with or
+// without it. Inline vector copies measured the same as memcpy.
+void gather_rows(const std::byte* in, std::int64_t outer, std::int64_t len,
+                 const std::int64_t* at, std::int64_t n, std::size_t bytes, std::byte* out) {
+  constexpr std::int64_t kAhead = 8;
+  constexpr std::size_t kLine = 64;
+  const bool prefetch = bytes <= 64 * kLine;  // longer rows: the hardware streams them itself
+  const auto row = [&](std::int64_t q, std::int64_t j) {
+    const std::int64_t i = at[j] < 0 ? at[j] + len : at[j];
+    return in + static_cast<std::size_t>(q * len + i) * bytes;
+  };
+  for (std::int64_t q = 0; q < outer; ++q) {
+    for (std::int64_t j = 0; j < n; ++j) {
+      if (prefetch && j + kAhead < n) {
+        const std::byte* next = row(q, j + kAhead);
+        for (std::size_t b = 0; b < bytes; b += kLine) __builtin_prefetch(next + b);
+      }
+      std::memcpy(out + static_cast<std::size_t>(q * n + j) * bytes, row(q, j), bytes);
+    }
+  }
+}
+}  // namespace
+
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
   require_index("index_select", index);
   if (index.dim() > 1) {
@@ -232,9 +270,12 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
   }
   const std::int64_t d = wrap_dim("index_select", dim, std::max<std::int64_t>(x.dim(), 1));
   const std::int64_t len = x.dim() == 0 ? 1 : x.size(d);
-  const std::vector<std::int64_t> at = checked_indices("index_select", index, d, len);
+  // Read in place (checked first, wrapped as it is read), not copied into a vector.
+  const Tensor at = contiguous(index);
+  const std::int64_t n = at.numel();
+  check_bounds("index_select", at.data_ptr<std::int64_t>(), n, d, len);
   SizeVector out_sizes(x.sizes().begin(), x.sizes().end());
-  if (x.dim() > 0) out_sizes[static_cast<std::size_t>(d)] = static_cast<std::int64_t>(at.size());
+  if (x.dim() > 0) out_sizes[static_cast<std::size_t>(d)] = n;
   Tensor out = empty(out_sizes, x.dtype());
   if (out.numel() == 0) return out;
   std::int64_t outer = 1, inner = 1;
@@ -242,18 +283,9 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
     if (j < d) outer *= x.size(j);
     if (j > d) inner *= x.size(j);
   }
-  // Whole inner blocks at a time: one memcpy-sized copy per selected index and outer position.
   const Tensor c = contiguous(x);
-  const auto bytes = static_cast<std::size_t>(inner) * x.element_size();
-  const auto* in = static_cast<const std::byte*>(c.data_ptr());
-  auto* o = static_cast<std::byte*>(out.data_ptr());
-  const auto n = static_cast<std::int64_t>(at.size());
-  for (std::int64_t q = 0; q < outer; ++q) {
-    for (std::int64_t j = 0; j < n; ++j) {
-      std::copy_n(in + static_cast<std::size_t>((q * len + at[static_cast<std::size_t>(j)]) * inner) * x.element_size(), bytes,
-                  o + static_cast<std::size_t>((q * n + j) * inner) * x.element_size());
-    }
-  }
+  gather_rows(static_cast<const std::byte*>(c.data_ptr()), outer, len, at.data_ptr<std::int64_t>(), n,
+              static_cast<std::size_t>(inner) * x.element_size(), static_cast<std::byte*>(out.data_ptr()));
   return out;
 }
 

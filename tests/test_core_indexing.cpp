@@ -65,6 +65,26 @@ TEST_CASE("index_select and index_add match torch", "[core][indexing]") {
   CHECK_THROWS_WITH(native::index_select(x23(), 0, ints({2}, {1})),
                     "index_select: index 2 is out of bounds for dimension 0 with size 2");
   CHECK_THROWS_AS(native::index_add(gg::ones({3, 2}), 0, ints({0}, {1}), source), gg::ShapeError);
+  // More rows than the kernel prefetches ahead, from a table of 20 rows of 3 (row r holds
+  // 3r, 3r + 1, 3r + 2), with repeats and a negative index, which gategrad wraps (torch 1.13
+  // refuses it); along dim 1 of the same table too, outer 20.
+  std::vector<double> table(60);
+  for (std::size_t k = 0; k < table.size(); ++k) table[k] = static_cast<double>(k);
+  const std::vector<std::int64_t> rows = {19, 0, 7, 7, 3, -1, 12, 5, 18, 1, 0, 11};
+  Values want;
+  for (std::int64_t r : rows) {
+    if (r < 0) r += 20;
+    for (std::int64_t c = 0; c < 3; ++c) want.push_back(static_cast<double>(3 * r + c));
+  }
+  CHECK(values(native::index_select(floats(table, {20, 3}), 0, ints(rows, {12}))) == want);
+  Values want_cols;
+  for (std::int64_t r = 0; r < 20; ++r) {
+    for (const std::int64_t c : {2, 0, 2, 1, 1, 0, 2, 2, 0, 1}) want_cols.push_back(static_cast<double>(3 * r + c));
+  }
+  CHECK(values(native::index_select(floats(table, {20, 3}), 1, ints({2, 0, 2, 1, 1, 0, 2, 2, 0, 1}, {10}))) ==
+        want_cols);
+  CHECK_THROWS_WITH(native::index_select(floats(table, {20, 3}), 0, ints({3, 4, 5, 6, 7, 8, 9, 10, 11, -21}, {10})),
+                    "index_select: index -21 is out of bounds for dimension 0 with size 20");
 }
 
 TEST_CASE("sort and topk match torch, NaN sorting as the largest", "[core][indexing]") {

@@ -196,6 +196,35 @@ TEST_CASE("amax and max, with NaN propagated as torch does", "[core][reduction]"
       CHECK(std::isnan(native::max(v).item<double>()));
       CHECK(std::isnan(native::amax(v, {0}).item<double>()));
     }
+    // Rows along the contiguous dim, long enough for the four accumulator chains and a ragged
+    // tail (147 floats under AVX-512: two blocks of four vectors, one vector, 3 scalars): a
+    // NaN in the chains, in the one-vector loop after them, in the scalar tail; only those
+    // rows are NaN, and the others keep their maximum and minimum (5 at 7 + r, -4 at 100 + r).
+    const std::int64_t len = 147;
+    Tensor rows = gg::zeros({6, len}, dtype);
+    gg::visit_dtype(dtype, [&]<class T>() {
+      T* p = rows.data_ptr<T>();
+      for (std::int64_t r = 0; r < 6; ++r) {
+        p[r * len + 100 + r] = T(-4);
+        p[r * len + 7 + r] = T(5);
+      }
+      const T nan = std::numeric_limits<T>::quiet_NaN();
+      p[1 * len + 33] = nan;
+      p[3 * len + 130] = nan;
+      p[5 * len + 146] = nan;
+    });
+    const std::vector<double> row_max = values(native::amax(rows, {1}));
+    const std::vector<double> row_min = values(native::amin(rows, {-1}));
+    for (std::size_t r = 0; r < 6; ++r) {
+      INFO("row " << r);
+      const bool nan_row = r == 1 || r == 3 || r == 5;
+      CHECK(std::isnan(row_max[r]) == nan_row);
+      CHECK(std::isnan(row_min[r]) == nan_row);
+      if (!nan_row) {
+        CHECK(row_max[r] == 5);
+        CHECK(row_min[r] == -4);
+      }
+    }
     Tensor cols = gg::zeros({5, 19}, dtype);
     gg::visit_dtype(dtype, [&]<class T>() {
       cols.data_ptr<T>()[3 * 19 + 17] = std::numeric_limits<T>::quiet_NaN();
