@@ -7,6 +7,8 @@
 // throws and changes nothing.
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
+#include <gategrad/tensor/parallel.hpp>
+#include <gategrad/tensor/thread_pool.hpp>
 #include <gategrad/tensor/shape.hpp>
 
 #include <algorithm>
@@ -251,15 +253,20 @@ void gather_rows(const std::byte* in, std::int64_t outer, std::int64_t len,
     const std::int64_t i = at[j] < 0 ? at[j] + len : at[j];
     return in + static_cast<std::size_t>(q * len + i) * bytes;
   };
-  for (std::int64_t q = 0; q < outer; ++q) {
-    for (std::int64_t j = 0; j < n; ++j) {
-      if (prefetch && j + kAhead < n) {
-        const std::byte* next = row(q, j + kAhead);
+  // The outer * n rows of the result, a run of them per task (threads from the pool when the
+  // result is large: tasks_for_bytes).
+  const std::int64_t total = outer * n;
+  const int tasks = tasks_for_bytes(static_cast<std::size_t>(total) * bytes);
+  parallel_run(tasks, [&](int task) {
+    const std::int64_t begin = total * task / tasks, end = total * (task + 1) / tasks;
+    for (std::int64_t k = begin; k < end; ++k) {
+      if (prefetch && k + kAhead < end) {
+        const std::byte* next = row((k + kAhead) / n, (k + kAhead) % n);
         for (std::size_t b = 0; b < bytes; b += kLine) __builtin_prefetch(next + b);
       }
-      std::memcpy(out + static_cast<std::size_t>(q * n + j) * bytes, row(q, j), bytes);
+      std::memcpy(out + static_cast<std::size_t>(k) * bytes, row(k / n, k % n), bytes);
     }
-  }
+  });
 }
 }  // namespace
 

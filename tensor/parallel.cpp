@@ -38,6 +38,12 @@ std::atomic<int>& thread_setting() {
 
 int num_threads() { return thread_setting().load(std::memory_order_relaxed); }
 
+int tasks_for_bytes(std::size_t bytes) {
+  constexpr std::size_t kMinBytesPerTask = std::size_t{256} << 10;
+  const auto most = static_cast<std::size_t>(num_threads());
+  return static_cast<int>(std::max<std::size_t>(1, std::min(most, bytes / kMinBytesPerTask)));
+}
+
 void set_num_threads(int n) {
   if (n < 1) {
     throw std::invalid_argument("set_num_threads: got " + std::to_string(n) +

@@ -8,6 +8,8 @@
 #include <gategrad/tensor/detail/simd.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
+#include <gategrad/tensor/parallel.hpp>
+#include <gategrad/tensor/thread_pool.hpp>
 #include <gategrad/tensor/shape.hpp>
 
 #include <algorithm>
@@ -231,7 +233,25 @@ Tensor sum_accumulated(const Tensor& x, const ReducePlan& plan, IntArrayRef out_
   visit_dtype(acc, [&]<class T>() {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
                   std::is_same_v<T, std::int64_t>) {
-      reduce_contiguous(src.data_ptr<T>(), plan, out.data_ptr<T>(), SumOp{}, RowSum{});
+      const T* values = src.data_ptr<T>();
+      // A sum of everything over several tasks (a large tensor): each task sums a run, the
+      // runs added in task order, so the value depends on the thread count only.
+      constexpr int kMaxTasks = 64;
+      const int tasks = plan.runs.size() == 1 && plan.reduced[0]
+                            ? std::min(kMaxTasks, tasks_for_bytes(to_size(plan.numel) * sizeof(T)))
+                            : 1;
+      if (tasks > 1) {
+        T partial[kMaxTasks];
+        parallel_run(tasks, [&](int task) {
+          const std::int64_t begin = plan.numel * task / tasks, end = plan.numel * (task + 1) / tasks;
+          partial[task] = detail::contiguous_sum(values + begin, to_size(end - begin));
+        });
+        T total = partial[0];
+        for (int t = 1; t < tasks; ++t) total += partial[t];
+        out.data_ptr<T>()[0] = total;
+        return;
+      }
+      reduce_contiguous(values, plan, out.data_ptr<T>(), SumOp{}, RowSum{});
     }
   });
   return out;
@@ -555,7 +575,16 @@ Tensor softmax_impl(const char* op, const Tensor& x, std::int64_t dim) {
   visit_dtype(acc, [&]<class T>() {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       if (inner == 1) {
-        softmax_rows<T, Log>(src.data_ptr<T>(), y.data_ptr<T>(), to_size(outer), to_size(len));
+        // Rows are independent: a run of them per task, the same values at any thread count.
+        // The exponentials make it compute-bound: a task from 16,384 elements (~15 us).
+        constexpr std::int64_t kElementsPerTask = 16384;
+        const int tasks = static_cast<int>(std::max<std::int64_t>(
+            1, std::min<std::int64_t>({num_threads(), outer, x.numel() / kElementsPerTask})));
+        parallel_run(tasks, [&](int task) {
+          const std::int64_t begin = outer * task / tasks, end = outer * (task + 1) / tasks;
+          softmax_rows<T, Log>(src.data_ptr<T>() + begin * len, y.data_ptr<T>() + begin * len,
+                               to_size(end - begin), to_size(len));
+        });
       } else {
         Tensor scratch = empty({3 * inner}, acc);
         softmax_columns<T, Log>(src.data_ptr<T>(), y.data_ptr<T>(), to_size(outer),

@@ -4,6 +4,8 @@
 // through copy_ (the strided loop, converting), or with a step per element (flip).
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
+#include <gategrad/tensor/parallel.hpp>
+#include <gategrad/tensor/thread_pool.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -11,6 +13,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace gg::native {
 namespace {
@@ -84,17 +87,59 @@ Tensor cat(TensorList tensors, int64_t dim) {
   const size_t item = out.element_size();
   auto* out_bytes = static_cast<char*>(out.data_ptr());
   const auto out_row = static_cast<size_t>(sizes[d] * inner) * item;
+  // The contiguous inputs of the output's dtype are block copies: each input's block of n_i *
+  // inner elements in each of the `outer` rows. They are listed in the output's order (row by
+  // row), then their bytes split evenly across the pool's tasks (tasks_for_bytes), so each
+  // task writes one contiguous stretch of the output; the other inputs are copied after.
+  struct Block {
+    const char* src;
+    char* dst;
+    size_t bytes;
+  };
+  struct Source {
+    const char* bytes;
+    size_t block;
+    int64_t offset;
+  };
+  std::vector<Source> sources;
   int64_t offset = 0;
   for (const Tensor& t : tensors) {
     if (skipped_by_cat(t)) continue;
     const int64_t n = t.size(static_cast<int64_t>(d));
-    if (n == 0 || outer * inner == 0) continue;
-    if (t.dtype() == dtype && t.is_contiguous()) {
-      const auto block = static_cast<size_t>(n * inner) * item;
-      const auto* in_bytes = static_cast<const char*>(t.data_ptr());
-      char* dst = out_bytes + static_cast<size_t>(offset * inner) * item;
-      for (int64_t r = 0; r < outer; ++r) std::memcpy(dst + static_cast<size_t>(r) * out_row, in_bytes + static_cast<size_t>(r) * block, block);
-    } else {
+    if (n != 0 && outer * inner != 0 && t.dtype() == dtype && t.is_contiguous()) {
+      sources.push_back({static_cast<const char*>(t.data_ptr()), static_cast<size_t>(n * inner) * item, offset});
+    }
+    offset += n;
+  }
+  std::vector<Block> blocks;
+  blocks.reserve(sources.size() * static_cast<size_t>(outer));
+  size_t total = 0;
+  for (int64_t r = 0; r < outer; ++r) {
+    for (const Source& s : sources) {
+      blocks.push_back({s.bytes + static_cast<size_t>(r) * s.block,
+                        out_bytes + static_cast<size_t>(r) * out_row + static_cast<size_t>(s.offset * inner) * item,
+                        s.block});
+      total += s.block;
+    }
+  }
+  const int tasks = tasks_for_bytes(total);
+  parallel_run(tasks, [&](int task) {
+    // Task `task` copies bytes [begin, end) of the concatenated blocks.
+    const size_t begin = total * static_cast<size_t>(task) / static_cast<size_t>(tasks);
+    const size_t end = total * static_cast<size_t>(task + 1) / static_cast<size_t>(tasks);
+    size_t at = 0;
+    for (const Block& b : blocks) {
+      const size_t lo = std::max(begin, at), hi = std::min(end, at + b.bytes);
+      if (lo < hi) std::memcpy(b.dst + (lo - at), b.src + (lo - at), hi - lo);
+      at += b.bytes;
+      if (at >= end) break;
+    }
+  });
+  offset = 0;
+  for (const Tensor& t : tensors) {
+    if (skipped_by_cat(t)) continue;
+    const int64_t n = t.size(static_cast<int64_t>(d));
+    if (n != 0 && outer * inner != 0 && !(t.dtype() == dtype && t.is_contiguous())) {
       copy_(narrow(out, static_cast<int64_t>(d), offset, n), t);
     }
     offset += n;

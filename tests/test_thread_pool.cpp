@@ -1,11 +1,15 @@
 // gategrad's own thread pool: every task runs exactly once, errors reach the caller, nested and
 // concurrent calls finish, and the thread setting is honoured.
+#include <gategrad/tensor/factory.hpp>
+#include <gategrad/tensor/native.hpp>
+#include <gategrad/tensor/random.hpp>
 #include <gategrad/tensor/parallel.hpp>
 #include <gategrad/tensor/thread_pool.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstring>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -84,4 +88,33 @@ TEST_CASE("nested and concurrent calls complete") {
   }
   for (auto& t : callers) t.join();
   CHECK(total == 3 * 100 * 5);
+}
+
+TEST_CASE("memory-bound kernels split over the pool give the values of one thread", "[thread_pool]") {
+  // Large enough for two tasks (tasks_for_bytes: 256 KiB each): 1 MiB operands.
+  gg::Generator gen(3);
+  const gg::Tensor a = gg::randn({512, 512}, gen), b = gg::randn({512, 512}, gen);
+  const gg::Tensor index = gg::randint(0, 512, {2048}, gen);
+  const auto run = [&](int threads) {
+    gg::set_num_threads(threads);
+    std::vector<gg::Tensor> out = {gg::native::cat({a, b}, 0), gg::native::cat({a, b}, 1),
+                                   gg::native::index_select(a, 0, index), gg::native::softmax(a, 1),
+                                   gg::native::log_softmax(a, 1)};
+    out.push_back(gg::native::sum(a));
+    return out;
+  };
+  const std::vector<gg::Tensor> one = run(1), two = run(2);
+  gg::set_num_threads(2);
+  CHECK(gg::tasks_for_bytes(std::size_t{1} << 20) == 2);
+  CHECK(gg::tasks_for_bytes(std::size_t{100} << 10) == 1);
+  for (std::size_t k = 0; k + 1 < one.size(); ++k) {
+    INFO("output " << k);
+    REQUIRE(one[k].sizes() == two[k].sizes());
+    const gg::Tensor x = gg::native::contiguous(one[k]), y = gg::native::contiguous(two[k]);
+    CHECK(std::memcmp(x.data_ptr(), y.data_ptr(), x.nbytes()) == 0);  // bit for bit
+  }
+  // The sum's runs add in another order: equal to rounding.
+  CHECK(two.back().item<float>() == Approx(one.back().item<float>()).epsilon(1e-5).margin(1e-2));
+  // cat's rows: tensor 0's rows, then tensor 1's.
+  CHECK(gg::native::sum(gg::native::sub(gg::native::narrow(two[1], 1, 512, 512), b)).item<float>() == 0.0f);
 }
