@@ -53,6 +53,14 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor&
                         IntArrayRef output_padding = 0, std::int64_t groups = 1,
                         IntArrayRef dilation = 1, Where where = Where::current());
 
+// at::im2col / F::unfold: input (N, C, H, W) -> (N, C kH kW, L), one column per window
+// (row-major over the output positions). at::col2im / F::fold, its adjoint: (N, C kH kW, L)
+// summed back into (N, C, output_size). Each is the other's gradient (UnfoldGate, FoldGate).
+Tensor im2col(const Tensor& input, IntArrayRef kernel_size, IntArrayRef dilation = 1, IntArrayRef padding = 0,
+              IntArrayRef stride = 1, Where where = Where::current());
+Tensor col2im(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_size, IntArrayRef dilation = 1,
+              IntArrayRef padding = 0, IntArrayRef stride = 1, Where where = Where::current());
+
 // --- pooling (autograd/pooling.cpp) ----------------------------------------------------------
 // Max over each window; the gradient goes to the (first) maximum of each window.
 Tensor max_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride = {},

@@ -138,6 +138,62 @@ class ConvTranspose2d : public Module {
   Tensor weight_, bias_;
 };
 
+// torch::nn::Unfold / Fold (im2col and col2im as layers).
+struct UnfoldOptions {
+  UnfoldOptions(ExpandingArray<2> kernel_size) : kernel_size_(kernel_size) {}  // NOLINT: implicit, as LibTorch's
+  UnfoldOptions& dilation(ExpandingArray<2> v) { dilation_ = v; return *this; }
+  UnfoldOptions& padding(ExpandingArray<2> v) { padding_ = v; return *this; }
+  UnfoldOptions& stride(ExpandingArray<2> v) { stride_ = v; return *this; }
+  const ExpandingArray<2>& kernel_size() const { return kernel_size_; }
+  const ExpandingArray<2>& dilation() const { return dilation_; }
+  const ExpandingArray<2>& padding() const { return padding_; }
+  const ExpandingArray<2>& stride() const { return stride_; }
+
+ private:
+  ExpandingArray<2> kernel_size_, dilation_ = 1, padding_ = 0, stride_ = 1;
+};
+
+struct FoldOptions {
+  FoldOptions(ExpandingArray<2> output_size, ExpandingArray<2> kernel_size)
+      : output_size_(output_size), kernel_size_(kernel_size) {}
+  FoldOptions& dilation(ExpandingArray<2> v) { dilation_ = v; return *this; }
+  FoldOptions& padding(ExpandingArray<2> v) { padding_ = v; return *this; }
+  FoldOptions& stride(ExpandingArray<2> v) { stride_ = v; return *this; }
+  const ExpandingArray<2>& output_size() const { return output_size_; }
+  const ExpandingArray<2>& kernel_size() const { return kernel_size_; }
+  const ExpandingArray<2>& dilation() const { return dilation_; }
+  const ExpandingArray<2>& padding() const { return padding_; }
+  const ExpandingArray<2>& stride() const { return stride_; }
+
+ private:
+  ExpandingArray<2> output_size_, kernel_size_, dilation_ = 1, padding_ = 0, stride_ = 1;
+};
+
+class Unfold : public Module {
+ public:
+  explicit Unfold(const UnfoldOptions& options) : options_(options) {}
+  Tensor forward(const Tensor& x) override {
+    return gg::im2col(x, *options_.kernel_size(), *options_.dilation(), *options_.padding(), *options_.stride());
+  }
+  std::string describe() const override { return "Unfold"; }
+
+ private:
+  UnfoldOptions options_;
+};
+
+class Fold : public Module {
+ public:
+  explicit Fold(const FoldOptions& options) : options_(options) {}
+  Tensor forward(const Tensor& x) override {
+    return gg::col2im(x, *options_.output_size(), *options_.kernel_size(), *options_.dilation(), *options_.padding(),
+                      *options_.stride());
+  }
+  std::string describe() const override { return "Fold"; }
+
+ private:
+  FoldOptions options_;
+};
+
 extern template class ConvNd<1>;
 extern template class ConvNd<2>;
 
@@ -189,6 +245,15 @@ struct ConvTransposeFuncOptions {
   std::int64_t groups_ = 1;
 };
 using ConvTranspose2dFuncOptions = ConvTransposeFuncOptions<2>;
+
+using UnfoldFuncOptions = UnfoldOptions;
+using FoldFuncOptions = FoldOptions;
+inline Tensor unfold(const Tensor& input, const UnfoldFuncOptions& o, Where where = Where::current()) {
+  return gg::im2col(input, *o.kernel_size(), *o.dilation(), *o.padding(), *o.stride(), where);
+}
+inline Tensor fold(const Tensor& input, const FoldFuncOptions& o, Where where = Where::current()) {
+  return gg::col2im(input, *o.output_size(), *o.kernel_size(), *o.dilation(), *o.padding(), *o.stride(), where);
+}
 
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Conv1dFuncOptions& options = {},
               Where where = Where::current());

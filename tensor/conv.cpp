@@ -312,6 +312,67 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
   return view(clone(narrow(partial, 0, 0, 1)), weight_sizes);
 }
 
+Tensor unfold(const Tensor& input, IntArrayRef kernel_size, const Conv2dParams& params, const char* op) {
+  if (input.dim() != 4 || kernel_size.size() != 2) {
+    throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + " and kernel_size " +
+                     to_string(kernel_size) + ", expected input (N, C, H, W) and two kernel sizes");
+  }
+  if (input.dtype() != kFloat32 && input.dtype() != kFloat64) {
+    throw std::invalid_argument(std::string(op) + ": got input of dtype " + to_string(input.dtype()) +
+                                ", expected float32 or float64");
+  }
+  const SizeVector weight{1, input.size(1), kernel_size[0], kernel_size[1]};
+  const ConvShape s = conv_shape(op, input.sizes(), weight, params);
+  const Tensor x = contiguous(input);
+  Tensor out = empty({s.N, s.K, s.P}, TensorOptions().dtype(input.dtype()));
+  if (out.numel() == 0) return out;
+  visit_dtype(input.dtype(), [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      for (int64_t n = 0; n < s.N; ++n) {
+        im2col<false, T>(x.data_ptr<T>() + n * s.C * s.H * s.W, out.data_ptr<T>() + n * s.K * s.P, s, params);
+      }
+    }
+  });
+  return out;
+}
+
+Tensor fold(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_size, const Conv2dParams& params,
+            const char* op) {
+  if (input.dim() != 3 || output_size.size() != 2 || kernel_size.size() != 2) {
+    throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + ", output_size " +
+                     to_string(output_size) + " and kernel_size " + to_string(kernel_size) +
+                     ", expected input (N, C kH kW, L) and two sizes each");
+  }
+  if (input.dtype() != kFloat32 && input.dtype() != kFloat64) {
+    throw std::invalid_argument(std::string(op) + ": got input of dtype " + to_string(input.dtype()) +
+                                ", expected float32 or float64");
+  }
+  const int64_t window = kernel_size[0] * kernel_size[1];
+  if (window < 1 || input.size(1) % window != 0) {
+    throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + " and kernel_size " +
+                     to_string(kernel_size) + ", expected input.size(1) divisible by kH kW = " + std::to_string(window));
+  }
+  const int64_t C = input.size(1) / window;
+  const SizeVector image{input.size(0), C, output_size[0], output_size[1]};
+  const SizeVector weight{1, C, kernel_size[0], kernel_size[1]};
+  const ConvShape s = conv_shape(op, image, weight, params);
+  if (input.size(2) != s.P) {
+    throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + ", expected " +
+                     std::to_string(s.P) + " windows (L) for output_size " + to_string(output_size));
+  }
+  const Tensor cols = contiguous(input);
+  Tensor out = zeros(image, TensorOptions().dtype(input.dtype()));
+  if (out.numel() == 0 || s.P == 0) return out;
+  visit_dtype(input.dtype(), [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      for (int64_t n = 0; n < s.N; ++n) {
+        im2col<true, T>(out.data_ptr<T>() + n * s.C * s.H * s.W, cols.data_ptr<T>() + n * s.K * s.P, s, params);
+      }
+    }
+  });
+  return out;
+}
+
 int64_t pool_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t padding,
                          int64_t dilation, bool ceil_mode) {
   const int64_t span = in + 2 * padding - dilation * (kernel - 1) - 1;

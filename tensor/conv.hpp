@@ -48,6 +48,15 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
                               IntArrayRef weight_sizes, const Conv2dParams& params,
                               const char* op = "conv2d_backward_weight");
 
+// torch's unfold (im2col as an op): input (N, C, H, W) -> (N, C kH kW, L), column l holding
+// the l-th window (row-major over the output positions), rows ordered (channel, i, j); the
+// params' groups must be 1. fold is its adjoint: (N, C kH kW, L) summed back into
+// (N, C, output_size), overlapping windows adding up. float32 or float64. Throws ShapeError
+// naming `op` when the sizes do not fit.
+Tensor unfold(const Tensor& input, IntArrayRef kernel_size, const Conv2dParams& params, const char* op = "unfold");
+Tensor fold(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_size, const Conv2dParams& params,
+            const char* op = "fold");
+
 // The output size of a convolution or pooling along one dim.
 std::int64_t conv_output_size(std::int64_t in, std::int64_t kernel, std::int64_t stride,
                               std::int64_t padding, std::int64_t dilation);

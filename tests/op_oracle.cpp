@@ -569,6 +569,16 @@ const std::vector<Row> kRows = {
     {"conv_transpose2d groups 2 dilation 2", "F.conv_transpose2d(x, w, None, 1, 0, 0, 2, 2)",
      {any("x", {1, 4, 3, 3}), any("w", {4, 1, 2, 2})},
      [](A a) { return gg::conv_transpose2d(a["x"], a["w"], {}, 1, 0, 0, 2, 2); }},
+    {"im2col (F::unfold)", "F.unfold(x, (2, 3), dilation=2, padding=1, stride=2)", {any("x", {2, 2, 5, 6})},
+     [](A a) {
+       namespace F = gg::nn::functional;
+       return F::unfold(a["x"], F::UnfoldFuncOptions({2, 3}).dilation(2).padding(1).stride(2));
+     }},
+    {"col2im (F::fold)", "F.fold(x, (3, 4), 2)", {any("x", {2, 8, 6})},
+     [](A a) {
+       namespace F = gg::nn::functional;
+       return F::fold(a["x"], F::FoldFuncOptions({3, 4}, 2));
+     }},
     {"max_pool2d", "F.max_pool2d(x, 2)", {any("x", {2, 3, 6, 7})}, [](A a) { return gg::max_pool2d(a["x"], 2); }},
     {"max_pool2d 3 stride 2 padding 1 ceil_mode", "F.max_pool2d(x, 3, 2, 1, ceil_mode=True)", {any("x", {1, 2, 7, 6})},
      [](A a) { return gg::max_pool2d(a["x"], 3, 2, 1, 1, true); }},

@@ -264,3 +264,26 @@ TEST_CASE("convolution and pooling errors name the op, what it got and what it e
   CHECK_THROWS_WITH(gg::max_pool2d(gg::zeros({1, 1, 4, 4}, gg::kInt64), 2), Contains("expected float32 or float64"));
   CHECK_THROWS_WITH(gg::avg_pool2d(x, 2, {}, 0, false, true, 0), Contains("expected a nonzero divisor"));
 }
+
+TEST_CASE("im2col is the column matrix conv2d multiplies, col2im its adjoint", "[conv]") {
+  const Tensor x = gg::test::uniform({2, 3, 6, 5}, 31, -1, 1, gg::kFloat64);
+  const Tensor w = gg::test::uniform({4, 3, 3, 2}, 32, -1, 1, gg::kFloat64);
+  // conv2d(x, w) = W (OC, C kH kW) x im2col(x) (N, C kH kW, L), reshaped to (N, OC, OH, OW).
+  const Tensor cols = gg::im2col(x, {3, 2}, 1, 1, {2, 1});
+  CHECK(cols.sizes() == gg::IntArrayRef({2, 18, 3 * 6}));
+  const Tensor via_matmul = gg::matmul(w.view({4, -1}), cols).view({2, 4, 3, 6});
+  const Tensor direct = gg::conv2d(x, w, {}, {2, 1}, 1);
+  check_close(gg::test::values<double>(via_matmul), gg::test::values<double>(direct), 1e-12);
+  // <im2col(x), c> = <x, col2im(c)>.
+  const Tensor c = gg::test::uniform(cols.sizes(), 33, -1, 1, gg::kFloat64);
+  const Tensor back = gg::col2im(c, {6, 5}, {3, 2}, 1, 1, {2, 1});
+  CHECK(gg::sum(cols * c).item<double>() == Approx(gg::sum(x * back).item<double>()).epsilon(1e-12));
+  namespace F = gg::nn::functional;
+  gg::nn::Unfold unfold(gg::nn::UnfoldOptions(2).stride(2));
+  gg::nn::Fold fold(gg::nn::FoldOptions(4, 2).stride(2));
+  const Tensor image = gg::test::uniform({1, 2, 4, 4}, 34);
+  // Non-overlapping windows: fold(unfold(x)) is x.
+  CHECK(gg::test::values<float>(fold.forward(unfold.forward(image))) == gg::test::values<float>(image));
+  CHECK_THROWS_WITH(F::fold(gg::zeros({1, 7, 4}), F::FoldFuncOptions(4, 2)), Contains("divisible by kH kW = 4"));
+  CHECK_THROWS_WITH(F::fold(gg::zeros({1, 8, 5}), F::FoldFuncOptions(4, 2).stride(2)), Contains("expected 4 windows"));
+}

@@ -60,7 +60,7 @@ const std::vector<std::string> kGates = {
     "WhereGate",
     "CatGate", "FlipGate", "TrilGate", "TriuGate", "ConstantPadGate",  // shape ops
     "BmmGate", "AddmmGate", "BaddbmmGate",                              // batched products
-    "Conv2dGate", "Conv2dInputGradGate",                                 // convolutions
+    "Conv2dGate", "Conv2dInputGradGate", "UnfoldGate", "FoldGate",       // convolutions
 };
 
 // The gates that only a backward records (under create_graph): the second-derivative test must
@@ -327,6 +327,10 @@ std::vector<GateCase> gate_table() {
        [](const V& x) { return gg::conv1d(x[0], x[1], x[2], 2, 1); }},
       {"conv_transpose2d stride 2, output_padding 1", "Conv2dInputGradGate", {{{1, 3, 3, 3}}, {{3, 2, 3, 3}}, {{2}}},
        [](const V& x) { return gg::conv_transpose2d(x[0], x[1], x[2], 2, 1, 1); }},
+      {"im2col stride 2 padding 1 dilation 2", "UnfoldGate", {{{1, 2, 5, 6}}},
+       [](const V& x) { return gg::im2col(x[0], {2, 3}, 2, 1, 2); }},
+      {"col2im of overlapping windows", "FoldGate", {{{2, 8, 6}}},
+       [](const V& x) { return gg::col2im(x[0], {3, 4}, 2); }},
       {"max_pool2d 2x2", "GatherGate", {{{2, 2, 4, 5}}}, [](const V& x) { return gg::max_pool2d(x[0], 2); }},
       {"max_pool2d 3x3 stride 2 padding 1 ceil_mode", "GatherGate", {{{1, 2, 6, 5}}},
        [](const V& x) { return gg::max_pool2d(x[0], 3, 2, 1, 1, true); }},

@@ -11,6 +11,7 @@
 #include <gategrad/tensor/conv.hpp>
 #include <gategrad/tensor/native.hpp>
 
+#include <array>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -139,7 +140,74 @@ Conv2dParams conv_params(const char* op, IntArrayRef stride, IntArrayRef padding
   return p;
 }
 
+// UnfoldGate (im2col) and FoldGate (col2im): linear, each the other's adjoint.
+struct UnfoldGate final : autograd::Node {
+  static constexpr const char* kName = "UnfoldGate";
+  std::array<std::int64_t, 2> kernel{}, image{};
+  Conv2dParams params;
+  void backward(const Tensor& dout, std::span<Tensor> din) override;
+  void release() override {}
+};
+
+struct FoldGate final : autograd::Node {
+  static constexpr const char* kName = "FoldGate";
+  std::array<std::int64_t, 2> kernel{};
+  Conv2dParams params;
+  void backward(const Tensor& dout, std::span<Tensor> din) override;
+  void release() override {}
+};
+
+Tensor unfold_op(const Tensor& x, const std::array<std::int64_t, 2>& kernel, const Conv2dParams& p, Where where) {
+  return autograd::record<UnfoldGate>(native::unfold(x, {kernel[0], kernel[1]}, p, "im2col"), {&x}, where,
+                                      [&](UnfoldGate& g) {
+                                        g.kernel = kernel;
+                                        g.image = {x.size(2), x.size(3)};
+                                        g.params = p;
+                                      });
+}
+
+Tensor fold_op(const Tensor& x, const std::array<std::int64_t, 2>& image, const std::array<std::int64_t, 2>& kernel,
+               const Conv2dParams& p, Where where) {
+  return autograd::record<FoldGate>(native::fold(x, {image[0], image[1]}, {kernel[0], kernel[1]}, p, "col2im"), {&x},
+                                    where, [&](FoldGate& g) {
+                                      g.kernel = kernel;
+                                      g.params = p;
+                                    });
+}
+
+void UnfoldGate::backward(const Tensor& dout, std::span<Tensor> din) {
+  din[0] = fold_op(dout, image, kernel, params, Where::current());
+}
+
+void FoldGate::backward(const Tensor& dout, std::span<Tensor> din) {
+  din[0] = unfold_op(dout, kernel, params, Where::current());
+}
+
 }  // namespace
+
+Tensor im2col(const Tensor& input, IntArrayRef kernel_size, IntArrayRef dilation, IntArrayRef padding,
+              IntArrayRef stride, Where where) {
+  const char* op = "im2col";
+  bool batched = true;
+  const Tensor x = batched_input(op, input, batched, where);
+  const Tensor y = unfold_op(x, pair_of(op, "kernel_size", kernel_size), conv_params(op, stride, padding, dilation, 1),
+                             where);
+  return batched ? y : squeeze(y, 0, where);
+}
+
+Tensor col2im(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_size, IntArrayRef dilation,
+              IntArrayRef padding, IntArrayRef stride, Where where) {
+  const char* op = "col2im";
+  if (input.dim() != 2 && input.dim() != 3) {
+    throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) +
+                     ", expected (N, C kH kW, L) or unbatched (C kH kW, L)");
+  }
+  const bool batched = input.dim() == 3;
+  const Tensor x = batched ? input : unsqueeze(input, 0, where);
+  const Tensor y = fold_op(x, pair_of(op, "output_size", output_size), pair_of(op, "kernel_size", kernel_size),
+                           conv_params(op, stride, padding, dilation, 1), where);
+  return batched ? y : squeeze(y, 0, where);
+}
 
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
               IntArrayRef padding, IntArrayRef dilation, std::int64_t groups, Where where) {
