@@ -8,6 +8,7 @@
 //   adaptive_avg_pool2d   avg_pool2d when the sizes divide, else a mean per row band and
 //                   column band
 //   feature_dropout x times a (N, C, 1, ...) mask of 0 and 1/(1-p)
+#include <gategrad/autograd/conv_args.hpp>
 #include <gategrad/autograd/conv_ops.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/tensor/conv.hpp>
@@ -28,23 +29,11 @@ namespace {
 using std::int64_t;
 
 std::array<int64_t, 2> pair_of(const char* op, const char* name, IntArrayRef v) {
-  if (v.size() == 1) return {v[0], v[0]};
-  if (v.size() == 2) return {v[0], v[1]};
-  throw std::invalid_argument(std::string(op) + ": got " + name + " " + to_string(v) +
-                              ", expected one value or two (height, width)");
+  return detail::spatial_pair(op, name, v);
 }
 
 Tensor batched_input(const char* op, const Tensor& input, bool& batched, Where where) {
-  if (input.dim() == 4) {
-    batched = true;
-    return input;
-  }
-  if (input.dim() == 3) {
-    batched = false;
-    return unsqueeze(input, 0, where);
-  }
-  throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) +
-                   ", expected (N, C, H, W) or unbatched (C, H, W)");
+  return detail::batched_image(op, input, batched, where);
 }
 
 native::Pool2dParams pool_params(const char* op, IntArrayRef kernel_size, IntArrayRef stride,

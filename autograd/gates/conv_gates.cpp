@@ -6,6 +6,7 @@
 //   Conv2dWeightGradGate   v = weight_grad(x, g)  dx = input_grad(g, dv)   dg = conv(x, dv)
 // (each from <conv(x, w), g> = <x, input_grad(g, w)> = <w, weight_grad(x, g)>), so each
 // backward is made of the three ops and records under create_graph.
+#include <gategrad/autograd/conv_args.hpp>
 #include <gategrad/autograd/conv_ops.hpp>
 #include <gategrad/autograd/recording.hpp>
 #include <gategrad/tensor/conv.hpp>
@@ -108,26 +109,12 @@ Tensor weight_grad_op(const Tensor& x, const Tensor& g, IntArrayRef weight_sizes
       });
 }
 
-// One value for both spatial dims, or one per dim.
 std::array<std::int64_t, 2> pair_of(const char* op, const char* name, IntArrayRef v) {
-  if (v.size() == 1) return {v[0], v[0]};
-  if (v.size() == 2) return {v[0], v[1]};
-  throw std::invalid_argument(std::string(op) + ": got " + name + " " + to_string(v) +
-                              ", expected one value or two (height, width)");
+  return detail::spatial_pair(op, name, v);
 }
 
-// The batched form of a (C, H, W) or (N, C, H, W) input; `batched` says which it was.
 Tensor batched_input(const char* op, const Tensor& input, bool& batched, Where where) {
-  if (input.dim() == 4) {
-    batched = true;
-    return input;
-  }
-  if (input.dim() == 3) {
-    batched = false;
-    return unsqueeze(input, 0, where);
-  }
-  throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) +
-                   ", expected (N, C, H, W) or unbatched (C, H, W)");
+  return detail::batched_image(op, input, batched, where);
 }
 
 Conv2dParams conv_params(const char* op, IntArrayRef stride, IntArrayRef padding, IntArrayRef dilation,
@@ -184,6 +171,26 @@ void FoldGate::backward(const Tensor& dout, std::span<Tensor> din) {
 }
 
 }  // namespace
+
+std::array<std::int64_t, 2> detail::spatial_pair(const char* op, const char* name, IntArrayRef v) {
+  if (v.size() == 1) return {v[0], v[0]};
+  if (v.size() == 2) return {v[0], v[1]};
+  throw std::invalid_argument(std::string(op) + ": got " + name + " " + to_string(v) +
+                              ", expected one value or two (height, width)");
+}
+
+Tensor detail::batched_image(const char* op, const Tensor& input, bool& batched, Where where) {
+  if (input.dim() == 4) {
+    batched = true;
+    return input;
+  }
+  if (input.dim() == 3) {
+    batched = false;
+    return unsqueeze(input, 0, where);
+  }
+  throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) +
+                   ", expected (N, C, H, W) or unbatched (C, H, W)");
+}
 
 Tensor im2col(const Tensor& input, IntArrayRef kernel_size, IntArrayRef dilation, IntArrayRef padding,
               IntArrayRef stride, Where where) {
