@@ -45,11 +45,14 @@ namespace gg::fuzz {
 }
 
 // Reads every element of `values`; the sum goes to a volatile so the reads are not optimized
-// out. bfloat16 and bool add up as float and as a count.
+// out. bfloat16 and bool add up as float and as a count, int64 as uint64 (wrapping: a file's
+// values are arbitrary, and a signed sum of them overflows, which is undefined).
 template <class T>
 void touch(std::span<const T> values) {
-  using Acc = std::conditional_t<std::is_same_v<T, BFloat16>, float,
-                                 std::conditional_t<std::is_same_v<T, bool>, std::size_t, T>>;
+  using Acc = std::conditional_t<
+      std::is_same_v<T, BFloat16>, float,
+      std::conditional_t<std::is_same_v<T, bool>, std::size_t,
+                         std::conditional_t<std::is_same_v<T, std::int64_t>, std::uint64_t, T>>>;
   Acc acc{};
   for (const T& v : values) acc = static_cast<Acc>(acc + static_cast<Acc>(v));
   volatile Acc sink = acc;
