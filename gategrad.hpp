@@ -14,6 +14,7 @@
 #include <gategrad/nn/normalization.hpp>
 #include <gategrad/nn/pooling.hpp>
 #include <gategrad/nn/serialize.hpp>
+#include <gategrad/nn/upsampling.hpp>
 #include <gategrad/optim/adagrad.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/rmsprop.hpp>

@@ -82,6 +82,20 @@ Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stri
 Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size,
                            Where where = Where::current());
 
+// --- resampling (autograd/pooling.cpp) -------------------------------------------------------
+// input (N, C, H, W) -> (N, C, output_size), as at::upsample_nearest2d: output pixel (i, j)
+// copies input pixel (min(floor(i s_h), H - 1), min(floor(j s_w), W - 1)), with s = 1 / scale
+// when a scale is given, else input size / output size (torch's float arithmetic). An index
+// gather along each dim, so the gradient sums back to the pixels copied.
+Tensor upsample_nearest2d(const Tensor& input, IntArrayRef output_size, std::optional<double> scales_h = std::nullopt,
+                          std::optional<double> scales_w = std::nullopt, Where where = Where::current());
+// As at::upsample_bilinear2d: each output pixel the bilinear mix of the four input pixels around
+// its source point, (i + 0.5) s - 0.5 clamped at 0, or i (H - 1) / (oH - 1) with align_corners.
+// Two matrix products with the interpolation weights, A_h x A_w^T.
+Tensor upsample_bilinear2d(const Tensor& input, IntArrayRef output_size, bool align_corners,
+                           std::optional<double> scales_h = std::nullopt, std::optional<double> scales_w = std::nullopt,
+                           Where where = Where::current());
+
 // --- channel dropout (autograd/pooling.cpp) --------------------------------------------------
 // torch::feature_dropout / F::dropout2d: in training, zeroes each channel (a whole (H, W)
 // plane, or the trailing dims of (N, C, ...)) with probability p and scales the others by

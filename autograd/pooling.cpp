@@ -170,6 +170,81 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size, Where w
   return batched ? y : squeeze(y, 0, where);
 }
 
+namespace {
+
+void check_resample(const char* op, const Tensor& input, IntArrayRef output_size) {
+  if (input.dim() != 4 || output_size.size() != 2 || output_size[0] < 1 || output_size[1] < 1) {
+    throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + " and output_size " +
+                     to_string(output_size) + ", expected input (N, C, H, W) and two output sizes >= 1");
+  }
+  if (input.dtype() != kFloat32 && input.dtype() != kFloat64) {
+    throw std::invalid_argument(std::string(op) + ": got input of dtype " + to_string(input.dtype()) +
+                                ", expected float32 or float64");
+  }
+}
+
+// torch's area_pixel_compute_scale: the input distance between two output pixels.
+template <class T>
+T pixel_scale(int64_t in, int64_t out, bool align_corners, std::optional<double> scale) {
+  if (align_corners) return out > 1 ? static_cast<T>(in - 1) / static_cast<T>(out - 1) : T(0);
+  return scale && *scale > 0 ? static_cast<T>(1.0 / *scale) : static_cast<T>(in) / static_cast<T>(out);
+}
+
+// The source index of each output pixel along one dim, nearest neighbour, as torch's
+// nearest_idx (float arithmetic).
+Tensor nearest_indices(int64_t in, int64_t out, std::optional<double> scale) {
+  Tensor idx = empty({out}, kInt64);
+  std::int64_t* p = idx.data_ptr<std::int64_t>();
+  const float s = pixel_scale<float>(in, out, false, scale);
+  for (int64_t o = 0; o < out; ++o) {
+    if (out == in) p[o] = o;
+    else if (out == 2 * in) p[o] = o >> 1;
+    else p[o] = std::min(static_cast<int64_t>(std::floor(static_cast<float>(o) * s)), in - 1);
+  }
+  return idx;
+}
+
+// (out, in) bilinear weights along one dim, in T, as torch's upsample_bilinear2d computes them.
+template <class T>
+Tensor bilinear_weights(int64_t in, int64_t out, bool align_corners, std::optional<double> scale, Dtype dtype) {
+  Tensor a = zeros({out, in}, dtype);
+  T* p = a.data_ptr<T>();
+  const T s = pixel_scale<T>(in, out, align_corners, scale);
+  for (int64_t o = 0; o < out; ++o) {
+    T src = align_corners ? s * static_cast<T>(o) : s * (static_cast<T>(o) + T(0.5)) - T(0.5);
+    if (!align_corners && src < 0) src = 0;
+    const auto i0 = static_cast<int64_t>(src);
+    const int64_t i1 = i0 + (i0 < in - 1 ? 1 : 0);
+    const T l1 = src - static_cast<T>(i0), l0 = T(1) - l1;
+    p[o * in + i0] += l0;
+    p[o * in + i1] += l1;
+  }
+  return a;
+}
+
+}  // namespace
+
+Tensor upsample_nearest2d(const Tensor& input, IntArrayRef output_size, std::optional<double> scales_h,
+                          std::optional<double> scales_w, Where where) {
+  check_resample("upsample_nearest2d", input, output_size);
+  const Tensor rows = index_select(input, 2, nearest_indices(input.size(2), output_size[0], scales_h), where);
+  return index_select(rows, 3, nearest_indices(input.size(3), output_size[1], scales_w), where);
+}
+
+Tensor upsample_bilinear2d(const Tensor& input, IntArrayRef output_size, bool align_corners,
+                           std::optional<double> scales_h, std::optional<double> scales_w, Where where) {
+  check_resample("upsample_bilinear2d", input, output_size);
+  Tensor ah, aw;
+  visit_dtype(input.dtype(), [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      ah = bilinear_weights<T>(input.size(2), output_size[0], align_corners, scales_h, input.dtype());
+      aw = bilinear_weights<T>(input.size(3), output_size[1], align_corners, scales_w, input.dtype());
+    }
+  });
+  // (oH, H) x (N, C, H, W) x (W, oW)
+  return matmul(matmul(ah, input, where), aw.t(), where);
+}
+
 Tensor feature_dropout(const Tensor& input, double p, bool train, Generator& gen, Where where) {
   const char* op = "feature_dropout";
   if (!(p >= 0.0 && p <= 1.0)) {

@@ -12,6 +12,8 @@ struct kConstant {};
 struct kZeros {};
 struct kValid {};
 struct kSame {};
+struct kNearest {};
+struct kBilinear {};
 }  // namespace enumtype
 
 inline constexpr enumtype::kNone kNone{};
@@ -25,4 +27,7 @@ inline constexpr enumtype::kConstant kConstant{};
 inline constexpr enumtype::kZeros kZeros{};
 inline constexpr enumtype::kValid kValid{};
 inline constexpr enumtype::kSame kSame{};
+// Interpolation modes (bicubic, trilinear, area and nearest-exact are not there yet).
+inline constexpr enumtype::kNearest kNearest{};
+inline constexpr enumtype::kBilinear kBilinear{};
 }  // namespace gg

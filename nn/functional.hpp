@@ -10,6 +10,7 @@
 #include <gategrad/nn/loss.hpp>  // the losses' functional forms, F::mse_loss(x, y, options)
 #include <gategrad/nn/normalization.hpp>  // F::batch_norm, F::layer_norm, F::group_norm, F::embedding
 #include <gategrad/nn/pooling.hpp>  // F::max_pool2d, F::avg_pool2d, F::adaptive_avg_pool2d
+#include <gategrad/nn/upsampling.hpp>  // F::interpolate
 #include <gategrad/tensor/random.hpp>
 
 #include <cstdint>

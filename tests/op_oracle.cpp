@@ -579,6 +579,30 @@ const std::vector<Row> kRows = {
        namespace F = gg::nn::functional;
        return F::fold(a["x"], F::FoldFuncOptions({3, 4}, 2));
      }},
+    {"interpolate nearest, scale 2", "F.interpolate(x, scale_factor=2.0)", {any("x", {2, 2, 3, 4})},
+     [](A a) {
+       namespace F = gg::nn::functional;
+       return F::interpolate(a["x"], F::InterpolateFuncOptions().scale_factor(std::vector<double>{2.0}));
+     }},
+    {"interpolate nearest to (5, 3)", "F.interpolate(x, size=(5, 3))", {any("x", {1, 2, 3, 4})},
+     [](A a) {
+       namespace F = gg::nn::functional;
+       return F::interpolate(a["x"], F::InterpolateFuncOptions().size(std::vector<std::int64_t>{5, 3}));
+     }},
+    {"interpolate bilinear, scale 1.5", "F.interpolate(x, scale_factor=1.5, mode='bilinear')", {any("x", {2, 2, 4, 3})},
+     [](A a) {
+       namespace F = gg::nn::functional;
+       return F::interpolate(a["x"], F::InterpolateFuncOptions().scale_factor(std::vector<double>{1.5}).mode(gg::kBilinear));
+     }},
+    {"interpolate bilinear align_corners to (7, 2)", "F.interpolate(x, size=(7, 2), mode='bilinear', align_corners=True)",
+     {any("x", {1, 3, 3, 5})},
+     [](A a) {
+       namespace F = gg::nn::functional;
+       return F::interpolate(a["x"], F::InterpolateFuncOptions()
+                                         .size(std::vector<std::int64_t>{7, 2})
+                                         .mode(gg::kBilinear)
+                                         .align_corners(true));
+     }},
     {"max_pool2d", "F.max_pool2d(x, 2)", {any("x", {2, 3, 6, 7})}, [](A a) { return gg::max_pool2d(a["x"], 2); }},
     {"max_pool2d 3 stride 2 padding 1 ceil_mode", "F.max_pool2d(x, 3, 2, 1, ceil_mode=True)", {any("x", {1, 2, 7, 6})},
      [](A a) { return gg::max_pool2d(a["x"], 3, 2, 1, 1, true); }},

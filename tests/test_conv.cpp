@@ -10,6 +10,7 @@
 #include <gategrad/nn/functional.hpp>
 #include <gategrad/nn/layers.hpp>
 #include <gategrad/nn/pooling.hpp>
+#include <gategrad/nn/upsampling.hpp>
 #include <gategrad/tensor/conv.hpp>
 #include <gategrad/tensor/parallel.hpp>
 
@@ -286,4 +287,24 @@ TEST_CASE("im2col is the column matrix conv2d multiplies, col2im its adjoint", "
   CHECK(gg::test::values<float>(fold.forward(unfold.forward(image))) == gg::test::values<float>(image));
   CHECK_THROWS_WITH(F::fold(gg::zeros({1, 7, 4}), F::FoldFuncOptions(4, 2)), Contains("divisible by kH kW = 4"));
   CHECK_THROWS_WITH(F::fold(gg::zeros({1, 8, 5}), F::FoldFuncOptions(4, 2).stride(2)), Contains("expected 4 windows"));
+}
+
+TEST_CASE("interpolate and Upsample: sizes, modes and torch's errors", "[conv][upsample]") {
+  namespace F = gg::nn::functional;
+  const Tensor x = gg::arange(4, gg::kFloat32).view({1, 1, 2, 2});
+  // Nearest, scale 2: each pixel a 2x2 block.
+  CHECK(gg::test::values<float>(F::interpolate(x, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2}))) ==
+        std::vector<float>{0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3, 2, 2, 3, 3});
+  // Bilinear with align_corners: the corners stay, the middle is their mean.
+  const Tensor b = F::interpolate(
+      x, F::InterpolateFuncOptions().size(std::vector<std::int64_t>{3, 3}).mode(gg::kBilinear).align_corners(true));
+  CHECK(gg::test::values<float>(b) == std::vector<float>{0, 0.5f, 1, 1, 1.5f, 2, 2, 2.5f, 3});
+  gg::nn::Upsample up(gg::nn::UpsampleOptions().scale_factor(std::vector<double>{2, 2}));
+  CHECK(up.describe() == "Upsample(scale_factor=[2, 2], mode=kNearest)");
+  CHECK(up.forward(gg::zeros({2, 3, 4, 5})).sizes() == gg::IntArrayRef({2, 3, 8, 10}));
+  CHECK_THROWS_WITH(F::interpolate(x), Contains("got neither size nor scale_factor, expected exactly one"));
+  CHECK_THROWS_WITH(F::interpolate(x, F::InterpolateFuncOptions().size(std::vector<std::int64_t>{3}).align_corners(true)),
+                    Contains("align_corners with mode kNearest"));
+  CHECK_THROWS_WITH(F::interpolate(gg::zeros({1, 2, 3}), F::InterpolateFuncOptions().size(std::vector<std::int64_t>{3})),
+                    Contains("expected (N, C, H, W)"));
 }
