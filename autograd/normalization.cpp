@@ -27,13 +27,17 @@ void check_per_channel(const char* op, const char* name, const Tensor& t, const 
   }
 }
 
-// (x - mean) rsqrt(var + eps), then * weight + bias, the last two viewed as `shape`.
-Tensor normalize(const Tensor& centered, const Tensor& var, double eps, const Tensor& weight, const Tensor& bias,
-                 IntArrayRef shape, Where where) {
-  Tensor y = mul(centered, rsqrt(add(var, eps, where), where), where);
+// y * weight + bias, each viewed as `shape` and applied when defined.
+Tensor affine(Tensor y, const Tensor& weight, const Tensor& bias, IntArrayRef shape, Where where) {
   if (weight.defined()) y = mul(y, view(weight, shape, where), where);
   if (bias.defined()) y = add(y, view(bias, shape, where), where);
   return y;
+}
+
+// (x - mean) rsqrt(var + eps), then the affine step.
+Tensor normalize(const Tensor& centered, const Tensor& var, double eps, const Tensor& weight, const Tensor& bias,
+                 IntArrayRef shape, Where where) {
+  return affine(mul(centered, rsqrt(add(var, eps, where), where), where), weight, bias, shape, where);
 }
 
 }  // namespace
@@ -128,11 +132,8 @@ Tensor group_norm(const Tensor& input, std::int64_t num_groups, const Tensor& we
   const Tensor grouped = reshape(input, {N, num_groups, -1}, where);
   const Tensor centered = sub(grouped, gg::mean(grouped, {2}, true, where), where);
   const Tensor var = gg::mean(mul(centered, centered, where), {2}, true, where);
-  Tensor y = reshape(mul(centered, rsqrt(add(var, eps, where), where), where), input.sizes(), where);
-  const SizeVector shape = channel_shape(input.dim(), C);
-  if (weight.defined()) y = mul(y, view(weight, shape, where), where);
-  if (bias.defined()) y = add(y, view(bias, shape, where), where);
-  return y;
+  const Tensor y = reshape(mul(centered, rsqrt(add(var, eps, where), where), where), input.sizes(), where);
+  return affine(y, weight, bias, channel_shape(input.dim(), C), where);
 }
 
 Tensor embedding(const Tensor& weight, const Tensor& indices, std::int64_t padding_idx, bool scale_grad_by_freq,

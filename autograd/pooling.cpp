@@ -28,21 +28,13 @@ namespace {
 
 using std::int64_t;
 
-std::array<int64_t, 2> pair_of(const char* op, const char* name, IntArrayRef v) {
-  return detail::spatial_pair(op, name, v);
-}
-
-Tensor batched_input(const char* op, const Tensor& input, bool& batched, Where where) {
-  return detail::batched_image(op, input, batched, where);
-}
-
 native::Pool2dParams pool_params(const char* op, IntArrayRef kernel_size, IntArrayRef stride,
                                  IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {
   native::Pool2dParams p;
-  p.kernel = pair_of(op, "kernel_size", kernel_size);
-  p.stride = stride.empty() ? p.kernel : pair_of(op, "stride", stride);
-  p.padding = pair_of(op, "padding", padding);
-  p.dilation = pair_of(op, "dilation", dilation);
+  p.kernel = detail::spatial_pair(op, "kernel_size", kernel_size);
+  p.stride = stride.empty() ? p.kernel : detail::spatial_pair(op, "stride", stride);
+  p.padding = detail::spatial_pair(op, "padding", padding);
+  p.dilation = detail::spatial_pair(op, "dilation", dilation);
   p.ceil_mode = ceil_mode;
   return p;
 }
@@ -72,7 +64,7 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntArray
                                                    IntArrayRef dilation, bool ceil_mode, Where where) {
   const char* op = "max_pool2d";
   bool batched = true;
-  const Tensor x = batched_input(op, input, batched, where);
+  const Tensor x = detail::batched_image(op, input, batched, where);
   auto [values, indices] =
       native::max_pool2d_with_indices(x, pool_params(op, kernel_size, stride, padding, dilation, ceil_mode), op);
   if (wants_grad(x)) {
@@ -94,7 +86,7 @@ Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stri
                   Where where) {
   const char* op = "avg_pool2d";
   bool batched = true;
-  const Tensor x = batched_input(op, input, batched, where);
+  const Tensor x = detail::batched_image(op, input, batched, where);
   const native::Pool2dParams p = pool_params(op, kernel_size, stride, padding, 1, ceil_mode);
   for (int d = 0; d < 2; ++d) {
     if (p.kernel[d] < 1 || p.stride[d] < 1 || p.padding[d] < 0 || p.padding[d] > p.kernel[d] / 2) {
@@ -144,8 +136,8 @@ Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stri
 Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size, Where where) {
   const char* op = "adaptive_avg_pool2d";
   bool batched = true;
-  const Tensor x = batched_input(op, input, batched, where);
-  const std::array<int64_t, 2> out = pair_of(op, "output_size", output_size);
+  const Tensor x = detail::batched_image(op, input, batched, where);
+  const std::array<int64_t, 2> out = detail::spatial_pair(op, "output_size", output_size);
   const int64_t H = x.size(2), W = x.size(3);
   if (out[0] < 1 || out[1] < 1 || H < 1 || W < 1) {
     throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + " and output_size " +

@@ -62,6 +62,13 @@ void check_floating(const char* op, const Tensor& a, const char* a_name, const T
   }
 }
 
+void check_floating_input(const char* op, const Tensor& input) {
+  if (input.dtype() != kFloat32 && input.dtype() != kFloat64) {
+    throw std::invalid_argument(std::string(op) + ": got input of dtype " + to_string(input.dtype()) +
+                                ", expected float32 or float64");
+  }
+}
+
 // input_sizes (N, C, H, W) and weight_sizes (OC, C / groups, KH, KW).
 ConvShape conv_shape(const char* op, IntArrayRef input_sizes, IntArrayRef weight_sizes,
                      const Conv2dParams& p) {
@@ -107,6 +114,17 @@ ConvShape conv_shape(const char* op, IntArrayRef input_sizes, IntArrayRef weight
   s.direct = s.KH == 1 && s.KW == 1 && p.stride[0] == 1 && p.stride[1] == 1 &&
              p.padding[0] == 0 && p.padding[1] == 0;
   return s;
+}
+
+// grad_output must have the convolution's output sizes (N, OC, OH, OW).
+void check_grad_output(const char* op, const Tensor& grad_output, const ConvShape& s, IntArrayRef input_sizes,
+                       IntArrayRef weight_sizes) {
+  const SizeVector expected{s.N, s.OC, s.OH, s.OW};
+  if (!(grad_output.sizes() == IntArrayRef(expected))) {
+    throw ShapeError(std::string(op) + ": got grad_output " + to_string(grad_output.sizes()) + ", expected " +
+                     to_string(expected) + " for input " + to_string(input_sizes) + " and weight " +
+                     to_string(weight_sizes));
+  }
 }
 
 // The range [lo, hi) of output positions o whose input position o * stride - pad + offset is
@@ -224,12 +242,7 @@ Tensor conv2d_backward_input(const Tensor& grad_output, const Tensor& weight,
                              IntArrayRef input_sizes, const Conv2dParams& params, const char* op) {
   const ConvShape s = conv_shape(op, input_sizes, weight.sizes(), params);
   check_floating(op, grad_output, "grad_output", weight, "weight");
-  const SizeVector expected{s.N, s.OC, s.OH, s.OW};
-  if (!(grad_output.sizes() == IntArrayRef(expected))) {
-    throw ShapeError(std::string(op) + ": got grad_output " + to_string(grad_output.sizes()) +
-                     ", expected " + to_string(expected) + " for input " +
-                     to_string(input_sizes) + " and weight " + to_string(weight.sizes()));
-  }
+  check_grad_output(op, grad_output, s, input_sizes, weight.sizes());
   const Tensor dy = contiguous(grad_output), w = contiguous(weight);
   Tensor dx = zeros(input_sizes, TensorOptions().dtype(weight.dtype()));
   if (dx.numel() == 0 || s.K == 0 || s.OC == 0 || s.P == 0) return dx;
@@ -264,12 +277,7 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
                               IntArrayRef weight_sizes, const Conv2dParams& params, const char* op) {
   const ConvShape s = conv_shape(op, input.sizes(), weight_sizes, params);
   check_floating(op, input, "input", grad_output, "grad_output");
-  const SizeVector expected{s.N, s.OC, s.OH, s.OW};
-  if (!(grad_output.sizes() == IntArrayRef(expected))) {
-    throw ShapeError(std::string(op) + ": got grad_output " + to_string(grad_output.sizes()) +
-                     ", expected " + to_string(expected) + " for input " +
-                     to_string(input.sizes()) + " and weight " + to_string(weight_sizes));
-  }
+  check_grad_output(op, grad_output, s, input.sizes(), weight_sizes);
   const Tensor x = contiguous(input), dy = contiguous(grad_output);
   const int64_t wnumel = s.OC * s.K;
   if (wnumel == 0) return zeros(weight_sizes, TensorOptions().dtype(input.dtype()));
@@ -317,10 +325,7 @@ Tensor unfold(const Tensor& input, IntArrayRef kernel_size, const Conv2dParams& 
     throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + " and kernel_size " +
                      to_string(kernel_size) + ", expected input (N, C, H, W) and two kernel sizes");
   }
-  if (input.dtype() != kFloat32 && input.dtype() != kFloat64) {
-    throw std::invalid_argument(std::string(op) + ": got input of dtype " + to_string(input.dtype()) +
-                                ", expected float32 or float64");
-  }
+  check_floating_input(op, input);
   const SizeVector weight{1, input.size(1), kernel_size[0], kernel_size[1]};
   const ConvShape s = conv_shape(op, input.sizes(), weight, params);
   const Tensor x = contiguous(input);
@@ -343,10 +348,7 @@ Tensor fold(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_siz
                      to_string(output_size) + " and kernel_size " + to_string(kernel_size) +
                      ", expected input (N, C kH kW, L) and two sizes each");
   }
-  if (input.dtype() != kFloat32 && input.dtype() != kFloat64) {
-    throw std::invalid_argument(std::string(op) + ": got input of dtype " + to_string(input.dtype()) +
-                                ", expected float32 or float64");
-  }
+  check_floating_input(op, input);
   const int64_t window = kernel_size[0] * kernel_size[1];
   if (window < 1 || input.size(1) % window != 0) {
     throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + " and kernel_size " +
@@ -398,10 +400,7 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Poo
     throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) +
                      ", expected (N, C, H, W) or (C, H, W)");
   }
-  if (input.dtype() != kFloat32 && input.dtype() != kFloat64) {
-    throw std::invalid_argument(std::string(op) + ": got input of dtype " + to_string(input.dtype()) +
-                                ", expected float32 or float64");
-  }
+  check_floating_input(op, input);
   const int64_t N = input.size(0), C = input.size(1), H = input.size(2), W = input.size(3);
   const int64_t OH = pool_output_size(H, p.kernel[0], p.stride[0], p.padding[0], p.dilation[0], p.ceil_mode);
   const int64_t OW = pool_output_size(W, p.kernel[1], p.stride[1], p.padding[1], p.dilation[1], p.ceil_mode);

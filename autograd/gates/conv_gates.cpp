@@ -109,20 +109,22 @@ Tensor weight_grad_op(const Tensor& x, const Tensor& g, IntArrayRef weight_sizes
       });
 }
 
-std::array<std::int64_t, 2> pair_of(const char* op, const char* name, IntArrayRef v) {
-  return detail::spatial_pair(op, name, v);
-}
-
-Tensor batched_input(const char* op, const Tensor& input, bool& batched, Where where) {
-  return detail::batched_image(op, input, batched, where);
+// conv1d's input (N, C, L) or (C, L) and weight (OC, C / groups, k).
+void check_conv1d(const Tensor& input, const Tensor& weight) {
+  if (input.dim() != 2 && input.dim() != 3) {
+    throw ShapeError("conv1d: got input " + to_string(input.sizes()) + ", expected (N, C, L) or unbatched (C, L)");
+  }
+  if (weight.dim() != 3) {
+    throw ShapeError("conv1d: got weight " + to_string(weight.sizes()) + ", expected (out_channels, C / groups, k)");
+  }
 }
 
 Conv2dParams conv_params(const char* op, IntArrayRef stride, IntArrayRef padding, IntArrayRef dilation,
                          std::int64_t groups) {
   Conv2dParams p;
-  p.stride = pair_of(op, "stride", stride);
-  p.padding = pair_of(op, "padding", padding);
-  p.dilation = pair_of(op, "dilation", dilation);
+  p.stride = detail::spatial_pair(op, "stride", stride);
+  p.padding = detail::spatial_pair(op, "padding", padding);
+  p.dilation = detail::spatial_pair(op, "dilation", dilation);
   p.groups = groups;
   return p;
 }
@@ -196,8 +198,8 @@ Tensor im2col(const Tensor& input, IntArrayRef kernel_size, IntArrayRef dilation
               IntArrayRef stride, Where where) {
   const char* op = "im2col";
   bool batched = true;
-  const Tensor x = batched_input(op, input, batched, where);
-  const Tensor y = unfold_op(x, pair_of(op, "kernel_size", kernel_size), conv_params(op, stride, padding, dilation, 1),
+  const Tensor x = detail::batched_image(op, input, batched, where);
+  const Tensor y = unfold_op(x, detail::spatial_pair(op, "kernel_size", kernel_size), conv_params(op, stride, padding, dilation, 1),
                              where);
   return batched ? y : squeeze(y, 0, where);
 }
@@ -211,7 +213,7 @@ Tensor col2im(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_s
   }
   const bool batched = input.dim() == 3;
   const Tensor x = batched ? input : unsqueeze(input, 0, where);
-  const Tensor y = fold_op(x, pair_of(op, "output_size", output_size), pair_of(op, "kernel_size", kernel_size),
+  const Tensor y = fold_op(x, detail::spatial_pair(op, "output_size", output_size), detail::spatial_pair(op, "kernel_size", kernel_size),
                            conv_params(op, stride, padding, dilation, 1), where);
   return batched ? y : squeeze(y, 0, where);
 }
@@ -219,7 +221,7 @@ Tensor col2im(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_s
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
               IntArrayRef padding, IntArrayRef dilation, std::int64_t groups, Where where) {
   bool batched = true;
-  const Tensor x = batched_input("conv2d", input, batched, where);
+  const Tensor x = detail::batched_image("conv2d", input, batched, where);
   const Tensor y = conv_op(x, weight, bias, conv_params("conv2d", stride, padding, dilation, groups), where);
   return batched ? y : squeeze(y, 0, where);
 }
@@ -250,12 +252,7 @@ Tensor detail::conv2d_named_padding(const Tensor& input, const Tensor& weight, c
 
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
               IntArrayRef padding, IntArrayRef dilation, std::int64_t groups, Where where) {
-  if (input.dim() != 2 && input.dim() != 3) {
-    throw ShapeError("conv1d: got input " + to_string(input.sizes()) + ", expected (N, C, L) or unbatched (C, L)");
-  }
-  if (weight.dim() != 3) {
-    throw ShapeError("conv1d: got weight " + to_string(weight.sizes()) + ", expected (out_channels, C / groups, k)");
-  }
+  check_conv1d(input, weight);
   const auto one = [](const char* name, IntArrayRef v) {
     if (v.size() != 1) {
       throw std::invalid_argument(std::string("conv1d: got ") + name + " " + to_string(v) + ", expected one value");
@@ -271,12 +268,7 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, Int
 Tensor detail::conv1d_named_padding(const Tensor& input, const Tensor& weight, const Tensor& bias,
                                     IntArrayRef stride, std::string_view padding, IntArrayRef dilation,
                                     std::int64_t groups, Where where) {
-  if (input.dim() != 2 && input.dim() != 3) {
-    throw ShapeError("conv1d: got input " + to_string(input.sizes()) + ", expected (N, C, L) or unbatched (C, L)");
-  }
-  if (weight.dim() != 3) {
-    throw ShapeError("conv1d: got weight " + to_string(weight.sizes()) + ", expected (out_channels, C / groups, k)");
-  }
+  check_conv1d(input, weight);
   if (stride.size() != 1 || dilation.size() != 1) {
     throw std::invalid_argument("conv1d: got stride " + to_string(stride) + " and dilation " + to_string(dilation) +
                                 ", expected one value each");
@@ -291,9 +283,9 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor&
                         IntArrayRef dilation, Where where) {
   const char* op = "conv_transpose2d";
   bool batched = true;
-  const Tensor x = batched_input(op, input, batched, where);
+  const Tensor x = detail::batched_image(op, input, batched, where);
   const Conv2dParams p = conv_params(op, stride, padding, dilation, groups);
-  const std::array<std::int64_t, 2> extra = pair_of(op, "output_padding", output_padding);
+  const std::array<std::int64_t, 2> extra = detail::spatial_pair(op, "output_padding", output_padding);
   if (weight.dim() != 4) {
     throw ShapeError(std::string(op) + ": got weight " + to_string(weight.sizes()) +
                      ", expected (in_channels, out_channels / groups, kH, kW)");
