@@ -167,7 +167,9 @@ void check_shapes(const std::vector<Shape>& shapes, const std::vector<int>& thre
 
 TEMPLATE_TEST_CASE("gemm matches the reference on small and odd sizes", "[gemm]", float, double) {
   std::vector<Shape> shapes;
-  for (std::size_t M : {1, 2, 7, 13, 31}) {
+  // Edge tiles of every row kernel (AVX-512: MR = 14; edges of m <= 4 and m <= 8 rows take
+  // kernels of 4 and 8 rows): 18 = 14 + 4, 22 = 14 + 8, 23 = 14 + 9.
+  for (std::size_t M : {1, 2, 7, 13, 18, 22, 23, 31}) {
     for (std::size_t N : {1, 7, 13, 31}) {
       for (std::size_t K : {1, 7, 13, 31}) shapes.push_back({M, N, K});
     }

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -95,11 +96,24 @@ TEST_CASE("memory-bound kernels split over the pool give the values of one threa
   gg::Generator gen(3);
   const gg::Tensor a = gg::randn({512, 512}, gen), b = gg::randn({512, 512}, gen);
   const gg::Tensor index = gg::randint(0, 512, {2048}, gen);
+  // Three blocks per row whose byte split between two tasks falls inside a block.
+  const std::vector<gg::Tensor> pieces = {gg::randn({512, 100}, gen), gg::randn({512, 333}, gen),
+                                          gg::randn({512, 91}, gen)};
+  const gg::Tensor logits = gg::randn({16387, 10}, gen);  // rows shorter than a vector, a last partial block
+  gg::Tensor with_nan = gg::native::clone(a);
+  with_nan.data_ptr<float>()[3 * 512 + 7] = NAN;  // column 7 and row 3 of the reductions below
   const auto run = [&](int threads) {
     gg::set_num_threads(threads);
     std::vector<gg::Tensor> out = {gg::native::cat({a, b}, 0), gg::native::cat({a, b}, 1),
+                                   gg::native::cat(pieces, 1),
                                    gg::native::index_select(a, 0, index), gg::native::softmax(a, 1),
-                                   gg::native::log_softmax(a, 1)};
+                                   gg::native::log_softmax(a, 1), gg::native::log_softmax(logits, 1),
+                                   gg::native::softmax(logits, 1)};
+    for (const std::int64_t dim : {0, 1}) {
+      out.push_back(gg::native::sum(with_nan, {dim}, false));
+      out.push_back(gg::native::amax(with_nan, {dim}, false));
+      out.push_back(gg::native::amin(with_nan, {dim}, false));
+    }
     out.push_back(gg::native::sum(a));
     return out;
   };
@@ -115,6 +129,15 @@ TEST_CASE("memory-bound kernels split over the pool give the values of one threa
   }
   // The sum's runs add in another order: equal to rounding.
   CHECK(two.back().item<float>() == Approx(one.back().item<float>()).epsilon(1e-5).margin(1e-2));
-  // cat's rows: tensor 0's rows, then tensor 1's.
+  // cat's rows: tensor 0's rows, then tensor 1's; the three pieces' blocks in their places.
   CHECK(gg::native::sum(gg::native::sub(gg::native::narrow(two[1], 1, 512, 512), b)).item<float>() == 0.0f);
+  std::int64_t column = 0;
+  for (const gg::Tensor& piece : pieces) {
+    const gg::Tensor placed = gg::native::narrow(two[2], 1, column, piece.size(1));
+    CHECK(gg::native::sum(gg::native::abs(gg::native::sub(placed, piece))).item<float>() == 0.0f);
+    column += piece.size(1);
+  }
+  // The NaN reaches its column's and its row's maximum on two threads.
+  CHECK(std::isnan(two[9].data_ptr<float>()[7]));
+  CHECK(std::isnan(two[12].data_ptr<float>()[3]));
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -19,6 +20,35 @@ using Batch = xsimd::batch<T>;
 template <class T>
 inline constexpr std::size_t kLanes = Batch<T>::size;
 
+// -x with the sign of zero flipped as IEEE negation does: xsimd 8's unary minus on AVX-512
+// computes 0 - x, which gives +0 for +0 (torch.neg(0.) is -0.).
+template <class T>
+Batch<T> negate(const Batch<T>& x) {
+  return xsimd::bitwise_xor(x, Batch<T>(T(-0.0)));
+}
+
+// memcpy(dst, src, n) for the copies of cat and index_select, in full vectors (four at a time)
+// and memcpy for the tail. glibc's memcpy of the 2 KiB blocks of a dim-1 cat ran at half the
+// speed of this loop on two threads of the AMD EPYC VM (99 against 41 us for 4 MiB; docs/
+// PERFORMANCE.md, session 11). The ranges must not overlap.
+inline void copy_bytes(void* dst, const void* src, std::size_t n) {
+  using Bytes = xsimd::batch<std::uint8_t>;
+  constexpr std::size_t kStep = Bytes::size;
+  auto* d = static_cast<std::uint8_t*>(dst);
+  const auto* s = static_cast<const std::uint8_t*>(src);
+  std::size_t i = 0;
+  for (; i + 4 * kStep <= n; i += 4 * kStep) {
+    const Bytes a = Bytes::load_unaligned(s + i), b = Bytes::load_unaligned(s + i + kStep);
+    const Bytes c = Bytes::load_unaligned(s + i + 2 * kStep), e = Bytes::load_unaligned(s + i + 3 * kStep);
+    a.store_unaligned(d + i);
+    b.store_unaligned(d + i + kStep);
+    c.store_unaligned(d + i + 2 * kStep);
+    e.store_unaligned(d + i + 3 * kStep);
+  }
+  for (; i + kStep <= n; i += kStep) Bytes::load_unaligned(s + i).store_unaligned(d + i);
+  if (i < n) std::memcpy(d + i, s + i, n - i);
+}
+
 // exp(x) with subnormal results, as std::exp and PyTorch give them: xsimd::exp flushes every
 // result below the smallest normal number to 0 (a 17-float tensor of -100 gave 0 in the vector
 // lanes and 3.78e-44 in the scalar tail). Below log(min normal), exp(x) = exp(x/2)^2, whose
@@ -27,12 +57,6 @@ inline constexpr std::size_t kLanes = Batch<T>::size;
 // xsimd::exp rounds x / log 2 to an integer lane by lane where the target has no vector
 // instruction for it (double -> int64 below AVX-512DQ): a NaN, infinite or huge x is undefined
 // behaviour there (clang's UBSan stops on it). Such lanes take exp(0) and get their value after.
-// -x with the sign of zero flipped as IEEE negation does: xsimd 8's unary minus on AVX-512
-// computes 0 - x, which gives +0 for +0 (torch.neg(0.) is -0.).
-template <class T>
-Batch<T> negate(const Batch<T>& x) {
-  return xsimd::bitwise_xor(x, Batch<T>(T(-0.0)));
-}
 
 template <class T>
 Batch<T> exp_defined(const Batch<T>& x) {

@@ -61,14 +61,18 @@ struct RowsOfB {
 // NV vectors of each B step are used (NV < Blocking::NV for a narrow edge panel, so a tile
 // with at most W valid columns costs half); the packed B stride stays NR either way.
 // An edge tile (partial = true) writes only its first m rows and n columns to C (masked
-// stores), so edge tiles need no copy through a local tile.
-template <class T, std::size_t NV = Blocking<T>::NV, bool partial = false, class AReader,
-          class BReader>
+// stores), so edge tiles need no copy through a local tile. Rows (<= MR) is the number of rows
+// the kernel computes: an edge tile of m <= Rows rows takes the kernel of the smallest Rows in
+// {4, 8, MR} that covers it (macro_kernel), so a 64-row C costs 4 tiles of 14 and one of 8
+// instead of 5 of 14, and a 32-row one 2 of 14 and one of 4 instead of 3 of 14.
+template <class T, std::size_t NV = Blocking<T>::NV, bool partial = false,
+          std::size_t Rows = Blocking<T>::MR, class AReader, class BReader>
 inline void micro_kernel(std::size_t kc, AReader a, BReader b, T alpha, T beta,
                          T* __restrict c, std::size_t ldc, std::size_t m = Blocking<T>::MR,
                          std::size_t n = Blocking<T>::NR) {
   using V = Batch<T>;
-  constexpr std::size_t MR = Blocking<T>::MR;
+  constexpr std::size_t MR = Rows;
+  static_assert(Rows <= Blocking<T>::MR, "a kernel computes at most MR rows");
   constexpr std::size_t W = Blocking<T>::W;
 
   V acc[MR][NV];
