@@ -81,6 +81,10 @@ Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stri
 // rows [floor(i H / oH), ceil((i + 1) H / oH)), as torch's.
 Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size,
                            Where where = Where::current());
+// The maxima of the same cells and, as int64, where each was in its plane (h * W + w), as
+// at::adaptive_max_pool2d (which returns both); the gradient goes to each cell's maximum.
+std::tuple<Tensor, Tensor> adaptive_max_pool2d(const Tensor& input, IntArrayRef output_size,
+                                               Where where = Where::current());
 
 // --- resampling (autograd/pooling.cpp) -------------------------------------------------------
 // input (N, C, H, W) -> (N, C, output_size), as at::upsample_nearest2d: output pixel (i, j)

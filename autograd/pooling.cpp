@@ -7,6 +7,7 @@
 //                   a kernel of ones, and a division by each window's count
 //   adaptive_avg_pool2d   avg_pool2d when the sizes divide, else a mean per row band and
 //                   column band
+//   adaptive_max_pool2d   as max_pool2d, on the native kernel of the cells' maxima
 //   feature_dropout x times a (N, C, 1, ...) mask of 0 and 1/(1-p)
 #include <gategrad/autograd/conv_args.hpp>
 #include <gategrad/autograd/conv_ops.hpp>
@@ -41,6 +42,15 @@ native::Pool2dParams pool_params(const char* op, IntArrayRef kernel_size, IntArr
 
 bool wants_grad(const Tensor& x) { return is_grad_enabled() && x.requires_grad(); }
 
+// The kernel's maxima of x (N, C, H, W), read again from x at their plane indices (N, C, OH,
+// OW) as a gather when a gradient is needed (its backward: a scatter_add to those elements).
+Tensor maxima_at(const Tensor& x, const Tensor& values, const Tensor& indices, Where where) {
+  if (!wants_grad(x)) return values;
+  const int64_t N = x.size(0), C = x.size(1);
+  return view(gather(reshape(x, {N, C, -1}, where), 2, native::view(indices, {N, C, -1}), where),
+              values.sizes(), where);
+}
+
 // The divisor of each avg_pool2d window along one dim: the window [o s - pad, o s - pad + k)
 // counted within [-pad, in + pad) (count_include_pad) or within [0, in).
 std::vector<double> window_counts(int64_t out, int64_t in, int64_t k, int64_t s, int64_t pad,
@@ -65,13 +75,9 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntArray
   const char* op = "max_pool2d";
   bool batched = true;
   const Tensor x = detail::batched_image(op, input, batched, where);
-  auto [values, indices] =
+  auto [maxima, indices] =
       native::max_pool2d_with_indices(x, pool_params(op, kernel_size, stride, padding, dilation, ceil_mode), op);
-  if (wants_grad(x)) {
-    const int64_t N = x.size(0), C = x.size(1);
-    values = view(gather(reshape(x, {N, C, -1}, where), 2, native::view(indices, {N, C, -1}), where),
-                  values.sizes(), where);
-  }
+  const Tensor values = maxima_at(x, maxima, indices, where);
   if (!batched) return {squeeze(values, 0, where), native::squeeze(indices, 0)};
   return {values, indices};
 }
@@ -160,6 +166,17 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size, Where w
     y = bands(bands(x, 2, H, out[0]), 3, W, out[1]);
   }
   return batched ? y : squeeze(y, 0, where);
+}
+
+std::tuple<Tensor, Tensor> adaptive_max_pool2d(const Tensor& input, IntArrayRef output_size, Where where) {
+  const char* op = "adaptive_max_pool2d";
+  bool batched = true;
+  const Tensor x = detail::batched_image(op, input, batched, where);
+  auto [maxima, indices] =
+      native::adaptive_max_pool2d_with_indices(x, detail::spatial_pair(op, "output_size", output_size));
+  const Tensor values = maxima_at(x, maxima, indices, where);
+  if (!batched) return {squeeze(values, 0, where), native::squeeze(indices, 0)};
+  return {values, indices};
 }
 
 namespace {

@@ -36,6 +36,16 @@ std::string AdaptiveAvgPool2d::describe() const {
   return "AdaptiveAvgPool2d(output_size=" + list_text(options_.output_size()) + ")";
 }
 
+Tensor AdaptiveMaxPool2d::forward(const Tensor& x) { return functional::adaptive_max_pool2d(x, options_); }
+
+std::tuple<Tensor, Tensor> AdaptiveMaxPool2d::forward_with_indices(const Tensor& x) {
+  return functional::adaptive_max_pool2d_with_indices(x, options_);
+}
+
+std::string AdaptiveMaxPool2d::describe() const {
+  return "AdaptiveMaxPool2d(output_size=" + list_text(options_.output_size()) + ")";
+}
+
 namespace functional {
 
 Tensor max_pool2d(const Tensor& input, const MaxPool2dFuncOptions& o, Where where) {
@@ -55,6 +65,15 @@ Tensor avg_pool2d(const Tensor& input, const AvgPool2dFuncOptions& o, Where wher
 
 Tensor adaptive_avg_pool2d(const Tensor& input, const AdaptiveAvgPool2dFuncOptions& o, Where where) {
   return gg::adaptive_avg_pool2d(input, *o.output_size(), where);
+}
+
+Tensor adaptive_max_pool2d(const Tensor& input, const AdaptiveMaxPool2dFuncOptions& o, Where where) {
+  return std::get<0>(gg::adaptive_max_pool2d(input, *o.output_size(), where));
+}
+
+std::tuple<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input,
+                                                            const AdaptiveMaxPool2dFuncOptions& o, Where where) {
+  return gg::adaptive_max_pool2d(input, *o.output_size(), where);
 }
 
 }  // namespace functional

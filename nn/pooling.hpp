@@ -1,6 +1,7 @@
 #pragma once
-// Pooling layers, as LibTorch's torch::nn::MaxPool2d / AvgPool2d / AdaptiveAvgPool2d with
-// their options, and their functional forms (F::max_pool2d(x, F::MaxPool2dFuncOptions(2))).
+// Pooling layers, as LibTorch's torch::nn::MaxPool2d / AvgPool2d / AdaptiveAvgPool2d /
+// AdaptiveMaxPool2d with their options, and their functional forms
+// (F::max_pool2d(x, F::MaxPool2dFuncOptions(2))).
 // The ops are in autograd/conv_ops.hpp (gg::max_pool2d(x, 2) as torch::max_pool2d).
 #include <gategrad/autograd/conv_ops.hpp>
 #include <gategrad/nn/expanding_array.hpp>
@@ -61,6 +62,15 @@ struct AdaptiveAvgPool2dOptions {
   ExpandingArray<2> output_size_;
 };
 
+struct AdaptiveMaxPool2dOptions {
+  AdaptiveMaxPool2dOptions(ExpandingArray<2> output_size) : output_size_(output_size) {}  // NOLINT
+  AdaptiveMaxPool2dOptions& output_size(ExpandingArray<2> v) { output_size_ = v; return *this; }
+  const ExpandingArray<2>& output_size() const { return output_size_; }
+
+ private:
+  ExpandingArray<2> output_size_;
+};
+
 class MaxPool2d : public Module {
  public:
   explicit MaxPool2d(const MaxPool2dOptions& options) : options_(options) {}
@@ -96,9 +106,23 @@ class AdaptiveAvgPool2d : public Module {
   AdaptiveAvgPool2dOptions options_;
 };
 
+class AdaptiveMaxPool2d : public Module {
+ public:
+  explicit AdaptiveMaxPool2d(const AdaptiveMaxPool2dOptions& options) : options_(options) {}
+  Tensor forward(const Tensor& x) override;
+  // The maxima and their int64 indices, as LibTorch's forward_with_indices.
+  std::tuple<Tensor, Tensor> forward_with_indices(const Tensor& x);
+  std::string describe() const override;
+  const AdaptiveMaxPool2dOptions& options() const { return options_; }
+
+ private:
+  AdaptiveMaxPool2dOptions options_;
+};
+
 namespace functional {
 
 using MaxPool2dFuncOptions = MaxPool2dOptions;
+using AdaptiveMaxPool2dFuncOptions = AdaptiveMaxPool2dOptions;
 using AvgPool2dFuncOptions = AvgPool2dOptions;
 using AdaptiveAvgPool2dFuncOptions = AdaptiveAvgPool2dOptions;
 
@@ -108,6 +132,11 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Ma
 Tensor avg_pool2d(const Tensor& input, const AvgPool2dFuncOptions& options, Where where = Where::current());
 Tensor adaptive_avg_pool2d(const Tensor& input, const AdaptiveAvgPool2dFuncOptions& options,
                            Where where = Where::current());
+Tensor adaptive_max_pool2d(const Tensor& input, const AdaptiveMaxPool2dFuncOptions& options,
+                           Where where = Where::current());
+std::tuple<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input,
+                                                            const AdaptiveMaxPool2dFuncOptions& options,
+                                                            Where where = Where::current());
 
 }  // namespace functional
 }  // namespace gg::nn

@@ -448,4 +448,52 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Poo
   return {out, indices};
 }
 
+std::pair<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input,
+                                                           std::array<std::int64_t, 2> output_size) {
+  const char* op = "adaptive_max_pool2d";
+  if (input.dim() != 4 || input.size(2) < 1 || input.size(3) < 1 || output_size[0] < 1 ||
+      output_size[1] < 1) {
+    throw ShapeError(std::string(op) + ": got input " + to_string(input.sizes()) + " and output_size " +
+                     to_string(IntArrayRef(output_size.data(), output_size.size())) +
+                     ", expected a non-empty input (N, C, H, W) or (C, H, W) " +
+                     "and an output_size >= 1");
+  }
+  check_floating_input(op, input);
+  const int64_t N = input.size(0), C = input.size(1), H = input.size(2), W = input.size(3);
+  const int64_t OH = output_size[0], OW = output_size[1];
+  const Tensor x = contiguous(input);
+  Tensor out = empty({N, C, OH, OW}, TensorOptions().dtype(input.dtype()));
+  Tensor indices = empty({N, C, OH, OW}, TensorOptions().dtype(kInt64));
+  const auto start = [](int64_t i, int64_t in, int64_t o) { return i * in / o; };
+  const auto end = [](int64_t i, int64_t in, int64_t o) { return ((i + 1) * in + o - 1) / o; };
+  visit_dtype(input.dtype(), [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      const T* px = x.data_ptr<T>();
+      T* po = out.data_ptr<T>();
+      int64_t* pi = indices.data_ptr<int64_t>();
+      for (int64_t plane = 0; plane < N * C; ++plane) {
+        const T* src = px + plane * H * W;
+        for (int64_t oh = 0; oh < OH; ++oh) {
+          for (int64_t ow = 0; ow < OW; ++ow) {
+            int64_t at = start(oh, H, OH) * W + start(ow, W, OW);
+            T best = src[at];
+            for (int64_t h = start(oh, H, OH); h < end(oh, H, OH); ++h) {
+              for (int64_t w = start(ow, W, OW); w < end(ow, W, OW); ++w) {
+                const T v = src[h * W + w];
+                if (v > best || std::isnan(v)) {  // torch's rule: the last NaN wins
+                  best = v;
+                  at = h * W + w;
+                }
+              }
+            }
+            po[(plane * OH + oh) * OW + ow] = best;
+            pi[(plane * OH + oh) * OW + ow] = at;
+          }
+        }
+      }
+    }
+  });
+  return {out, indices};
+}
+
 }  // namespace gg::native

@@ -83,4 +83,12 @@ std::int64_t pool_output_size(std::int64_t in, std::int64_t kernel, std::int64_t
 std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Pool2dParams& params,
                                                   const char* op = "max_pool2d");
 
+// input (N, C, H, W) -> the maxima (N, C, OH, OW) of the cells that split each plane into
+// output_size, and their int64 indices in the plane (h * W + w): cell (i, j) spans rows
+// [floor(i H / OH), ceil((i + 1) H / OH)) and the columns alike, as torch's
+// adaptive_max_pool2d. The first of equal maxima; a NaN is the maximum (the last NaN, as
+// torch's). float32 or float64.
+std::pair<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input,
+                                                           std::array<std::int64_t, 2> output_size);
+
 }  // namespace gg::native

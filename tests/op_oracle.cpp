@@ -619,6 +619,10 @@ const std::vector<Row> kRows = {
      [](A a) { return gg::adaptive_avg_pool2d(a["x"], {3, 2}); }},
     {"adaptive_avg_pool2d to 1x1", "F.adaptive_avg_pool2d(x, 1)", {any("x", {2, 3, 4, 4})},
      [](A a) { return gg::adaptive_avg_pool2d(a["x"], 1); }},
+    {"adaptive_max_pool2d", "F.adaptive_max_pool2d(x, (3, 2))", {any("x", {2, 2, 7, 5})},
+     [](A a) { return std::get<0>(gg::adaptive_max_pool2d(a["x"], {3, 2})); }},
+    {"adaptive_max_pool2d of a transposed (C, H, W) input", "F.adaptive_max_pool2d(x, (4, 3))",
+     {any("x", {3, 6, 7}).transposed()}, [](A a) { return std::get<0>(gg::adaptive_max_pool2d(a["x"], {4, 3})); }},
     // normalisation and embedding (autograd/normalization_ops.hpp, nn/normalization.hpp)
     {"batch_norm training, (N, C, H, W)", "F.batch_norm(x, None, None, w, b, training=True)",
      {any("x", {4, 3, 3, 2}), any("w", {3}), any("b", {3})},

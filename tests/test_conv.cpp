@@ -173,6 +173,38 @@ TEST_CASE("avg_pool2d and adaptive_avg_pool2d average as torch's", "[conv][pool]
   CHECK(gg::test::values<float>(gg::adaptive_avg_pool2d(r, {2, 1})) == std::vector<float>{0.5f, 1.5f});
 }
 
+TEST_CASE("adaptive_max_pool2d takes each cell's maximum and index as torch's", "[conv][pool]") {
+  // torch: F.adaptive_max_pool2d(x, (2, 3), return_indices=True); 3 rows into cells [0, 2) and
+  // [1, 3), 5 columns into [0, 2), [1, 4), [3, 5).
+  const Tensor x = gg::tensor({0., 5., 1., 2., 9., 3., 4., 8., 7., 6., 1., 1., 2., 0., 3.}).view({1, 1, 3, 5});
+  const auto [values, indices] = gg::adaptive_max_pool2d(x, {2, 3});
+  CHECK(gg::test::values<double>(values) == std::vector<double>{5, 8, 9, 4, 8, 7});
+  CHECK(gg::test::values<std::int64_t>(indices) == std::vector<std::int64_t>{1, 7, 4, 6, 7, 8});
+  // (C, H, W) in, (C, OH, OW) out; the module and the functional form agree.
+  namespace nn = gg::nn;
+  namespace F = gg::nn::functional;
+  nn::AdaptiveMaxPool2d pool(nn::AdaptiveMaxPool2dOptions({2, 3}));
+  CHECK(pool.forward(x.view({1, 3, 5})).sizes() == gg::IntArrayRef{1, 2, 3});
+  CHECK(gg::test::values<double>(F::adaptive_max_pool2d(x, F::AdaptiveMaxPool2dFuncOptions(1))) == std::vector<double>{9});
+  CHECK(gg::test::values<std::int64_t>(std::get<1>(pool.forward_with_indices(x))) == gg::test::values<std::int64_t>(indices));
+  CHECK(pool.describe() == "AdaptiveMaxPool2d(output_size=[2, 3])");
+  // A NaN is the maximum (torch: the last NaN of the cell).
+  const double nan = std::nan("");
+  const Tensor with_nan = gg::tensor({1., nan, 3., nan, 2.}).view({1, 1, 1, 5});
+  const auto [nan_value, nan_index] = gg::adaptive_max_pool2d(with_nan, 1);
+  CHECK(std::isnan(nan_value.item<double>()));
+  CHECK(nan_index.item<std::int64_t>() == 3);
+  // The gradient goes to each cell's maximum (element 7, the 8, is the maximum of two cells).
+  const Tensor leaf = x.clone().requires_grad_();
+  gg::sum(std::get<0>(gg::adaptive_max_pool2d(leaf, {2, 3}))).backward();
+  CHECK(gg::test::values<double>(leaf.grad()) ==
+        std::vector<double>{0, 1, 0, 0, 1, 0, 1, 2, 1, 0, 0, 0, 0, 0, 0});
+  CHECK_THROWS_WITH(gg::adaptive_max_pool2d(x, {0, 3}),
+                    Catch::Matchers::Contains("adaptive_max_pool2d: got input [1, 1, 3, 5] and output_size [0, 3]"));
+  CHECK_THROWS_WITH(gg::adaptive_max_pool2d(gg::ones({2, 3}), 1),
+                    Catch::Matchers::Contains("adaptive_max_pool2d"));
+}
+
 TEST_CASE("feature_dropout zeroes whole channels and keeps the expectation", "[conv][dropout]") {
   gg::Generator gen(3);
   const Tensor x = gg::ones({8, 16, 3, 3});

@@ -342,6 +342,8 @@ std::vector<GateCase> gate_table() {
        [](const V& x) { return gg::avg_pool2d(x[0], 2, 2, 1, true, false); }},
       {"adaptive_avg_pool2d to sizes that do not divide", "CatGate", {{{1, 2, 5, 7}}},
        [](const V& x) { return gg::adaptive_avg_pool2d(x[0], {3, 2}); }},
+      {"adaptive_max_pool2d to sizes that do not divide", "GatherGate", {{{2, 2, 5, 7}}},
+       [](const V& x) { return std::get<0>(gg::adaptive_max_pool2d(x[0], {3, 2})); }},
       {"feature_dropout of (N, C, H, W)", "ElementwiseMulGate", {{{3, 4, 2, 2}}}, [](const V& x) {
          gg::Generator gen(7);  // the same mask at every call
          return gg::feature_dropout(x[0], 0.5, true, gen);
