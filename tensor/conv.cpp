@@ -384,6 +384,62 @@ int64_t pool_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad
   return out;
 }
 
+namespace {
+
+// One dim of a pooling window: positions start + i * step for i < count; those outside the
+// input (its padding) are skipped.
+struct WindowDim {
+  int64_t start, step, count;
+};
+
+// The maxima of input (N, C, H, W) over the windows rows(oh) x cols(ow) of an (OH, OW)
+// output, and where each was in its plane (h * W + w): the first of equal maxima, and a NaN
+// is the maximum (the last NaN, torch's rule). Every window holds at least one input element.
+template <class Rows, class Cols>
+std::pair<Tensor, Tensor> window_maxima(const Tensor& input, int64_t OH, int64_t OW, const Rows& rows,
+                                        const Cols& cols) {
+  const int64_t N = input.size(0), C = input.size(1), H = input.size(2), W = input.size(3);
+  const Tensor x = contiguous(input);
+  Tensor out = empty({N, C, OH, OW}, TensorOptions().dtype(input.dtype()));
+  Tensor indices = empty({N, C, OH, OW}, TensorOptions().dtype(kInt64));
+  visit_dtype(input.dtype(), [&]<class T>() {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      const T* px = x.data_ptr<T>();
+      T* po = out.data_ptr<T>();
+      int64_t* pi = indices.data_ptr<int64_t>();
+      for (int64_t plane = 0; plane < N * C; ++plane) {
+        const T* src = px + plane * H * W;
+        for (int64_t oh = 0; oh < OH; ++oh) {
+          const WindowDim r = rows(oh);
+          for (int64_t ow = 0; ow < OW; ++ow) {
+            const WindowDim c = cols(ow);
+            T best = -std::numeric_limits<T>::infinity();
+            int64_t at = -1;
+            for (int64_t i = 0; i < r.count; ++i) {
+              const int64_t h = r.start + i * r.step;
+              if (h < 0 || h >= H) continue;
+              for (int64_t j = 0; j < c.count; ++j) {
+                const int64_t w = c.start + j * c.step;
+                if (w < 0 || w >= W) continue;
+                const T v = src[h * W + w];
+                if (at < 0 || v > best || std::isnan(v)) {
+                  best = v;
+                  at = h * W + w;
+                }
+              }
+            }
+            po[(plane * OH + oh) * OW + ow] = best;
+            pi[(plane * OH + oh) * OW + ow] = at;
+          }
+        }
+      }
+    }
+  });
+  return {out, indices};
+}
+
+}  // namespace
+
 std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Pool2dParams& p,
                                                   const char* op) {
   const auto fail = [&](const std::string& what) {
@@ -401,7 +457,7 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Poo
                      ", expected (N, C, H, W) or (C, H, W)");
   }
   check_floating_input(op, input);
-  const int64_t N = input.size(0), C = input.size(1), H = input.size(2), W = input.size(3);
+  const int64_t H = input.size(2), W = input.size(3);
   const int64_t OH = pool_output_size(H, p.kernel[0], p.stride[0], p.padding[0], p.dilation[0], p.ceil_mode);
   const int64_t OW = pool_output_size(W, p.kernel[1], p.stride[1], p.padding[1], p.dilation[1], p.ceil_mode);
   if (OH < 1 || OW < 1 || H < 1 || W < 1) {
@@ -409,43 +465,10 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Poo
                      pair_text(p.kernel) + ", which gives an output of (" + std::to_string(OH) +
                      ", " + std::to_string(OW) + "), expected an output of at least 1 x 1");
   }
-  const Tensor x = contiguous(input);
-  Tensor out = empty({N, C, OH, OW}, TensorOptions().dtype(input.dtype()));
-  Tensor indices = empty({N, C, OH, OW}, TensorOptions().dtype(kInt64));
-  visit_dtype(input.dtype(), [&]<class T>() {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-      const T* px = x.data_ptr<T>();
-      T* po = out.data_ptr<T>();
-      int64_t* pi = indices.data_ptr<int64_t>();
-      for (int64_t plane = 0; plane < N * C; ++plane) {
-        const T* src = px + plane * H * W;
-        for (int64_t oh = 0; oh < OH; ++oh) {
-          const int64_t h0 = oh * p.stride[0] - p.padding[0];
-          for (int64_t ow = 0; ow < OW; ++ow) {
-            const int64_t w0 = ow * p.stride[1] - p.padding[1];
-            T best = -std::numeric_limits<T>::infinity();
-            int64_t at = -1;
-            for (int64_t i = 0; i < p.kernel[0]; ++i) {
-              const int64_t h = h0 + i * p.dilation[0];
-              if (h < 0 || h >= H) continue;
-              for (int64_t j = 0; j < p.kernel[1]; ++j) {
-                const int64_t w = w0 + j * p.dilation[1];
-                if (w < 0 || w >= W) continue;
-                const T v = src[h * W + w];
-                if (at < 0 || v > best || std::isnan(v)) {  // torch's rule: the last NaN wins
-                  best = v;
-                  at = h * W + w;
-                }
-              }
-            }
-            po[(plane * OH + oh) * OW + ow] = best;
-            pi[(plane * OH + oh) * OW + ow] = at;
-          }
-        }
-      }
-    }
-  });
-  return {out, indices};
+  return window_maxima(
+      input, OH, OW,
+      [&](int64_t oh) { return WindowDim{oh * p.stride[0] - p.padding[0], p.dilation[0], p.kernel[0]}; },
+      [&](int64_t ow) { return WindowDim{ow * p.stride[1] - p.padding[1], p.dilation[1], p.kernel[1]}; });
 }
 
 std::pair<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input,
@@ -459,41 +482,15 @@ std::pair<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input,
                      "and an output_size >= 1");
   }
   check_floating_input(op, input);
-  const int64_t N = input.size(0), C = input.size(1), H = input.size(2), W = input.size(3);
+  const int64_t H = input.size(2), W = input.size(3);
   const int64_t OH = output_size[0], OW = output_size[1];
-  const Tensor x = contiguous(input);
-  Tensor out = empty({N, C, OH, OW}, TensorOptions().dtype(input.dtype()));
-  Tensor indices = empty({N, C, OH, OW}, TensorOptions().dtype(kInt64));
-  const auto start = [](int64_t i, int64_t in, int64_t o) { return i * in / o; };
-  const auto end = [](int64_t i, int64_t in, int64_t o) { return ((i + 1) * in + o - 1) / o; };
-  visit_dtype(input.dtype(), [&]<class T>() {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-      const T* px = x.data_ptr<T>();
-      T* po = out.data_ptr<T>();
-      int64_t* pi = indices.data_ptr<int64_t>();
-      for (int64_t plane = 0; plane < N * C; ++plane) {
-        const T* src = px + plane * H * W;
-        for (int64_t oh = 0; oh < OH; ++oh) {
-          for (int64_t ow = 0; ow < OW; ++ow) {
-            int64_t at = start(oh, H, OH) * W + start(ow, W, OW);
-            T best = src[at];
-            for (int64_t h = start(oh, H, OH); h < end(oh, H, OH); ++h) {
-              for (int64_t w = start(ow, W, OW); w < end(ow, W, OW); ++w) {
-                const T v = src[h * W + w];
-                if (v > best || std::isnan(v)) {  // torch's rule: the last NaN wins
-                  best = v;
-                  at = h * W + w;
-                }
-              }
-            }
-            po[(plane * OH + oh) * OW + ow] = best;
-            pi[(plane * OH + oh) * OW + ow] = at;
-          }
-        }
-      }
-    }
-  });
-  return {out, indices};
+  // Cell i spans [floor(i in / o), ceil((i + 1) in / o)).
+  const auto cell = [](int64_t i, int64_t in, int64_t o) {
+    const int64_t start = i * in / o, end = ((i + 1) * in + o - 1) / o;
+    return WindowDim{start, 1, end - start};
+  };
+  return window_maxima(
+      input, OH, OW, [&](int64_t oh) { return cell(oh, H, OH); }, [&](int64_t ow) { return cell(ow, W, OW); });
 }
 
 }  // namespace gg::native

@@ -184,7 +184,8 @@ TEMPLATE_TEST_CASE("gemm matches the reference on prime, skinny and MLP-like sha
       {1, 784, 256},  {1, 257, 97},   {3, 97, 301},  {4, 50, 64},  // the few-rows path
       {5, 60, 70},    {1000, 1, 1},   {1, 1, 1000},  {1, 1000, 1}, {1000, 1, 3},
       {3, 3000, 5},   {17, 2, 2000},  {150, 200, 50}, {30, 150, 600},  {3, 2000, 200},
-      {300, 5, 200},  {32, 784, 100}, {300, 600, 1}};  // the last: a rank-1 update over threads
+      {300, 5, 200},  {32, 784, 100}, {300, 600, 1},   // a rank-1 update over threads
+      {64, 64, 64},   {70, 96, 40}};  // many row panels over a B small enough to read in place
   check_shapes<TestType>(shapes, {1, 2}, false);
 }
 

@@ -44,8 +44,10 @@ constexpr std::size_t small_m_parallel_bytes = std::size_t{4} << 20;
 // At most this many column panels: the micro-kernel reads A in place instead of packing it.
 constexpr std::size_t a_in_place_max_panels = 4;
 
-// At most this many row panels: the micro-kernel reads B in place instead of packing it.
+// At most this many row panels, or a B of at most this many bytes: the micro-kernel reads B in
+// place instead of packing it.
 constexpr std::size_t b_in_place_max_panels = 4;
+constexpr std::size_t b_in_place_max_bytes = 16 * 1024;
 
 // K at least this many times max(M, N): threads split K rather than the rows or columns of C.
 constexpr std::size_t k_split_ratio = 4;
@@ -216,7 +218,10 @@ void gemm_packed(const Operands<T>& op, Range rows, Range cols, std::size_t K, T
   // packing B wrote a K x N copy as large as X (2.4 MB for 200 x 3072, beyond L2) that was
   // then read only ceil(M / MR) times. Whole panels are read in place instead (B stored (K,N):
   // NR contiguous values per k) and only the partial last panel is packed.
-  const bool b_in_place = op.trans_b == Trans::No && M <= b_in_place_max_panels * MR;
+  // And a B small enough to stay in L1 across the row panels (a 64 x 64 product of bmm) is
+  // read where it is too: packing it cost as much as the product of a row panel.
+  const bool b_fits_l1 = K * N * sizeof(T) <= b_in_place_max_bytes;
+  const bool b_in_place = op.trans_b == Trans::No && (M <= b_in_place_max_panels * MR || b_fits_l1);
   for (std::size_t jc = cols.begin; jc < cols.end; jc += NC) {
     const std::size_t nc = std::min(NC, cols.end - jc);
     for (std::size_t pc = 0; pc < K; pc += KC) {
