@@ -13,12 +13,9 @@
 // the exit code is 1 if the last test accuracy is below --min-accuracy.
 #include <gategrad/gategrad.hpp>
 
-#include <CLI/CLI.hpp>
+#include "classifier_run.hpp"
 
-#include <chrono>
 #include <cstdint>
-#include <cstdio>
-#include <limits>
 #include <memory>
 #include <string>
 
@@ -56,19 +53,13 @@ struct CifarNet : nn::Module {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data_dir;
-  std::int64_t epochs = 30;
-  std::int64_t train_batches = std::numeric_limits<std::int64_t>::max();
-  std::int64_t test_batches = std::numeric_limits<std::int64_t>::max();
-  double min_accuracy = 0;
-  const CLI::Range positive(std::int64_t{1}, std::int64_t{1000000000});
+  examples::RunOptions options;
+  options.epochs = 30;
   CLI::App app("A small CNN on CIFAR-10");
-  app.add_option("--data", data_dir, "folder of CIFAR-10's binary batches")->required()->check(CLI::ExistingDirectory);
-  app.add_option("--epochs", epochs, "epochs")->check(positive);
-  app.add_option("--train-batches", train_batches, "at most this many batches per epoch")->check(positive);
-  app.add_option("--test-batches", test_batches, "test on at most this many batches of 500")->check(positive);
-  app.add_option("--min-accuracy", min_accuracy, "exit 1 below this test accuracy")->check(CLI::Range(0.0, 1.0));
+  examples::add_run_options(app, options);
+  app.get_option("--data")->required();
   CLI11_PARSE(app, argc, argv);
+  const std::string& data_dir = options.data;
 
   namespace data = gg::data;
   namespace transforms = data::transforms;
@@ -86,38 +77,7 @@ int main(int argc, char** argv) {
                       .map(transforms::Stack<>());
   auto test_loader = data::make_data_loader<data::samplers::SequentialSampler>(std::move(test_set), 500);
   gg::optim::SGD optimizer(model->parameters(), gg::optim::SGDOptions(0.05).momentum(0.9).weight_decay(5e-4));
-  gg::optim::CosineAnnealingLR schedule(optimizer, epochs);
+  gg::optim::CosineAnnealingLR schedule(optimizer, options.epochs);
 
-  double accuracy = 0;
-  for (std::int64_t epoch = 1; epoch <= epochs; ++epoch) {
-    const auto start = std::chrono::steady_clock::now();
-    model->train();
-    double loss_sum = 0;
-    std::int64_t batches = 0;
-    for (auto& batch : *train_loader) {
-      if (batches >= train_batches) break;
-      optimizer.zero_grad();
-      gg::Tensor loss = nn::functional::cross_entropy(model->forward(batch.data), batch.target);
-      loss.backward();
-      optimizer.step();
-      loss_sum += loss.item<double>();
-      ++batches;
-    }
-    schedule.step();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-    gg::NoGradGuard no_grad;
-    model->eval();
-    std::int64_t correct = 0, seen = 0, test_seen = 0;
-    for (const auto& batch : *test_loader) {
-      if (test_seen++ >= test_batches) break;
-      correct += model->forward(batch.data).argmax(1).eq(batch.target).sum().item<std::int64_t>();
-      seen += batch.data.size(0);
-    }
-    accuracy = static_cast<double>(correct) / static_cast<double>(seen);
-    std::printf("epoch %lld: train loss %.4f, test accuracy %.4f, %.1f s (%lld batches)\n",
-                static_cast<long long>(epoch), loss_sum / static_cast<double>(batches), accuracy, seconds,
-                static_cast<long long>(batches));
-  }
-  return accuracy >= min_accuracy ? 0 : 1;
+  return examples::fit(*model, *train_loader, *test_loader, optimizer, options, [&] { schedule.step(); });
 }

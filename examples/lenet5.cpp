@@ -11,12 +11,9 @@
 // epoch (for a quick run); the exit code is 1 if the last test accuracy is below --min-accuracy.
 #include <gategrad/gategrad.hpp>
 
-#include <CLI/CLI.hpp>
+#include "classifier_run.hpp"
 
-#include <chrono>
 #include <cstdint>
-#include <cstdio>
-#include <limits>
 #include <memory>
 #include <string>
 
@@ -48,61 +45,16 @@ struct LeNet5 : nn::Module {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data_dir = gg::data::kFashionMnistDir;
-  std::int64_t epochs = 5;
-  std::int64_t train_batches = std::numeric_limits<std::int64_t>::max();
-  std::int64_t test_batches = std::numeric_limits<std::int64_t>::max();
-  double min_accuracy = 0;
-  const CLI::Range positive(std::int64_t{1}, std::int64_t{1000000000});
+  examples::RunOptions options;
+  options.data = gg::data::kFashionMnistDir;
   CLI::App app("LeNet-5 on Fashion-MNIST");
-  app.add_option("--data", data_dir, "folder of the MNIST-format files")->check(CLI::ExistingDirectory);
-  app.add_option("--epochs", epochs, "epochs")->check(positive);
-  app.add_option("--train-batches", train_batches, "at most this many batches per epoch")->check(positive);
-  app.add_option("--test-batches", test_batches, "test on at most this many batches of 1000")->check(positive);
-  app.add_option("--min-accuracy", min_accuracy, "exit 1 below this test accuracy")->check(CLI::Range(0.0, 1.0));
+  examples::add_run_options(app, options);
   CLI11_PARSE(app, argc, argv);
 
-  namespace data = gg::data;
   gg::manual_seed(0);
   auto model = std::make_shared<LeNet5>();
-  auto train_set = data::datasets::MNIST(data_dir)
-                       .map(data::transforms::Normalize<>(0.2860, 0.3530))
-                       .map(data::transforms::Stack<>());
-  auto train_loader = data::make_data_loader(std::move(train_set), data::DataLoaderOptions(64).workers(1));
-  auto test_set = data::datasets::MNIST(data_dir, data::datasets::MNIST::Mode::kTest)
-                      .map(data::transforms::Normalize<>(0.2860, 0.3530))
-                      .map(data::transforms::Stack<>());
-  auto test_loader = data::make_data_loader<data::samplers::SequentialSampler>(std::move(test_set), 1000);
+  auto [train_loader, test_loader] = examples::fashion_mnist_loaders(options.data);
   gg::optim::Adam optimizer(model->parameters(), gg::optim::AdamOptions(1e-3));
 
-  double accuracy = 0;
-  for (std::int64_t epoch = 1; epoch <= epochs; ++epoch) {
-    const auto start = std::chrono::steady_clock::now();
-    model->train();
-    double loss_sum = 0;
-    std::int64_t batches = 0;
-    for (auto& batch : *train_loader) {
-      if (batches >= train_batches) break;
-      optimizer.zero_grad();
-      gg::Tensor loss = gg::nn::functional::cross_entropy(model->forward(batch.data), batch.target);
-      loss.backward();
-      optimizer.step();
-      loss_sum += loss.item<double>();
-      ++batches;
-    }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-    gg::NoGradGuard no_grad;
-    model->eval();
-    std::int64_t correct = 0, seen = 0, test_seen = 0;
-    for (const auto& batch : *test_loader) {
-      if (test_seen++ >= test_batches) break;
-      correct += model->forward(batch.data).argmax(1).eq(batch.target).sum().item<std::int64_t>();
-      seen += batch.data.size(0);
-    }
-    accuracy = static_cast<double>(correct) / static_cast<double>(seen);
-    std::printf("epoch %lld: train loss %.4f, test accuracy %.4f, %.1f s\n", static_cast<long long>(epoch),
-                loss_sum / static_cast<double>(batches), accuracy, seconds);
-  }
-  return accuracy >= min_accuracy ? 0 : 1;
+  return examples::fit(*model, *train_loader, *test_loader, optimizer, options, [] {});
 }
