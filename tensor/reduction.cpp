@@ -215,16 +215,30 @@ void reduce_contiguous(const T* x, const ReducePlan& plan, T* out, Op op, Row ro
   }
 }
 
-// reduce_contiguous over the pool for a large x (tasks_for_bytes): a kept outermost run (amax
+// reduce_contiguous over the pool for a large x (tasks_for_bytes). A reduction of everything
+// is split into runs, each task reducing one, the runs combined in task order (a float sum's
+// value then depends on the thread count; a maximum's does not). A kept outermost run (amax
 // over dim 1 of (256, 1024)) is split into ranges of its indices, each task reducing its own
 // slab of x into its own outputs; a reduced outermost run over a kept inner one (a bias
-// gradient's column sums, amax over dim 0) into ranges of whole vectors of columns. Every
-// output is combined in the same order as on one thread: the values do not depend on the
-// thread count.
+// gradient's column sums, amax over dim 0) into ranges of whole vectors of columns. There
+// every output is combined in the same order as on one thread: the values do not depend on
+// the thread count.
 template <class T, class Op, class Row>
 void reduce_parallel(const T* x, const ReducePlan& plan, T* out, Op op, Row row) {
   const std::size_t m = plan.runs.size();
-  const int tasks = tasks_for_bytes(to_size(plan.numel) * sizeof(T));
+  constexpr int kMaxTasks = 64;
+  const int tasks = std::min(kMaxTasks, tasks_for_bytes(to_size(plan.numel) * sizeof(T)));
+  if (tasks > 1 && m == 1 && plan.reduced[0]) {
+    T partial[kMaxTasks];
+    parallel_run(tasks, [&](int task) {
+      const std::int64_t begin = plan.numel * task / tasks, end = plan.numel * (task + 1) / tasks;
+      partial[task] = row(x + begin, to_size(end - begin));
+    });
+    T total = partial[0];
+    for (int t = 1; t < tasks; ++t) total = op(total, partial[t]);
+    *out = total;  // out held op's identity
+    return;
+  }
   if (tasks > 1 && m >= 2 && !plan.reduced[0] && plan.runs[0] >= tasks) {
     const std::int64_t outer = plan.runs[0];
     const std::int64_t slab = plan.numel / outer;
@@ -276,25 +290,7 @@ Tensor sum_accumulated(const Tensor& x, const ReducePlan& plan, IntArrayRef out_
   visit_dtype(acc, [&]<class T>() {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
                   std::is_same_v<T, std::int64_t>) {
-      const T* values = src.data_ptr<T>();
-      // A sum of everything over several tasks (a large tensor): each task sums a run, the
-      // runs added in task order, so the value depends on the thread count only.
-      constexpr int kMaxTasks = 64;
-      const int tasks = plan.runs.size() == 1 && plan.reduced[0]
-                            ? std::min(kMaxTasks, tasks_for_bytes(to_size(plan.numel) * sizeof(T)))
-                            : 1;
-      if (tasks > 1) {
-        T partial[kMaxTasks];
-        parallel_run(tasks, [&](int task) {
-          const std::int64_t begin = plan.numel * task / tasks, end = plan.numel * (task + 1) / tasks;
-          partial[task] = detail::contiguous_sum(values + begin, to_size(end - begin));
-        });
-        T total = partial[0];
-        for (int t = 1; t < tasks; ++t) total += partial[t];
-        out.data_ptr<T>()[0] = total;
-        return;
-      }
-      reduce_parallel(values, plan, out.data_ptr<T>(), SumOp{}, RowSum{});
+      reduce_parallel(src.data_ptr<T>(), plan, out.data_ptr<T>(), SumOp{}, RowSum{});
     }
   });
   return out;

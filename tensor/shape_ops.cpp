@@ -1,7 +1,8 @@
 // The shape kernels that copy: cat, flip, tril/triu and constant_pad_nd, as torch's (aten's
 // TensorShape.cpp, TensorTransformations.cpp, TriangularOps.cpp, PadNd.cpp). Every input may be
-// strided: a contiguous input of the output's dtype is copied in vectors per block (detail::copy_bytes), any other
-// through copy_ (the strided loop, converting), or with a step per element (flip).
+// strided: a contiguous input of the output's dtype is copied in vectors per block
+// (detail::copy_bytes), any other through copy_ (the strided loop, converting), or with a step
+// per element (flip).
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
 #include <gategrad/tensor/parallel.hpp>
@@ -13,7 +14,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -114,6 +114,7 @@ TEST_CASE("memory-bound kernels split over the pool give the values of one threa
       out.push_back(gg::native::amax(with_nan, {dim}, false));
       out.push_back(gg::native::amin(with_nan, {dim}, false));
     }
+    out.push_back(gg::native::amax(a, {0, 1}, false));  // every element, split into runs
     out.push_back(gg::native::sum(a));
     return out;
   };

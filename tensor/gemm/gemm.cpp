@@ -105,11 +105,11 @@ void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, T alpha, T bet
   // An edge tile of m rows on the kernel of the fewest rows (4, 8 or MR) that covers them.
   const auto edge_kernel = [&]<std::size_t NV>(std::integral_constant<std::size_t, NV>, auto reader,
                                                auto b_panel, std::size_t m, std::size_t n, T* c_tile) {
+    if constexpr (MR > 4) {
+      if (m <= 4) return micro_kernel<T, NV, true, 4>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
+    }
     if constexpr (MR > 8) {
-      if (m <= 4) return micro_kernel<T, NV, true, 4>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
       if (m <= 8) return micro_kernel<T, NV, true, 8>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
-    } else if constexpr (MR > 4) {
-      if (m <= 4) return micro_kernel<T, NV, true, 4>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
     }
     micro_kernel<T, NV, true>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
   };
