@@ -14,7 +14,6 @@ keeping freed memory, and at 2 threads the best per row of (intra 1, BLAS 1), (1
 (2, 2), where BLAS is OpenBLAS's pool (only bmm uses it). Each row's ratio is the median of the
 rounds' ratios, the range in brackets. Environment: ROUNDS=5, REPETITIONS=3, MIN_TIME=0.1.
 """
-import argparse
 import os
 import sys
 import tempfile
@@ -63,19 +62,7 @@ def print_table(rounds):
 
 
 def main():
-    summary, _, details = __doc__.partition("\n\n")
-    parser = argparse.ArgumentParser(description=summary, epilog=details,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("build_dir", nargs="?", default="build/release")
-    parser.add_argument("--filter", help="regex passed as --benchmark_filter, e.g. 'softmax|bmm'")
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", 5)))
-    parser.add_argument("--repetitions", type=int, default=int(os.environ.get("REPETITIONS", 3)))
-    parser.add_argument("--min-time", type=float, default=float(os.environ.get("MIN_TIME", 0.1)))
-    args = parser.parse_args()
-    args.stock = False  # compare_train's run_round asks
-    if args.rounds < 1 or args.repetitions < 1 or args.min_time <= 0:
-        sys.exit(f"compare_ops: rounds {args.rounds}, repetitions {args.repetitions} and min "
-                 f"time {args.min_time} must be positive")
+    args = ct.comparison_args(__doc__, "compare_ops", 5, "softmax|bmm")
 
     gategrad_bin = os.path.join(args.build_dir, "bench", "bench_ops")
     libtorch_bin = os.path.join(args.build_dir, "bench", "bench_ops_libtorch")

@@ -11,21 +11,5 @@
 # BUILD_DIR defaults to build/release (Release). Environment knobs: ROUNDS=5, REPETITIONS=3,
 # MIN_TIME=0.1. Run it on an otherwise idle machine: the table says how busy it was.
 set -euo pipefail
-
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-command=$0
-if [[ $# -gt 0 ]]; then command+=" $(printf '%q ' "$@")"; fi
-build=$root/build/release
-if [[ $# -gt 0 && $1 != -* ]]; then
-  build=$1
-  shift
-fi
-
-source "$root/scripts/deps.sh"
-need_packages libtorch-dev
-
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$(nproc)" --target bench_ops bench_ops_libtorch >/dev/null
-
-COMPARE_OPS_COMMAND=$command exec python3 "$here/compare_ops.py" "$build" "$@"
+source "$(dirname "$0")/compare_common.sh"
+compare_main compare_ops.py COMPARE_OPS_COMMAND "bench_ops bench_ops_libtorch" "$0" "$@"

@@ -182,8 +182,10 @@ def medians(report):
     for b in report.get("benchmarks", []):
         if b.get("aggregate_name") != "median":
             continue
-        # Keep 'mode/net'; drop suffixes such as /real_time or /threads:1.
-        name = "/".join(b["run_name"].split("/")[:2])
+        # Keep the registered name ('train/a', 'conv/fwd/2'); drop the suffixes Google
+        # Benchmark appends, such as /real_time or /threads:1.
+        name = "/".join(p for p in b["run_name"].split("/")
+                        if p != "real_time" and not p.startswith(("threads:", "min_time:")))
         result[name] = b["real_time"] * to_us[b.get("time_unit", "ns")]
     return result
 
@@ -250,13 +252,14 @@ def median(values):
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def run_all(args, runner, gategrad_bin, libtorch_bin):
+def run_all(args, runner, gategrad_bin, libtorch_bin, one_round=None):
     """Rounds of every configuration, so that both libraries see the machine's slow and fast
-    spells alike. Returns, per library and thread count, {name: [per-round values]}."""
+    spells alike (one_round: run_round, or a caller's own with its signature). Returns, per
+    library and thread count, {name: [per-round values]}."""
     rounds = {"gategrad": {}, "libtorch": {}, "stock": {}}
     contexts = {}
     for r in range(args.rounds):
-        results, round_contexts = run_round(args, runner, gategrad_bin, libtorch_bin, r)
+        results, round_contexts = (one_round or run_round)(args, runner, gategrad_bin, libtorch_bin, r)
         for key, context in round_contexts.items():
             contexts.setdefault(key, context)
         for library, by_threads in results.items():
@@ -341,6 +344,25 @@ def print_run_header(runner, started, load_before, load_after, command_env):
     if others > 0.1:
         print("Warning: the machine was busy; other processes shared the cores, so the times "
               "below are inflated and noisy. Rerun on an idle machine.")
+
+
+def comparison_args(doc, prog, default_rounds, filter_example):
+    """The options every compare_*.py but this one takes: BUILD_DIR, --filter, --rounds,
+    --repetitions and --min-time (with the environment's ROUNDS, REPETITIONS, MIN_TIME)."""
+    summary, _, details = doc.partition("\n\n")
+    parser = argparse.ArgumentParser(description=summary, epilog=details,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("build_dir", nargs="?", default="build/release")
+    parser.add_argument("--filter", help=f"regex passed as --benchmark_filter, e.g. '{filter_example}'")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", default_rounds)))
+    parser.add_argument("--repetitions", type=int, default=int(os.environ.get("REPETITIONS", 3)))
+    parser.add_argument("--min-time", type=float, default=float(os.environ.get("MIN_TIME", 0.1)))
+    args = parser.parse_args()
+    args.stock = False  # run_round asks
+    if args.rounds < 1 or args.repetitions < 1 or args.min_time <= 0:
+        sys.exit(f"{prog}: rounds {args.rounds}, repetitions {args.repetitions} and min "
+                 f"time {args.min_time} must be positive")
+    return args
 
 
 def main():

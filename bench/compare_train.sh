@@ -12,27 +12,5 @@
 # BENCH_OPENBLAS_CORETYPE (see compare_train.py). Run it on an otherwise idle machine: the
 # benchmarks run one at a time, but anything else running shares the 2 cores with them.
 set -euo pipefail
-
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-# The table names the command that produced it: this one, not the Python call at the end.
-command=$0
-if [[ $# -gt 0 ]]; then command+=" $(printf '%q ' "$@")"; fi
-build=$root/build/release
-if [[ $# -gt 0 && $1 != -* ]]; then
-  build=$1
-  shift
-fi
-
-source "$root/scripts/deps.sh"
-need_packages libtorch-dev
-
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-targets=(bench_train bench_fma_peak)
-# The LibTorch target exists only when CMake found LibTorch.
-if [[ $(cmake --build "$build" --target help) == *bench_train_libtorch* ]]; then
-  targets+=(bench_train_libtorch)
-fi
-cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" >/dev/null
-
-COMPARE_TRAIN_COMMAND=$command exec python3 "$here/compare_train.py" "$build" "$@"
+source "$(dirname "$0")/compare_common.sh"
+compare_main compare_train.py COMPARE_TRAIN_COMMAND "bench_train bench_fma_peak bench_train_libtorch?" "$0" "$@"

@@ -24,8 +24,7 @@ std::string pair_text(const std::array<int64_t, 2>& v) {
   return "(" + std::to_string(v[0]) + ", " + std::to_string(v[1]) + ")";
 }
 
-// Below this many flops an image's products run on one thread, and the batch is shared out
-// across the pool instead (as tensor/linalg.cpp's batched products).
+// The least work worth a thread of its own (as tensor/linalg.cpp's batched products).
 constexpr double kFlopsPerThread = 1.0e6;
 
 // The sizes of one convolution, checked.
@@ -140,37 +139,47 @@ std::pair<int64_t, int64_t> valid_range(int64_t out, int64_t in, int64_t stride,
   return {lo, hi};
 }
 
-// col (Cg KH KW, OH OW) from one image's group x (Cg, H, W); zeros where the window is in
-// the padding. Scatter = true is col2im: x += col, each column element back to its pixel.
+// col (Cg KH KW, (oh1 - oh0) OW) from output rows [oh0, oh1) of one image's group x (Cg, H,
+// W); zeros where the window is in the padding. Scatter = true is col2im: x += col, each
+// column element back to its pixel. The rows are short (an output row each, 32 values in a
+// CIFAR net): plain loops that the compiler vectorizes in place, where std::copy_n's call to
+// memmove cost as much as the copy (5% of (h)'s training step).
 template <bool Scatter, class T>
 void im2col(std::conditional_t<Scatter, T*, const T*> x, std::conditional_t<Scatter, const T*, T*> col,
-            const ConvShape& s, const Conv2dParams& p) {
+            const ConvShape& s, const Conv2dParams& p, int64_t oh0, int64_t oh1) {
   const int64_t sh = p.stride[0], sw = p.stride[1];
+  const int64_t cols = (oh1 - oh0) * s.OW;
   for (int64_t c = 0; c < s.Cg; ++c) {
     for (int64_t i = 0; i < s.KH; ++i) {
       for (int64_t j = 0; j < s.KW; ++j) {
-        auto row = col + ((c * s.KH + i) * s.KW + j) * s.P;
+        auto row = col + ((c * s.KH + i) * s.KW + j) * cols;
         const int64_t start_h = i * p.dilation[0] - p.padding[0];
         const int64_t start_w = j * p.dilation[1] - p.padding[1];
         const auto [wlo, whi] = valid_range(s.OW, s.W, sw, start_w);
-        for (int64_t oh = 0; oh < s.OH; ++oh) {
-          auto dst = row + oh * s.OW;
+        for (int64_t oh = oh0; oh < oh1; ++oh) {
+          auto dst = row + (oh - oh0) * s.OW;
           const int64_t ih = oh * sh + start_h;
           if (ih < 0 || ih >= s.H) {
-            if constexpr (!Scatter) std::fill(dst, dst + s.OW, T(0));
+            if constexpr (!Scatter) {
+              for (int64_t ow = 0; ow < s.OW; ++ow) dst[ow] = T(0);
+            }
             continue;
           }
-          auto src = x + (c * s.H + ih) * s.W;
+          auto src = x + (c * s.H + ih) * s.W + start_w;
           if constexpr (Scatter) {
-            for (int64_t ow = wlo; ow < whi; ++ow) src[ow * sw + start_w] += dst[ow];
-          } else {
-            std::fill(dst, dst + wlo, T(0));
             if (sw == 1) {
-              std::copy_n(src + wlo + start_w, whi - wlo, dst + wlo);
+              for (int64_t ow = wlo; ow < whi; ++ow) src[ow] += dst[ow];
             } else {
-              for (int64_t ow = wlo; ow < whi; ++ow) dst[ow] = src[ow * sw + start_w];
+              for (int64_t ow = wlo; ow < whi; ++ow) src[ow * sw] += dst[ow];
             }
-            std::fill(dst + whi, dst + s.OW, T(0));
+          } else {
+            for (int64_t ow = 0; ow < wlo; ++ow) dst[ow] = T(0);
+            if (sw == 1) {
+              for (int64_t ow = wlo; ow < whi; ++ow) dst[ow] = src[ow];
+            } else {
+              for (int64_t ow = wlo; ow < whi; ++ow) dst[ow] = src[ow * sw];
+            }
+            for (int64_t ow = whi; ow < s.OW; ++ow) dst[ow] = T(0);
           }
         }
       }
@@ -178,15 +187,29 @@ void im2col(std::conditional_t<Scatter, T*, const T*> x, std::conditional_t<Scat
   }
 }
 
-// How many tasks share the batch: one (each GEMM on the whole pool) when an image's products
-// are large, else up to the pool's size.
+// Output rows per column block: an image's column matrix is lowered and multiplied a block of
+// rows at a time, so the block (K x rows OW) stays in L2 between being written and being read
+// by the GEMM. Whole, the matrix of (h)'s second convolution is 1.2 MB (288 x 1024 floats).
+int64_t block_rows(const ConvShape& s, std::size_t element_bytes) {
+  constexpr double kBlockBytes = 192 * 1024;
+  const double row_bytes = static_cast<double>(s.K * s.OW) * static_cast<double>(element_bytes);
+  return std::clamp<int64_t>(static_cast<int64_t>(kBlockBytes / std::max(row_bytes, 1.0)), 1, std::max<int64_t>(s.OH, 1));
+}
+
+// How many tasks share the batch. Each task takes its own images, lowers them into its own
+// column buffer and multiplies them on one thread, so the lowering, the GEMM's packing and the
+// products all run in parallel with one fork and join per call. The GEMM shares one image's
+// product out across the pool itself (tasks = 1) only when there are fewer images than
+// threads and each is large. (The GEMM on the pool for every image, as before, left the
+// lowering on the calling thread and forked once per image: (h)'s training step ran at 1.1x
+// its 1-thread speed on 2 threads.)
 int batch_tasks(const ConvShape& s) {
   const double flops = 2.0 * static_cast<double>(s.OC) * static_cast<double>(s.K) *
                        static_cast<double>(s.P);
   const double pool = static_cast<double>(num_threads());
-  if (flops >= pool * kFlopsPerThread) return 1;
-  return static_cast<int>(std::max(1.0, std::min({pool, static_cast<double>(s.N),
-                                                  flops * static_cast<double>(s.N) / kFlopsPerThread})));
+  const double images = static_cast<double>(s.N);
+  if (images < pool && flops >= pool * kFlopsPerThread) return 1;
+  return static_cast<int>(std::max(1.0, std::min({pool, images, flops * images / kFlopsPerThread})));
 }
 
 }  // namespace
@@ -201,6 +224,179 @@ int64_t conv_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad
   return floor_div(in + 2 * padding - dilation * (kernel - 1) - 1, stride) + 1;
 }
 
+namespace {
+
+// body(n, g, oh0, oh1, width) for every image of task `task` of `tasks` (an even share of the
+// batch), each group, and each block of `rows` output rows [oh0, oh1) (width = its pixels):
+// the loops of the im2col paths.
+template <class Body>
+void for_row_blocks(const ConvShape& s, int task, int tasks, int64_t rows, const Body& body) {
+  for (int64_t n = s.N * task / tasks, end = s.N * (task + 1) / tasks; n < end; ++n) {
+    for (int64_t g = 0; g < s.groups; ++g) {
+      for (int64_t oh0 = 0; oh0 < s.OH; oh0 += rows) {
+        const int64_t oh1 = std::min(s.OH, oh0 + rows);
+        body(n, g, oh0, oh1, static_cast<std::size_t>((oh1 - oh0) * s.OW));
+      }
+    }
+  }
+}
+
+// partial (tasks, count): the tasks' sums of a weight gradient, added into row 0 in task order
+// (the result does not depend on which thread ran which task), returned as `sizes`.
+template <class T>
+Tensor sum_partials(const Tensor& partial, int tasks, IntArrayRef sizes) {
+  T* pp = partial.data_ptr<T>();
+  const int64_t count = partial.size(1);
+  for (int t = 1; t < tasks; ++t) {
+    const T* from = pp + t * count;
+    for (int64_t i = 0; i < count; ++i) pp[i] += from[i];
+  }
+  if (tasks == 1) return view(partial, sizes);
+  return view(clone(narrow(partial, 0, 0, 1)), sizes);
+}
+
+constexpr int64_t kRowSlack = 32;  // values readable past a B row's end (gemm_b_rows)
+
+int64_t round_up64(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+// Whether the shifted-rows GEMM takes this convolution: stride 1 and not 1x1 (that one reads
+// the image itself).
+bool shifted(const ConvShape& s, const Conv2dParams& p) {
+  return !s.direct && p.stride[0] == 1 && p.stride[1] == 1;
+}
+
+// The stride-1 convolution without a column matrix. The image's group is copied, zero-padded,
+// into xp (Cg, Hp, Wp); output pixel (oh, ow) is then column oh Wp + ow of a product
+// C' (OCg, Np) = W_g (OCg, K) B, where row k = (c, i, j) of B is the Np contiguous values of
+// xp from c Hp Wp + i dh Wp + j dw on: a shifted row of the padded image, read in place by
+// gemm_b_rows. Columns ow >= OW of C' (Wp - OW per output row, 2 of 34 for a 3x3 kernel on
+// 32x32) are computed and dropped when C' is copied out. Nothing is written K times over as
+// an im2col matrix is (1.2 MB per image for (h)'s second convolution).
+struct Shifted {
+  int64_t Hp, Wp, Np;
+  int64_t xp_size, c_size;  // elements of xp (with its slack) and of C'
+  int64_t scratch() const { return xp_size + c_size; }
+};
+
+Shifted shifted_layout(const ConvShape& s, const Conv2dParams& p) {
+  Shifted l{};
+  l.Hp = s.H + 2 * p.padding[0];
+  l.Wp = s.W + 2 * p.padding[1];
+  l.Np = (s.OH - 1) * l.Wp + s.OW;
+  l.xp_size = round_up64(s.Cg * l.Hp * l.Wp + kRowSlack, 16);
+  l.c_size = round_up64(s.OCg * l.Np, 16);
+  return l;
+}
+
+// rows[k] for k = (c, i, j): where row k of the shifted-rows B starts in xp.
+void shifted_rows(std::ptrdiff_t* rows, const ConvShape& s, const Conv2dParams& p, const Shifted& l) {
+  for (int64_t c = 0, k = 0; c < s.Cg; ++c) {
+    for (int64_t i = 0; i < s.KH; ++i) {
+      for (int64_t j = 0; j < s.KW; ++j, ++k) {
+        rows[k] = static_cast<std::ptrdiff_t>(c * l.Hp * l.Wp + i * p.dilation[0] * l.Wp + j * p.dilation[1]);
+      }
+    }
+  }
+}
+
+// x (Cg, H, W) into the inside of xp (Cg, Hp, Wp); its padding and slack are zeroed first
+// when `zero` (they stay zero from one image to the next).
+template <class T>
+void pad_image(const T* x, T* xp, const ConvShape& s, const Conv2dParams& p, const Shifted& l, bool zero) {
+  if (zero) std::fill(xp, xp + l.xp_size, T(0));
+  for (int64_t c = 0; c < s.Cg; ++c) {
+    for (int64_t h = 0; h < s.H; ++h) {
+      const T* src = x + (c * s.H + h) * s.W;
+      T* dst = xp + (c * l.Hp + h + p.padding[0]) * l.Wp + p.padding[1];
+      for (int64_t v = 0; v < s.W; ++v) dst[v] = src[v];
+    }
+  }
+}
+
+// One image group: x (Cg, H, W), w the group's weights (OCg, K) packed by pack_a_blocks, out
+// (OCg, OH, OW). scratch holds l.scratch() values and rows s.K offsets (filled here on first
+// use: first_use). `threads` > 1 shares the columns of C' out across the pool (an image alone
+// in its batch).
+template <class T>
+void conv_shifted(const T* x, const T* w, T* out, const ConvShape& s, const Conv2dParams& p, const Shifted& l,
+                  T* scratch, std::ptrdiff_t* rows, bool first_use, int threads) {
+  T* xp = scratch;
+  T* cp = scratch + l.xp_size;
+  if (first_use) shifted_rows(rows, s, p, l);
+  pad_image(x, xp, s, p, l, first_use);
+  const auto columns = [&](int64_t j0, int64_t j1) {
+    gemm_b_rows<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(j1 - j0), static_cast<std::size_t>(s.K),
+                   T(1), w, xp + j0, rows, T(0), cp + j0, static_cast<std::size_t>(l.Np));
+  };
+  if (threads <= 1) {
+    columns(0, l.Np);
+  } else {
+    const int64_t panels = (l.Np + 31) / 32;
+    parallel_run(threads, [&](int t) {
+      columns(std::min(l.Np, panels * t / threads * 32), std::min(l.Np, panels * (t + 1) / threads * 32));
+    });
+  }
+  for (int64_t oc = 0; oc < s.OCg; ++oc) {
+    for (int64_t oh = 0; oh < s.OH; ++oh) {
+      const T* src = cp + oc * l.Np + oh * l.Wp;
+      T* dst = out + (oc * s.OH + oh) * s.OW;
+      for (int64_t v = 0; v < s.OW; ++v) dst[v] = src[v];
+    }
+  }
+}
+
+// out (N, OC, OH, OW) = the convolution of x (N, C, H, W) with w (OC, Cg, KH, KW), both
+// contiguous, on the shifted-rows GEMM at stride 1 and im2col otherwise.
+template <class T>
+void conv_forward(const T* px, const T* pw, T* po, const ConvShape& s, const Conv2dParams& params) {
+  const int tasks = batch_tasks(s);
+  if (shifted(s, params)) {
+    const Shifted l = shifted_layout(s, params);
+    // An image alone in its batch (batch-1 inference) shares its product out instead.
+    const int threads = tasks == 1 && s.N == 1 ? static_cast<int>(std::min<int64_t>(
+                                                     num_threads(), std::max<int64_t>(1, l.Np / 128)))
+                                               : 1;
+    // The weights are packed once for every image, before the tasks start.
+    const auto a_size = static_cast<int64_t>(packed_a_size<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K)));
+    const Tensor packed = empty({s.groups, a_size}, TensorOptions().dtype(dtype_of<T>));
+    for (int64_t g = 0; g < s.groups; ++g) {
+      pack_a_blocks<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K), pw + g * s.OCg * s.K,
+                       static_cast<std::size_t>(s.K), packed.data_ptr<T>() + g * a_size);
+    }
+    const Tensor scratch = empty({tasks, l.scratch()}, TensorOptions().dtype(dtype_of<T>));
+    const Tensor offsets = empty({tasks, s.K}, TensorOptions().dtype(kInt64));
+    parallel_run(tasks, [&](int task) {
+      T* buffer = scratch.data_ptr<T>() + task * l.scratch();
+      auto* rows = reinterpret_cast<std::ptrdiff_t*>(offsets.data_ptr<int64_t>() + task * s.K);
+      bool first = true;
+      for (int64_t n = s.N * task / tasks, end = s.N * (task + 1) / tasks; n < end; ++n) {
+        for (int64_t g = 0; g < s.groups; ++g) {
+          conv_shifted(px + (n * s.C + g * s.Cg) * s.H * s.W, packed.data_ptr<T>() + g * a_size,
+                       po + (n * s.OC + g * s.OCg) * s.P, s, params, l, buffer, rows, first, threads);
+          first = false;
+        }
+      }
+    });
+    return;
+  }
+  const int64_t rows = s.direct ? s.OH : block_rows(s, sizeof(T));
+  const int64_t block = rows * s.OW;
+  const Tensor cols = s.direct ? Tensor() : empty({tasks, s.K * block}, TensorOptions().dtype(dtype_of<T>));
+  const auto P = static_cast<std::size_t>(s.P);
+  parallel_run(tasks, [&](int task) {
+    T* col = s.direct ? nullptr : cols.data_ptr<T>() + task * s.K * block;
+    for_row_blocks(s, task, tasks, rows, [&](int64_t n, int64_t g, int64_t oh0, int64_t oh1, std::size_t width) {
+      const T* image = px + (n * s.C + g * s.Cg) * s.H * s.W;
+      if (!s.direct) im2col<false, T>(image, col, s, params, oh0, oh1);
+      gemm<T>(Trans::No, Trans::No, static_cast<std::size_t>(s.OCg), width, static_cast<std::size_t>(s.K), T(1),
+              pw + g * s.OCg * s.K, static_cast<std::size_t>(s.K), s.direct ? image : col, s.direct ? P : width,
+              T(0), po + (n * s.OC + g * s.OCg) * s.P + oh0 * s.OW, P);
+    });
+  });
+}
+
+}  // namespace
+
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Conv2dParams& params,
               const char* op) {
   const ConvShape s = conv_shape(op, input.sizes(), weight.sizes(), params);
@@ -212,27 +408,9 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Conv2dParams& par
     fill_(out, 0);
     return out;
   }
-  const int tasks = batch_tasks(s);
-  const Tensor cols = s.direct ? Tensor() : empty({tasks, s.K * s.P}, TensorOptions().dtype(input.dtype()));
   visit_dtype(input.dtype(), [&]<class T>() {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-      const T* px = x.data_ptr<T>();
-      const T* pw = w.data_ptr<T>();
-      T* po = out.data_ptr<T>();
-      parallel_run(tasks, [&](int task) {
-        T* col = s.direct ? nullptr : cols.data_ptr<T>() + task * s.K * s.P;
-        for (int64_t n = s.N * task / tasks, end = s.N * (task + 1) / tasks; n < end; ++n) {
-          for (int64_t g = 0; g < s.groups; ++g) {
-            const T* image = px + (n * s.C + g * s.Cg) * s.H * s.W;
-            if (!s.direct) im2col<false, T>(image, col, s, params);
-            gemm<T>(Trans::No, Trans::No, static_cast<std::size_t>(s.OCg),
-                    static_cast<std::size_t>(s.P), static_cast<std::size_t>(s.K), T(1),
-                    pw + g * s.OCg * s.K, static_cast<std::size_t>(s.K), s.direct ? image : col,
-                    static_cast<std::size_t>(s.P), T(0),
-                    po + (n * s.OC + g * s.OCg) * s.P, static_cast<std::size_t>(s.P));
-          }
-        }
-      });
+      conv_forward(x.data_ptr<T>(), w.data_ptr<T>(), out.data_ptr<T>(), s, params);
     }
   });
   return out;
@@ -244,29 +422,60 @@ Tensor conv2d_backward_input(const Tensor& grad_output, const Tensor& weight,
   check_floating(op, grad_output, "grad_output", weight, "weight");
   check_grad_output(op, grad_output, s, input_sizes, weight.sizes());
   const Tensor dy = contiguous(grad_output), w = contiguous(weight);
+  const std::array<int64_t, 2> flipped_padding{(s.KH - 1) * params.dilation[0] - params.padding[0],
+                                                (s.KW - 1) * params.dilation[1] - params.padding[1]};
+  if (shifted(s, params) && flipped_padding[0] >= 0 && flipped_padding[1] >= 0 && s.N > 0 && s.C > 0 && s.P > 0 &&
+      s.OC > 0) {
+    // At stride 1, dx is itself a stride-1 convolution: of dy, padded by (k - 1) d - p, with
+    // the kernel flipped and its two channel dims swapped within each group,
+    //   wt[g Cg + c, o, i, j] = w[g OCg + o, c, KH - 1 - i, KW - 1 - j],
+    // so it runs on the shifted-rows GEMM too, with no col2im scatter.
+    Conv2dParams t = params;
+    t.padding = flipped_padding;
+    Tensor wt = empty({s.C, s.OCg, s.KH, s.KW}, TensorOptions().dtype(weight.dtype()));
+    const ConvShape ts = conv_shape(op, dy.sizes(), wt.sizes(), t);
+    Tensor dx = empty(input_sizes, TensorOptions().dtype(weight.dtype()));
+    visit_dtype(weight.dtype(), [&]<class T>() {
+      if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        const T* pw = w.data_ptr<T>();
+        T* pt = wt.data_ptr<T>();
+        const int64_t taps = s.KH * s.KW;
+        for (int64_t g = 0; g < s.groups; ++g) {
+          for (int64_t c = 0; c < s.Cg; ++c) {
+            for (int64_t o = 0; o < s.OCg; ++o) {
+              const T* from = pw + ((g * s.OCg + o) * s.Cg + c) * taps;
+              T* to = pt + ((g * s.Cg + c) * s.OCg + o) * taps;
+              for (int64_t q = 0; q < taps; ++q) to[q] = from[taps - 1 - q];
+            }
+          }
+        }
+        conv_forward(dy.data_ptr<T>(), pt, dx.data_ptr<T>(), ts, t);
+      }
+    });
+    return dx;
+  }
   Tensor dx = zeros(input_sizes, TensorOptions().dtype(weight.dtype()));
   if (dx.numel() == 0 || s.K == 0 || s.OC == 0 || s.P == 0) return dx;
   const int tasks = batch_tasks(s);
-  const Tensor cols = s.direct ? Tensor() : empty({tasks, s.K * s.P}, TensorOptions().dtype(weight.dtype()));
+  const int64_t rows = s.direct ? s.OH : block_rows(s, element_size(weight.dtype()));
+  const int64_t block = rows * s.OW;
+  const Tensor cols = s.direct ? Tensor() : empty({tasks, s.K * block}, TensorOptions().dtype(weight.dtype()));
   visit_dtype(weight.dtype(), [&]<class T>() {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       const T* pdy = dy.data_ptr<T>();
       const T* pw = w.data_ptr<T>();
       T* pdx = dx.data_ptr<T>();
+      const auto P = static_cast<std::size_t>(s.P);
       parallel_run(tasks, [&](int task) {
-        T* col = s.direct ? nullptr : cols.data_ptr<T>() + task * s.K * s.P;
-        for (int64_t n = s.N * task / tasks, end = s.N * (task + 1) / tasks; n < end; ++n) {
-          for (int64_t g = 0; g < s.groups; ++g) {
-            T* image = pdx + (n * s.C + g * s.Cg) * s.H * s.W;
-            // col (K, P) = W_g^T (K, OCg) dY (OCg, P); W_g is stored (OCg, K).
-            gemm<T>(Trans::Yes, Trans::No, static_cast<std::size_t>(s.K),
-                    static_cast<std::size_t>(s.P), static_cast<std::size_t>(s.OCg), T(1),
-                    pw + g * s.OCg * s.K, static_cast<std::size_t>(s.K),
-                    pdy + (n * s.OC + g * s.OCg) * s.P, static_cast<std::size_t>(s.P), T(0),
-                    s.direct ? image : col, static_cast<std::size_t>(s.P));
-            if (!s.direct) im2col<true, T>(image, col, s, params);
-          }
-        }
+        T* col = s.direct ? nullptr : cols.data_ptr<T>() + task * s.K * block;
+        for_row_blocks(s, task, tasks, rows, [&](int64_t n, int64_t g, int64_t oh0, int64_t oh1, std::size_t width) {
+          T* image = pdx + (n * s.C + g * s.Cg) * s.H * s.W;
+          // col (K, width) = W_g^T (K, OCg) dY (OCg, width); W_g is stored (OCg, K).
+          gemm<T>(Trans::Yes, Trans::No, static_cast<std::size_t>(s.K), width, static_cast<std::size_t>(s.OCg), T(1),
+                  pw + g * s.OCg * s.K, static_cast<std::size_t>(s.K), pdy + (n * s.OC + g * s.OCg) * s.P + oh0 * s.OW,
+                  P, T(0), s.direct ? image : col, s.direct ? P : width);
+          if (!s.direct) im2col<true, T>(image, col, s, params, oh0, oh1);
+        });
       });
     }
   });
@@ -286,38 +495,80 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
   // Each task sums its images into its own slice; the slices are added in task order, so the
   // result does not depend on which thread ran which task.
   Tensor partial = empty({tasks, wnumel}, TensorOptions().dtype(input.dtype()));
-  const Tensor cols = s.direct ? Tensor() : empty({tasks, s.K * s.P}, TensorOptions().dtype(input.dtype()));
+  Tensor result;
+  if (shifted(s, params)) {
+    // dW_g (OCg, K) = sum over images of dY' (OCg, Np) B^T, B the shifted rows of the padded
+    // image (conv_shifted) and dY' the output's gradient laid out as C' is, with zeros in
+    // the Wp - OW columns past each output row: they meet the values B has there (pixels of
+    // the next row, or padding) and add nothing. gemm_b_columns packs B^T straight from the
+    // padded image, with no column matrix in between.
+    const Shifted l = shifted_layout(s, params);
+    const Tensor scratch = empty({tasks, l.scratch()}, TensorOptions().dtype(input.dtype()));
+    const Tensor offsets = empty({tasks, s.K}, TensorOptions().dtype(kInt64));
+    visit_dtype(input.dtype(), [&]<class T>() {
+      if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        const T* px = x.data_ptr<T>();
+        const T* pdy = dy.data_ptr<T>();
+        T* pp = partial.data_ptr<T>();
+        parallel_run(tasks, [&](int task) {
+          T* xp = scratch.data_ptr<T>() + task * l.scratch();
+          T* dyp = xp + l.xp_size;
+          auto* rows = reinterpret_cast<std::ptrdiff_t*>(offsets.data_ptr<int64_t>() + task * s.K);
+          shifted_rows(rows, s, params, l);
+          std::fill(dyp, dyp + l.c_size, T(0));
+          T* dw = pp + task * wnumel;
+          const int64_t begin = s.N * task / tasks, end = s.N * (task + 1) / tasks;
+          if (begin == end) std::fill(dw, dw + wnumel, T(0));
+          for (int64_t n = begin; n < end; ++n) {
+            for (int64_t g = 0; g < s.groups; ++g) {
+              pad_image(px + (n * s.C + g * s.Cg) * s.H * s.W, xp, s, params, l, n == begin && g == 0);
+              const T* grad = pdy + (n * s.OC + g * s.OCg) * s.P;
+              for (int64_t oc = 0; oc < s.OCg; ++oc) {
+                for (int64_t oh = 0; oh < s.OH; ++oh) {
+                  const T* src = grad + (oc * s.OH + oh) * s.OW;
+                  T* dst = dyp + oc * l.Np + oh * l.Wp;
+                  for (int64_t v = 0; v < s.OW; ++v) dst[v] = src[v];
+                }
+              }
+              gemm_b_columns<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
+                                static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.Np), xp, rows,
+                                n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K));
+            }
+          }
+        });
+        result = sum_partials<T>(partial, tasks, weight_sizes);
+      }
+    });
+    return result;
+  }
+  const int64_t rows = s.direct ? s.OH : block_rows(s, element_size(input.dtype()));
+  const int64_t block = rows * s.OW;
+  const Tensor cols = s.direct ? Tensor() : empty({tasks, s.K * block}, TensorOptions().dtype(input.dtype()));
   visit_dtype(input.dtype(), [&]<class T>() {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       const T* px = x.data_ptr<T>();
       const T* pdy = dy.data_ptr<T>();
       T* pp = partial.data_ptr<T>();
+      const auto P = static_cast<std::size_t>(s.P);
       parallel_run(tasks, [&](int task) {
-        T* col = s.direct ? nullptr : cols.data_ptr<T>() + task * s.K * s.P;
+        T* col = s.direct ? nullptr : cols.data_ptr<T>() + task * s.K * block;
         T* dw = pp + task * wnumel;
-        const int64_t begin = s.N * task / tasks, end = s.N * (task + 1) / tasks;
-        if (begin == end) std::fill(dw, dw + wnumel, T(0));
-        for (int64_t n = begin; n < end; ++n) {
-          for (int64_t g = 0; g < s.groups; ++g) {
-            const T* image = px + (n * s.C + g * s.Cg) * s.H * s.W;
-            if (!s.direct) im2col<false, T>(image, col, s, params);
-            // dW_g (OCg, K) += dY (OCg, P) col^T (P, K); col is stored (K, P).
-            gemm<T>(Trans::No, Trans::Yes, static_cast<std::size_t>(s.OCg),
-                    static_cast<std::size_t>(s.K), static_cast<std::size_t>(s.P), T(1),
-                    pdy + (n * s.OC + g * s.OCg) * s.P, static_cast<std::size_t>(s.P),
-                    s.direct ? image : col, static_cast<std::size_t>(s.P), n == begin ? T(0) : T(1),
-                    dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K));
-          }
-        }
+        const int64_t begin = s.N * task / tasks;
+        if (begin == s.N * (task + 1) / tasks) std::fill(dw, dw + wnumel, T(0));
+        for_row_blocks(s, task, tasks, rows, [&](int64_t n, int64_t g, int64_t oh0, int64_t oh1, std::size_t width) {
+          const T* image = px + (n * s.C + g * s.Cg) * s.H * s.W;
+          if (!s.direct) im2col<false, T>(image, col, s, params, oh0, oh1);
+          // dW_g (OCg, K) += dY (OCg, width) col^T (width, K); col is stored (K, width).
+          gemm<T>(Trans::No, Trans::Yes, static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K), width, T(1),
+                  pdy + (n * s.OC + g * s.OCg) * s.P + oh0 * s.OW, P, s.direct ? image + oh0 * s.OW : col,
+                  s.direct ? P : width, n == begin && oh0 == 0 ? T(0) : T(1), dw + g * s.OCg * s.K,
+                  static_cast<std::size_t>(s.K));
+        });
       });
-      for (int t = 1; t < tasks; ++t) {
-        const T* from = pp + t * wnumel;
-        for (int64_t i = 0; i < wnumel; ++i) pp[i] += from[i];
-      }
+      result = sum_partials<T>(partial, tasks, weight_sizes);
     }
   });
-  if (tasks == 1) return view(partial, weight_sizes);
-  return view(clone(narrow(partial, 0, 0, 1)), weight_sizes);
+  return result;
 }
 
 Tensor unfold(const Tensor& input, IntArrayRef kernel_size, const Conv2dParams& params, const char* op) {
@@ -334,7 +585,7 @@ Tensor unfold(const Tensor& input, IntArrayRef kernel_size, const Conv2dParams& 
   visit_dtype(input.dtype(), [&]<class T>() {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       for (int64_t n = 0; n < s.N; ++n) {
-        im2col<false, T>(x.data_ptr<T>() + n * s.C * s.H * s.W, out.data_ptr<T>() + n * s.K * s.P, s, params);
+        im2col<false, T>(x.data_ptr<T>() + n * s.C * s.H * s.W, out.data_ptr<T>() + n * s.K * s.P, s, params, 0, s.OH);
       }
     }
   });
@@ -368,7 +619,7 @@ Tensor fold(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_siz
   visit_dtype(input.dtype(), [&]<class T>() {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       for (int64_t n = 0; n < s.N; ++n) {
-        im2col<true, T>(out.data_ptr<T>() + n * s.C * s.H * s.W, cols.data_ptr<T>() + n * s.K * s.P, s, params);
+        im2col<true, T>(out.data_ptr<T>() + n * s.C * s.H * s.W, cols.data_ptr<T>() + n * s.K * s.P, s, params, 0, s.OH);
       }
     }
   });
@@ -392,12 +643,43 @@ struct WindowDim {
   int64_t start, step, count;
 };
 
+// One plane's 2x2 windows at stride 2 without padding or dilation (the pooling of nearly
+// every CNN), with the general kernel's rule: the window is read in the order (0,0) (0,1)
+// (1,0) (1,1), a later element wins when greater or NaN. Branch-free, so GCC vectorizes the
+// row (the stride-2 loads become permutes): 4-5x the general loop on (h)'s first pool.
+template <class T>
+void maxima_2x2(const T* src, int64_t W, int64_t OH, int64_t OW, T* out, int64_t* at) {
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const T* r0 = src + 2 * oh * W;
+    const T* r1 = r0 + W;
+    T* o = out + oh * OW;
+    int64_t* a = at + oh * OW;
+    const int64_t base = 2 * oh * W;
+    for (int64_t ow = 0; ow < OW; ++ow) {
+      T best = r0[2 * ow];
+      int64_t where = base + 2 * ow;
+      const T candidates[3] = {r0[2 * ow + 1], r1[2 * ow], r1[2 * ow + 1]};
+      const int64_t offsets[3] = {1, W, W + 1};
+      for (int k = 0; k < 3; ++k) {
+        const T v = candidates[k];
+        const bool wins = v > best || v != v;
+        best = wins ? v : best;
+        where = wins ? base + 2 * ow + offsets[k] : where;
+      }
+      o[ow] = best;
+      a[ow] = where;
+    }
+  }
+}
+
 // The maxima of input (N, C, H, W) over the windows rows(oh) x cols(ow) of an (OH, OW)
 // output, and where each was in its plane (h * W + w): the first of equal maxima, and a NaN
 // is the maximum (the last NaN, torch's rule). Every window holds at least one input element.
+// `two_by_two`: the windows are 2x2 at stride 2 inside the input (maxima_2x2). The planes are
+// shared out across the pool when the input is large.
 template <class Rows, class Cols>
 std::pair<Tensor, Tensor> window_maxima(const Tensor& input, int64_t OH, int64_t OW, const Rows& rows,
-                                        const Cols& cols) {
+                                        const Cols& cols, bool two_by_two = false) {
   const int64_t N = input.size(0), C = input.size(1), H = input.size(2), W = input.size(3);
   const Tensor x = contiguous(input);
   Tensor out = empty({N, C, OH, OW}, TensorOptions().dtype(input.dtype()));
@@ -407,8 +689,12 @@ std::pair<Tensor, Tensor> window_maxima(const Tensor& input, int64_t OH, int64_t
       const T* px = x.data_ptr<T>();
       T* po = out.data_ptr<T>();
       int64_t* pi = indices.data_ptr<int64_t>();
-      for (int64_t plane = 0; plane < N * C; ++plane) {
+      const auto plane_maxima = [&](int64_t plane) {
         const T* src = px + plane * H * W;
+        if (two_by_two) {
+          maxima_2x2(src, W, OH, OW, po + plane * OH * OW, pi + plane * OH * OW);
+          return;
+        }
         for (int64_t oh = 0; oh < OH; ++oh) {
           const WindowDim r = rows(oh);
           for (int64_t ow = 0; ow < OW; ++ow) {
@@ -432,7 +718,15 @@ std::pair<Tensor, Tensor> window_maxima(const Tensor& input, int64_t OH, int64_t
             pi[(plane * OH + oh) * OW + ow] = at;
           }
         }
-      }
+      };
+      const int64_t planes = N * C;
+      const int tasks = static_cast<int>(std::min<int64_t>(
+          planes, tasks_for_bytes(static_cast<std::size_t>(x.numel()) * sizeof(T))));
+      parallel_run(std::max(tasks, 1), [&](int task) {
+        for (int64_t plane = planes * task / tasks, end = planes * (task + 1) / tasks; plane < end; ++plane) {
+          plane_maxima(plane);
+        }
+      });
     }
   });
   return {out, indices};
@@ -468,7 +762,9 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Poo
   return window_maxima(
       input, OH, OW,
       [&](int64_t oh) { return WindowDim{oh * p.stride[0] - p.padding[0], p.dilation[0], p.kernel[0]}; },
-      [&](int64_t ow) { return WindowDim{ow * p.stride[1] - p.padding[1], p.dilation[1], p.kernel[1]}; });
+      [&](int64_t ow) { return WindowDim{ow * p.stride[1] - p.padding[1], p.dilation[1], p.kernel[1]}; },
+      p.kernel == std::array<int64_t, 2>{2, 2} && p.stride == p.kernel && p.padding == std::array<int64_t, 2>{0, 0} &&
+          p.dilation == std::array<int64_t, 2>{1, 1} && 2 * OH <= H && 2 * OW <= W);
 }
 
 std::pair<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input,

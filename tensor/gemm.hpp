@@ -32,6 +32,44 @@ void gemm_reference(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, 
                     T alpha, const T* A, std::size_t lda, const T* B, std::size_t ldb, T beta,
                     T* C, std::size_t ldc);
 
+// A GEMM whose B is given by its rows, for the convolutions of tensor/conv.cpp (B's rows are
+// shifted rows of a padded image) and whose A, the same for every image, is packed once:
+//   std::vector<float> a(packed_a_size<float>(M, K));   // 64-byte aligned storage
+//   pack_a_blocks<float>(M, K, A, lda, a.data());       // A (M, K) row-major, lda >= K
+//   gemm_b_rows<float>(M, N, K, 1, a.data(), b, rows, 0, C, ldc);
+// computes C := alpha * A * B + beta * C where row p of B is the N values from b + b_rows[p]
+// on. Each row must be readable for round_up(N, 32) values (the micro-kernel loads whole
+// vectors; the values past N do not reach C). On the calling thread only: the callers share
+// the work out themselves.
+template <class T>
+std::size_t packed_a_size(std::size_t M, std::size_t K);
+template <class T>
+void pack_a_blocks(std::size_t M, std::size_t K, const T* A, std::size_t lda, T* packed);
+template <class T>
+void gemm_b_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* packed_a, const T* b,
+                 const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc);
+
+// C := alpha * A * op(B) + beta * C with A (M, K) row-major (lda >= K) and column j of op(B)
+// the K contiguous values from b + b_columns[j] on: a convolution's weight gradient, whose
+// op(B) is the transposed column matrix, here read from the shifted rows of a padded image.
+// On the calling thread only, as gemm_b_rows.
+template <class T>
+void gemm_b_columns(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* A, std::size_t lda, const T* b,
+                    const std::ptrdiff_t* b_columns, T beta, T* C, std::size_t ldc);
+
+extern template void gemm_b_columns<float>(std::size_t, std::size_t, std::size_t, float, const float*, std::size_t,
+                                           const float*, const std::ptrdiff_t*, float, float*, std::size_t);
+extern template void gemm_b_columns<double>(std::size_t, std::size_t, std::size_t, double, const double*,
+                                            std::size_t, const double*, const std::ptrdiff_t*, double, double*,
+                                            std::size_t);
+extern template std::size_t packed_a_size<float>(std::size_t, std::size_t);
+extern template std::size_t packed_a_size<double>(std::size_t, std::size_t);
+extern template void pack_a_blocks<float>(std::size_t, std::size_t, const float*, std::size_t, float*);
+extern template void pack_a_blocks<double>(std::size_t, std::size_t, const double*, std::size_t, double*);
+extern template void gemm_b_rows<float>(std::size_t, std::size_t, std::size_t, float, const float*, const float*,
+                                        const std::ptrdiff_t*, float, float*, std::size_t);
+extern template void gemm_b_rows<double>(std::size_t, std::size_t, std::size_t, double, const double*,
+                                         const double*, const std::ptrdiff_t*, double, double*, std::size_t);
 extern template void gemm<float>(Trans, Trans, std::size_t, std::size_t, std::size_t, float,
                                  const float*, std::size_t, const float*, std::size_t, float,
                                  float*, std::size_t);

@@ -10,8 +10,11 @@
 #include <gategrad/tensor/detail/strided_loop.hpp>
 #include <gategrad/tensor/factory.hpp>
 #include <gategrad/tensor/native.hpp>
+#include <gategrad/tensor/parallel.hpp>
 #include <gategrad/tensor/shape.hpp>
+#include <gategrad/tensor/thread_pool.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -103,6 +106,22 @@ void refuse_bool(const char* op, Dtype dtype, const char* why) {
 
 std::size_t count(std::int64_t n) { return static_cast<std::size_t>(n); }
 bool unit_or_broadcast(std::int64_t step) { return step == 0 || step == 1; }
+
+// run(begin, end) over [0, total) elements, shared out across the pool when the operands are
+// large (tasks_for_bytes of `bytes`, every operand counted): a CNN's activations are tens of
+// MB, and one core alone does not reach the memory's speed. Pieces start on 64-byte lines so
+// that no two tasks write one line. Elementwise, so the values do not depend on the split.
+template <class Run>
+void split_elements(std::int64_t total, std::size_t element_bytes, std::size_t bytes, const Run& run) {
+  const int tasks = tasks_for_bytes(bytes);
+  if (tasks <= 1) {
+    run(std::int64_t{0}, total);
+    return;
+  }
+  const auto line = static_cast<std::int64_t>(64 / element_bytes);
+  const auto piece = [&](int t) { return std::min(total, total * t / tasks / line * line); };
+  parallel_run(tasks, [&](int t) { run(piece(t), t + 1 == tasks ? total : piece(t + 1)); });
+}
 
 // out = op(a, b), a and b of element type T, out of Out (T, or bool for a comparison).
 template <class Out, class T, class Op>
@@ -213,10 +232,16 @@ void rows_of(const Tensor& out, const Tensor& a, bool a_moves, const Tensor& b, 
       const T* x0 = a.data_ptr<T>();
       const T* x1 = b.data_ptr<T>();
       T* y = out.data_ptr<T>();
-      for (std::int64_t r = 0, rows = out.numel() / n; r < rows; ++r) {
-        detail::zip(x0 + (a_moves ? r * n : 0), 1, x1 + (b_moves ? r * n : 0), 1, y + r * n,
-                    count(n), op);
-      }
+      const std::int64_t total = out.numel();
+      const std::size_t bytes = count(total) * sizeof(T) * (1 + (a_moves ? 1 : 0) + (b_moves ? 1 : 0));
+      split_elements(total, sizeof(T), bytes, [&](std::int64_t begin, std::int64_t end) {
+        // The rows that [begin, end) touches, the first and last perhaps in part.
+        for (std::int64_t i = begin; i < end;) {
+          const std::int64_t r = i / n, col = i - r * n, len = std::min(n - col, end - i);
+          detail::zip(x0 + (a_moves ? i : col), 1, x1 + (b_moves ? i : col), 1, y + i, count(len), op);
+          i += len;
+        }
+      });
     }
   });
 }
@@ -226,8 +251,15 @@ template <class Op>
 void with_number_run(const Tensor& out, const Tensor& a, const Tensor& b, Op op) {
   visit_dtype(out.dtype(), [&]<class T>() {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-      detail::zip(a.data_ptr<T>(), a.numel() == 1 ? 0 : 1, b.data_ptr<T>(), b.numel() == 1 ? 0 : 1,
-                  out.data_ptr<T>(), count(out.numel()), op);
+      const std::size_t a_step = a.numel() == 1 ? 0 : 1, b_step = b.numel() == 1 ? 0 : 1;
+      const T* x0 = a.data_ptr<T>();
+      const T* x1 = b.data_ptr<T>();
+      T* y = out.data_ptr<T>();
+      split_elements(out.numel(), sizeof(T), count(out.numel()) * sizeof(T) * 2,
+                     [&](std::int64_t begin, std::int64_t end) {
+                       detail::zip(x0 + count(begin) * a_step, a_step, x1 + count(begin) * b_step, b_step,
+                                   y + begin, count(end - begin), op);
+                     });
     }
   });
 }
@@ -327,11 +359,16 @@ Tensor unary(const char* name, const Tensor& x, Dtype result, Op op) {
                   std::is_invocable_r_v<double, const Op&, double>) {
       if (result == Dtype::Float32 || result == Dtype::Float64) {
         Tensor out = gg::empty(x.sizes(), result);
-        if (result == Dtype::Float32) {
-          detail::map(x.data_ptr<float>(), out.data_ptr<float>(), count(x.numel()), op);
-        } else {
-          detail::map(x.data_ptr<double>(), out.data_ptr<double>(), count(x.numel()), op);
-        }
+        visit_dtype(result, [&]<class T>() {
+          if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+            const T* v = x.data_ptr<T>();
+            T* y = out.data_ptr<T>();
+            split_elements(x.numel(), sizeof(T), count(x.numel()) * sizeof(T) * 2,
+                           [&](std::int64_t begin, std::int64_t end) {
+                             detail::map(v + begin, y + begin, count(end - begin), op);
+                           });
+          }
+        });
         return out;
       }
     }

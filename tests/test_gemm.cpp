@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <iterator>
@@ -255,4 +256,75 @@ TEMPLATE_TEST_CASE("gemm rejects a leading dimension too small for the shape", "
   // A correct call does not throw.
   CHECK_NOTHROW(gg::gemm<T>(Trans::No, Trans::No, 2, 3, 4, T(1), a.data(), 4, b.data(), 3, T(0),
                             c.data(), 3));
+}
+
+namespace {
+
+// B (K, N) scattered into a buffer row by row in a shuffled order, with 32 readable values of
+// slack after every row (gemm_b_rows' contract), and the offsets of its rows.
+template <class T>
+struct ScatteredRows {
+  std::vector<T> buffer;
+  std::vector<std::ptrdiff_t> offsets;
+  ScatteredRows(const Matrix<T>& b, std::mt19937& rng) {
+    const std::size_t stride = b.cols + 32;
+    std::vector<std::size_t> slot(b.rows);
+    for (std::size_t k = 0; k < b.rows; ++k) slot[k] = k;
+    std::shuffle(slot.begin(), slot.end(), rng);
+    buffer.assign(b.rows * stride + 32, std::numeric_limits<T>::quiet_NaN());
+    for (std::size_t k = 0; k < b.rows; ++k) {
+      offsets.push_back(static_cast<std::ptrdiff_t>(slot[k] * stride));
+      for (std::size_t j = 0; j < b.cols; ++j) buffer[slot[k] * stride + j] = b.at(k, j);
+    }
+  }
+};
+
+// gemm_b_rows (B given by its rows) or gemm_b_columns (op(B) by its columns) against the
+// reference on the same matrices stored densely. The slack past each row is NaN: values
+// read there must not reach C.
+template <class T>
+void check_given_b(bool by_rows, const Shape& s, const Scalars& sc) {
+  INFO((by_rows ? "gemm_b_rows" : "gemm_b_columns") << " M=" << s.M << " N=" << s.N << " K=" << s.K
+                                                    << " beta=" << sc.beta);
+  std::mt19937 rng(static_cast<unsigned>(s.M * 31 + s.N * 7 + s.K));
+  const Matrix<T> A = random_matrix<T>(s.M, s.K, sc.pad, rng);
+  // by_rows: B (K, N); else B stored (N, K), op(B) = B^T.
+  const Matrix<T> B = by_rows ? random_matrix<T>(s.K, s.N, 0, rng) : random_matrix<T>(s.N, s.K, 0, rng);
+  const ScatteredRows<T> scattered(B, rng);
+  Matrix<T> C0 = random_matrix<T>(s.M, s.N, sc.pad, rng);
+  if (sc.beta == 0.0) C0 = Matrix<T>(s.M, s.N, sc.pad);
+  const T alpha = static_cast<T>(sc.alpha), beta = static_cast<T>(sc.beta);
+  const Trans tb = by_rows ? Trans::No : Trans::Yes;
+  Matrix<T> expected = C0, magnitude = sc.beta == 0.0 ? Matrix<T>(s.M, s.N, sc.pad) : absolute(C0);
+  gg::gemm_reference<T>(Trans::No, tb, s.M, s.N, s.K, alpha, A.data.data(), A.ld, B.data.data(), B.ld, beta,
+                        expected.data.data(), expected.ld);
+  const Matrix<T> abs_a = absolute(A), abs_b = absolute(B);
+  gg::gemm_reference<T>(Trans::No, tb, s.M, s.N, s.K, std::abs(alpha), abs_a.data.data(), abs_a.ld,
+                        abs_b.data.data(), abs_b.ld, std::abs(beta), magnitude.data.data(), magnitude.ld);
+  Matrix<T> got = C0;
+  if (by_rows) {
+    std::vector<T> packed(gg::packed_a_size<T>(s.M, s.K));
+    gg::pack_a_blocks<T>(s.M, s.K, A.data.data(), A.ld, packed.data());
+    gg::gemm_b_rows<T>(s.M, s.N, s.K, alpha, packed.data(), scattered.buffer.data(), scattered.offsets.data(), beta,
+                       got.data.data(), got.ld);
+  } else {
+    gg::gemm_b_columns<T>(s.M, s.N, s.K, alpha, A.data.data(), A.ld, scattered.buffer.data(),
+                          scattered.offsets.data(), beta, got.data.data(), got.ld);
+  }
+  const auto [bad, first_bad] = mismatches(got, expected, magnitude, C0, s.K);
+  INFO(first_bad);
+  CHECK(bad == 0);
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("gemm with B given by its rows or columns matches the reference", "[gemm]", float, double) {
+  // Edge tiles in M (14-row panels, the 4- and 8-row kernels) and N (32-column panels, narrow
+  // and partial ones), K across the 256 (float) or 192 (double) block and M across 336 / 280.
+  const std::vector<Shape> shapes = {{1, 1, 1},     {5, 17, 27},    {14, 32, 256}, {18, 33, 257},
+                                     {32, 100, 288}, {64, 1086, 300}, {23, 70, 600}, {350, 40, 50}};
+  std::size_t turn = 0;
+  for (const Shape& s : shapes) {
+    for (bool by_rows : {true, false}) check_given_b<TestType>(by_rows, s, kScalars[turn++ % std::size(kScalars)]);
+  }
 }

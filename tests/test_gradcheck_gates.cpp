@@ -349,7 +349,7 @@ std::vector<GateCase> gate_table() {
          return gg::feature_dropout(x[0], 0.5, true, gen);
        }},
       // normalisation and embedding (autograd/normalization.cpp)
-      {"batch_norm training with weight and bias", "RsqrtGate", {{{4, 2, 3}}, {{2}}, {{2}}},
+      {"batch_norm training with weight and bias", "BatchNormGate", {{{4, 2, 3}}, {{2}}, {{2}}},
        [](const V& x) { return gg::batch_norm(x[0], x[1], x[2], {}, {}, true, 0.1, 1e-5); }},
       {"batch_norm eval with running statistics", "RsqrtGate", {{{3, 2, 2, 2}}, {{2}}, {{2}, Values::Positive}},
        [](const V& x) { return gg::batch_norm(x[0], {}, {}, x[1], x[2], false, 0.1, 1e-5); }},

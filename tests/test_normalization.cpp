@@ -6,6 +6,9 @@
 #include <gategrad/autograd/backward.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
 #include <gategrad/nn/normalization.hpp>
+#include <gategrad/tensor/batch_norm.hpp>
+#include <gategrad/tensor/parallel.hpp>
+#include <gategrad/tensor/random.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -118,4 +121,54 @@ TEST_CASE("LayerNorm, GroupNorm and Embedding as LibTorch's modules", "[nn][norm
   const std::vector<float> g = gg::test::values<float>(emb.weight().grad());
   CHECK(std::vector<float>(g.begin() + 3, g.begin() + 6) == std::vector<float>{2, 2, 2});    // row 1, twice
   CHECK(std::vector<float>(g.begin() + 12, g.begin() + 15) == std::vector<float>{0, 0, 0});  // padding
+}
+
+TEST_CASE("batch norm's fused statistics hold float64 precision and do not depend on the thread count",
+          "[nn][norm]") {
+  // Planes of 2400 values (two 1024-value blocks and a tail, merged by Chan's formula) with a
+  // mean of 1000 and a deviation of 2: E[x^2] - E[x]^2 in float32 would lose every digit.
+  gg::Generator gen(11);
+  const Tensor x = gg::add(gg::mul(gg::randn({3, 4, 40, 60}, gen), 2.0), 1000.0);
+  const std::int64_t C = 4, S = 2400, N = 3;
+  const float* px = x.data_ptr<float>();
+  const int saved = gg::num_threads();
+  gg::set_num_threads(1);
+  const auto [mean1, var1] = gg::native::batch_norm_stats(x);
+  gg::set_num_threads(2);
+  const auto [mean2, var2] = gg::native::batch_norm_stats(x);
+  gg::set_num_threads(saved);
+  for (std::int64_t c = 0; c < C; ++c) {
+    double sum = 0, squares = 0;
+    for (std::int64_t n = 0; n < N; ++n) {
+      for (std::int64_t i = 0; i < S; ++i) sum += px[(n * C + c) * S + i];
+    }
+    const double m = sum / static_cast<double>(N * S);
+    for (std::int64_t n = 0; n < N; ++n) {
+      for (std::int64_t i = 0; i < S; ++i) squares += std::pow(px[(n * C + c) * S + i] - m, 2);
+    }
+    const double v = squares / static_cast<double>(N * S);
+    INFO("channel " << c);
+    CHECK(mean1.data_ptr<float>()[c] == Approx(m).epsilon(1e-7));
+    CHECK(var1.data_ptr<float>()[c] == Approx(v).epsilon(1e-5));
+    CHECK(mean2.data_ptr<float>()[c] == mean1.data_ptr<float>()[c]);
+    CHECK(var2.data_ptr<float>()[c] == var1.data_ptr<float>()[c]);
+  }
+  // The training forward uses them: the normalised output has mean 0 and variance 1.
+  const Tensor y = gg::batch_norm(x, {}, {}, {}, {}, true, 0.1, 1e-5);
+  const Tensor y_mean = gg::mean(y, {0, 2, 3});
+  const Tensor y_var = gg::mean(gg::mul(y, y), {0, 2, 3});
+  for (std::int64_t c = 0; c < C; ++c) {
+    CHECK(std::abs(y_mean.data_ptr<float>()[c]) < 1e-4);
+    CHECK(y_var.data_ptr<float>()[c] == Approx(1.0).epsilon(1e-4));
+  }
+}
+
+TEST_CASE("batch norm's kernels refuse what they cannot take by name", "[nn][norm][errors]") {
+  const Tensor x = gg::zeros({2, 3, 4});
+  CHECK_THROWS_WITH(gg::native::batch_norm_stats(gg::zeros({3})), Contains("batch_norm_stats") && Contains("(N, C, ...)"));
+  CHECK_THROWS_WITH(gg::native::channel_affine(x, gg::ones({2}), gg::zeros({3})),
+                    Contains("channel_affine") && Contains("scale") && Contains("(3)"));
+  CHECK_THROWS_WITH(gg::native::batch_norm_backward_sums(gg::zeros({2, 3, 5}), x, gg::zeros({3})),
+                    Contains("batch_norm_backward_sums") && Contains("grad_output"));
+  CHECK_THROWS_WITH(gg::native::batch_norm_stats(gg::zeros({2, 3}, gg::kInt64)), Contains("float32 or float64"));
 }

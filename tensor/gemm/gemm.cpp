@@ -93,7 +93,6 @@ void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, T alpha, T bet
                   std::size_t ldb, T* c, std::size_t ldc) {
   constexpr std::size_t MR = Blocking<T>::MR;
   constexpr std::size_t NR = Blocking<T>::NR;
-  constexpr std::size_t W = Blocking<T>::W;
   const std::size_t full_rows = source == ASource::packed ? mc : mc / MR * MR;
   if constexpr (source != ASource::packed) {
     if (full_rows < mc) {
@@ -102,27 +101,8 @@ void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, T alpha, T bet
       pack_a<T, MR>(trans, mc - full_rows, kc, rest, lda, edge_panel);
     }
   }
-  // An edge tile of m rows on the kernel of the fewest rows (4, 8 or MR) that covers them.
-  const auto edge_kernel = [&]<std::size_t NV>(std::integral_constant<std::size_t, NV>, auto reader,
-                                               auto b_panel, std::size_t m, std::size_t n, T* c_tile) {
-    if constexpr (MR > 4) {
-      if (m <= 4) return micro_kernel<T, NV, true, 4>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
-    }
-    if constexpr (MR > 8) {
-      if (m <= 8) return micro_kernel<T, NV, true, 8>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
-    }
-    micro_kernel<T, NV, true>(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n);
-  };
   const auto run_tile_with = [&](auto reader, auto b_panel, std::size_t m, std::size_t n,
-                                 T* c_tile) {
-    if (m == MR && n == NR) {
-      micro_kernel(kc, reader, b_panel, alpha, beta, c_tile, ldc);
-    } else if (n <= W) {
-      edge_kernel(std::integral_constant<std::size_t, 1>{}, reader, b_panel, m, n, c_tile);
-    } else {
-      edge_kernel(std::integral_constant<std::size_t, Blocking<T>::NV>{}, reader, b_panel, m, n, c_tile);
-    }
-  };
+                                 T* c_tile) { tile_kernel(kc, reader, b_panel, alpha, beta, c_tile, ldc, m, n); };
   const std::size_t full_cols = nc / NR * NR;
   const T* b_here = nullptr;  // the current column panel when read in place
   const T* b_panel = nullptr;  // else the current packed panel
@@ -462,6 +442,111 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, std::size_
     }
   });
 }
+
+template <class T>
+std::size_t packed_a_size(std::size_t M, std::size_t K) {
+  using namespace gemm_detail;
+  return round_up(M, Blocking<T>::MR) * K;
+}
+
+// Block (pc, ic) of the packed A is at round_up(M, MR) pc + ic kc: every K block before it
+// holds round_up(M, MR) x KC values, and every M block before it within its K block MC x kc.
+template <class T>
+void pack_a_blocks(std::size_t M, std::size_t K, const T* A, std::size_t lda, T* packed) {
+  using namespace gemm_detail;
+  constexpr std::size_t MR = Blocking<T>::MR, MC = Blocking<T>::MC, KC = Blocking<T>::KC;
+  const std::size_t Mp = round_up(M, MR);
+  for (std::size_t pc = 0; pc < K; pc += KC) {
+    const std::size_t kc = std::min(KC, K - pc);
+    for (std::size_t ic = 0; ic < M; ic += MC) {
+      pack_a<T, MR>(Trans::No, std::min(MC, M - ic), kc, A + ic * lda + pc, lda, packed + Mp * pc + ic * kc);
+    }
+  }
+}
+
+template <class T>
+void gemm_b_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* packed_a, const T* b,
+                 const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc) {
+  using namespace gemm_detail;
+  constexpr std::size_t MR = Blocking<T>::MR, NR = Blocking<T>::NR;
+  constexpr std::size_t MC = Blocking<T>::MC, KC = Blocking<T>::KC;
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    scale_c(M, N, beta, C, ldc);
+    return;
+  }
+  // The loops of gemm_packed without any packing: a B micro-panel (kc rows of NR values) is
+  // read where it is, and stays in L1 while the packed A micro-panels stream past it.
+  const std::size_t Mp = round_up(M, MR);
+  for (std::size_t pc = 0; pc < K; pc += KC) {
+    const std::size_t kc = std::min(KC, K - pc);
+    const T beta_here = pc == 0 ? beta : T(1);
+    for (std::size_t ic = 0; ic < M; ic += MC) {
+      const std::size_t mc = std::min(MC, M - ic);
+      const T* block = packed_a + Mp * pc + ic * kc;
+      for (std::size_t jr = 0; jr < N; jr += NR) {
+        const std::size_t n = std::min(NR, N - jr);
+        for (std::size_t ir = 0; ir < mc; ir += MR) {
+          tile_kernel(kc, PackedA<T>{block + ir * kc}, OffsetRowsOfB<T>{b + jr, b_rows + pc}, alpha, beta_here,
+                      C + (ic + ir) * ldc + jr, ldc, std::min(MR, mc - ir), n);
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+void gemm_b_columns(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* A, std::size_t lda, const T* b,
+                    const std::ptrdiff_t* b_columns, T beta, T* C, std::size_t ldc) {
+  using namespace gemm_detail;
+  constexpr std::size_t MR = Blocking<T>::MR, NR = Blocking<T>::NR;
+  constexpr std::size_t MC = Blocking<T>::MC, KC = Blocking<T>::KC, NC = Blocking<T>::NC;
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    scale_c(M, N, beta, C, ldc);
+    return;
+  }
+  // gemm_packed's loops with B packed from its columns. A is read in place with few column
+  // panels, as gemm_packed does.
+  const Workspace<T> scratch(pack_scratch_size<T>(M, N, K));
+  T* packed_b = scratch.data();
+  T* packed_a = packed_b + round_up(std::min(KC, K) * round_up(std::min(NC, N), NR), 64 / sizeof(T));
+  const bool pack_a_block = N > a_in_place_max_panels * NR;
+  for (std::size_t jc = 0; jc < N; jc += NC) {
+    const std::size_t nc = std::min(NC, N - jc);
+    for (std::size_t pc = 0; pc < K; pc += KC) {
+      const std::size_t kc = std::min(KC, K - pc);
+      const T beta_here = pc == 0 ? beta : T(1);
+      pack_b_columns<T, NR>(kc, nc, [&](std::size_t j) { return b + b_columns[jc + j] + pc; }, packed_b);
+      for (std::size_t ic = 0; ic < M; ic += MC) {
+        const std::size_t mc = std::min(MC, M - ic);
+        const T* a = A + ic * lda + pc;
+        T* c = C + ic * ldc + jc;
+        if (pack_a_block) {
+          pack_a<T, MR>(Trans::No, mc, kc, a, lda, packed_a);
+          macro_kernel<T, ASource::packed>(mc, nc, kc, alpha, beta_here, packed_a, 0, nullptr, packed_b, nullptr, 0,
+                                           c, ldc);
+        } else {
+          macro_kernel<T, ASource::rows>(mc, nc, kc, alpha, beta_here, a, lda, packed_a, packed_b, nullptr, 0, c,
+                                         ldc);
+        }
+      }
+    }
+  }
+}
+
+template void gemm_b_columns<float>(std::size_t, std::size_t, std::size_t, float, const float*, std::size_t,
+                                    const float*, const std::ptrdiff_t*, float, float*, std::size_t);
+template void gemm_b_columns<double>(std::size_t, std::size_t, std::size_t, double, const double*, std::size_t,
+                                     const double*, const std::ptrdiff_t*, double, double*, std::size_t);
+template std::size_t packed_a_size<float>(std::size_t, std::size_t);
+template std::size_t packed_a_size<double>(std::size_t, std::size_t);
+template void pack_a_blocks<float>(std::size_t, std::size_t, const float*, std::size_t, float*);
+template void pack_a_blocks<double>(std::size_t, std::size_t, const double*, std::size_t, double*);
+template void gemm_b_rows<float>(std::size_t, std::size_t, std::size_t, float, const float*, const float*,
+                                 const std::ptrdiff_t*, float, float*, std::size_t);
+template void gemm_b_rows<double>(std::size_t, std::size_t, std::size_t, double, const double*, const double*,
+                                  const std::ptrdiff_t*, double, double*, std::size_t);
 
 template void gemm<float>(Trans, Trans, std::size_t, std::size_t, std::size_t, float,
                           const float*, std::size_t, const float*, std::size_t, float, float*,

@@ -58,6 +58,16 @@ struct RowsOfB {
   void next() { p += ld; }
 };
 
+// B given row by row (gemm_b_rows): row p of op(B) starts at base + rows[p], rows contiguous.
+// The stride-1 convolution's B, whose rows are the shifted rows of a padded image.
+template <class T>
+struct OffsetRowsOfB {
+  const T* base;
+  const std::ptrdiff_t* rows;
+  Batch<T> operator()(std::size_t v) const { return Batch<T>::load_unaligned(base + *rows + v * Batch<T>::size); }
+  void next() { ++rows; }
+};
+
 // NV vectors of each B step are used (NV < Blocking::NV for a narrow edge panel, so a tile
 // with at most W valid columns costs half); the packed B stride stays NR either way.
 // An edge tile (partial = true) writes only its first m rows and n columns to C (masked
@@ -67,7 +77,7 @@ struct RowsOfB {
 // instead of 5 of 14, and a 32-row one 2 of 14 and one of 4 instead of 3 of 14.
 template <class T, std::size_t NV = Blocking<T>::NV, bool partial = false,
           std::size_t Rows = Blocking<T>::MR, class AReader, class BReader>
-inline void micro_kernel(std::size_t kc, AReader a, BReader b, T alpha, T beta,
+[[gnu::always_inline]] inline void micro_kernel(std::size_t kc, AReader a, BReader b, T alpha, T beta,
                          T* __restrict c, std::size_t ldc, std::size_t m = Blocking<T>::MR,
                          std::size_t n = Blocking<T>::NR) {
   using V = Batch<T>;
@@ -126,6 +136,26 @@ inline void micro_kernel(std::size_t kc, AReader a, BReader b, T alpha, T beta,
       for (std::size_t v = 0; v < NV; ++v) store_scaled(acc[i][v], alpha, beta, c + i * ldc + v * W);
     }
   }
+}
+
+// One m x n tile (m <= MR, n <= NR) on the kernel that fits it: the full one, or for an edge
+// tile the one of the fewest rows (4, 8 or MR) and vectors (1 or NV) that covers it.
+template <class T, class AReader, class BReader>
+[[gnu::always_inline]] inline void tile_kernel(std::size_t kc, AReader a, BReader b, T alpha, T beta, T* c, std::size_t ldc, std::size_t m,
+                        std::size_t n) {
+  constexpr std::size_t MR = Blocking<T>::MR, NR = Blocking<T>::NR, W = Blocking<T>::W;
+  if (m == MR && n == NR) return micro_kernel(kc, a, b, alpha, beta, c, ldc);
+  const auto edge = [&]<std::size_t NV>(std::integral_constant<std::size_t, NV>) {
+    if constexpr (MR > 4) {
+      if (m <= 4) return micro_kernel<T, NV, true, 4>(kc, a, b, alpha, beta, c, ldc, m, n);
+    }
+    if constexpr (MR > 8) {
+      if (m <= 8) return micro_kernel<T, NV, true, 8>(kc, a, b, alpha, beta, c, ldc, m, n);
+    }
+    micro_kernel<T, NV, true>(kc, a, b, alpha, beta, c, ldc, m, n);
+  };
+  if (n <= W) return edge(std::integral_constant<std::size_t, 1>{});
+  edge(std::integral_constant<std::size_t, Blocking<T>::NV>{});
 }
 
 }  // namespace gg::gemm_detail

@@ -156,6 +156,44 @@ void pack_a(Trans trans_a, std::size_t mc, std::size_t kc, const T* a, std::size
   }
 }
 
+// A kc x nc block of op(B) whose column j is the kc contiguous values from column(j) on (a row
+// of a B stored (N, K), or a shifted row of a padded image: gemm_b_columns).
+template <class T, std::size_t NR, class Column>
+void pack_b_columns(std::size_t kc, std::size_t nc, const Column& column, T* dst) {
+  for (std::size_t jr = 0; jr < nc; jr += NR) {
+    const std::size_t n = std::min(NR, nc - jr);
+    T* panel = dst + jr * kc;
+#if XSIMD_WITH_AVX512F
+    if constexpr (sizeof(T) == 4 && NR % 16 == 0) {
+      if (kc <= kZeroRowLength) {
+        // Columns past nc read a row of zeros, so the edge panel (18 of 32 columns for an
+        // MLP's 50 outputs) is transposed like a full one and comes out zero-padded: written
+        // element by element it was 15% of a 3072-50-10 training step.
+        const T* rows[NR];
+        for (std::size_t j = 0; j < NR; ++j) rows[j] = j < n ? column(jr + j) : zero_row<T>();
+        std::size_t p = 0;
+        for (; p + 16 <= kc; p += 16) {
+          for (std::size_t j = 0; j < NR; j += 16) {
+            transpose_rows_16(rows + j, p, panel + p * NR + j, 16, NR);
+          }
+        }
+        for (; p < kc; ++p) {
+          for (std::size_t j = 0; j < NR; ++j) panel[p * NR + j] = rows[j][p];
+        }
+        continue;
+      }
+    }
+#endif
+    for (std::size_t j = 0; j < n; ++j) {
+      const T* src = column(jr + j);
+      for (std::size_t p = 0; p < kc; ++p) panel[p * NR + j] = src[p];
+    }
+    for (std::size_t j = n; j < NR; ++j) {
+      for (std::size_t p = 0; p < kc; ++p) panel[p * NR + j] = T(0);
+    }
+  }
+}
+
 // b points at op(B)(0, 0) of the block: B + p0*ldb + j0 (Trans::No) or B + j0*ldb + p0 (Yes).
 template <class T, std::size_t NR>
 void pack_b(Trans trans_b, std::size_t kc, std::size_t nc, const T* b, std::size_t ldb, T* dst) {
@@ -188,38 +226,7 @@ void pack_b(Trans trans_b, std::size_t kc, std::size_t nc, const T* b, std::size
     return;
   }
   // B stored (N, K): each column of op(B) is a contiguous row of B.
-  for (std::size_t jr = 0; jr < nc; jr += NR) {
-    const std::size_t n = std::min(NR, nc - jr);
-    T* panel = dst + jr * kc;
-#if XSIMD_WITH_AVX512F
-    if constexpr (sizeof(T) == 4 && NR % 16 == 0) {
-      if (kc <= kZeroRowLength) {
-        // Columns past nc read a row of zeros, so the edge panel (18 of 32 columns for an
-        // MLP's 50 outputs) is transposed like a full one and comes out zero-padded: written
-        // element by element it was 15% of a 3072-50-10 training step.
-        const T* rows[NR];
-        for (std::size_t j = 0; j < NR; ++j) rows[j] = j < n ? b + (jr + j) * ldb : zero_row<T>();
-        std::size_t p = 0;
-        for (; p + 16 <= kc; p += 16) {
-          for (std::size_t j = 0; j < NR; j += 16) {
-            transpose_rows_16(rows + j, p, panel + p * NR + j, 16, NR);
-          }
-        }
-        for (; p < kc; ++p) {
-          for (std::size_t j = 0; j < NR; ++j) panel[p * NR + j] = rows[j][p];
-        }
-        continue;
-      }
-    }
-#endif
-    for (std::size_t j = 0; j < n; ++j) {
-      const T* src = b + (jr + j) * ldb;
-      for (std::size_t p = 0; p < kc; ++p) panel[p * NR + j] = src[p];
-    }
-    for (std::size_t j = n; j < NR; ++j) {
-      for (std::size_t p = 0; p < kc; ++p) panel[p * NR + j] = T(0);
-    }
-  }
+  pack_b_columns<T, NR>(kc, nc, [&](std::size_t j) { return b + j * ldb; }, dst);
 }
 
 }  // namespace gg::gemm_detail
