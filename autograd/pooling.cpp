@@ -1,17 +1,18 @@
 // Pooling and channel dropout (autograd/conv_ops.hpp), composed of differentiable ops, so
 // that their gradients (and second derivatives) are those ops':
-//   max_pool2d      the native kernel finds each window's maximum; when a gradient is needed
-//                   the values are read again as a gather at those indices (backward: a
-//                   scatter_add to the maxima)
+//   max_pool2d      the native kernel finds each window's maximum and where it is; its gate
+//                   (MaxPool2dGate) adds the gradient back at those indices, natively, or
+//                   under create_graph as a scatter_add (whose backward is a gather)
 //   avg_pool2d      zero padding to the windows' extent, a sum as a depthwise convolution with
 //                   a kernel of ones, and a division by each window's count
 //   adaptive_avg_pool2d   avg_pool2d when the sizes divide, else a mean per row band and
 //                   column band
-//   adaptive_max_pool2d   as max_pool2d, on the native kernel of the cells' maxima
+//   adaptive_max_pool2d   as max_pool2d (the same gate), on the native kernel of the cells' maxima
 //   feature_dropout x times a (N, C, 1, ...) mask of 0 and 1/(1-p)
 #include <gategrad/autograd/conv_args.hpp>
 #include <gategrad/autograd/conv_ops.hpp>
 #include <gategrad/autograd/grad_mode.hpp>
+#include <gategrad/autograd/recording.hpp>
 #include <gategrad/tensor/conv.hpp>
 #include <gategrad/tensor/native.hpp>
 
@@ -40,15 +41,29 @@ native::Pool2dParams pool_params(const char* op, IntArrayRef kernel_size, IntArr
   return p;
 }
 
-bool wants_grad(const Tensor& x) { return is_grad_enabled() && x.requires_grad(); }
+// y = the maxima of x (N, C, H, W) at their plane indices (N, C, OH, OW): dx = dy added at
+// those indices, by the native kernel; under create_graph by a scatter_add (its own backward a
+// gather), so that higher derivatives record.
+struct MaxPool2dGate final : autograd::Node {
+  static constexpr const char* kName = "MaxPool2dGate";
+  Tensor indices;  // int64, not differentiable
+  void backward(const Tensor& dout, std::span<Tensor> din) override {
+    const IntArrayRef sizes(edges[0].sizes);
+    if (!is_grad_enabled()) {
+      din[0] = native::max_pool2d_backward(dout, indices, sizes);
+      return;
+    }
+    const int64_t N = sizes[0], C = sizes[1];
+    const Tensor flat = scatter_add(zeros({N, C, sizes[2] * sizes[3]}, dout.dtype()), 2,
+                                    native::view(indices, {N, C, -1}), reshape(dout, {N, C, -1}));
+    din[0] = view(flat, sizes);
+  }
+  void release() override { indices = Tensor(); }
+};
 
-// The kernel's maxima of x (N, C, H, W), read again from x at their plane indices (N, C, OH,
-// OW) as a gather when a gradient is needed (its backward: a scatter_add to those elements).
+// The kernel's maxima of x, recorded as MaxPool2dGate when a gradient is needed.
 Tensor maxima_at(const Tensor& x, const Tensor& values, const Tensor& indices, Where where) {
-  if (!wants_grad(x)) return values;
-  const int64_t N = x.size(0), C = x.size(1);
-  return view(gather(reshape(x, {N, C, -1}, where), 2, native::view(indices, {N, C, -1}), where),
-              values.sizes(), where);
+  return autograd::record<MaxPool2dGate>(values, {&x}, where, [&](MaxPool2dGate& g) { g.indices = indices; });
 }
 
 // The divisor of each avg_pool2d window along one dim: the window [o s - pad, o s - pad + k)

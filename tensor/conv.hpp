@@ -91,4 +91,10 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Poo
 std::pair<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input,
                                                            std::array<std::int64_t, 2> output_size);
 
+// The gradient of a max pooling: dx (input_sizes (N, C, H, W)) zero but for dx[n, c, i] +=
+// grad_output[n, c, o] at i = indices[n, c, o] (int64 plane positions, as the two functions
+// above return them). float32 or float64. Throws ShapeError when the sizes do not match and
+// std::out_of_range naming the index when one is outside its plane.
+Tensor max_pool2d_backward(const Tensor& grad_output, const Tensor& indices, IntArrayRef input_sizes);
+
 }  // namespace gg::native

@@ -76,6 +76,9 @@ TEST_CASE("conv2d matches the definition for every parameter, and its adjoints a
       {2, 4, 5, 5, 2, 1, 1, 2, 2, 0, 0, 1, 1, 1},   // 1x1 with stride: through im2col
       {1, 1, 3, 3, 1, 3, 3, 1, 1, 2, 2, 1, 1, 1},   // padding wider than the image's border
       {16, 3, 12, 12, 8, 5, 5, 1, 1, 2, 2, 1, 1, 1},  // small images: the batch split over tasks
+      {1, 2, 9, 8, 3, 3, 2, 1, 1, 2, 1, 2, 3, 1},   // stride 1 with dilation: shifted rows
+      {2, 3, 5, 4, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1},   // 1x1 padded: input gradient through col2im
+      {1, 8, 20, 20, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1},  // one image: its columns split over threads
   };
   for (const gg::Dtype dtype : {gg::kFloat64, gg::kFloat32}) {
     for (int threads : {1, 2}) {
@@ -158,6 +161,23 @@ TEST_CASE("max_pool2d finds each window's maximum and its index, as torch's", "[
   gg::sum(out).backward();
   const std::vector<double> grad = gg::test::values<double>(leaf.grad());
   for (int i = 0; i < 16; ++i) CHECK(grad[static_cast<std::size_t>(i)] == ((i == 5 || i == 7 || i == 13 || i == 15) ? 1.0 : 0.0));
+}
+
+TEST_CASE("2x2 max pooling: the float32 vector path picks what the float64 loop picks", "[conv][pool]") {
+  // Rows of 14 (LeNet), 16, 17 (a masked tail), 40 (two vectors and a half); values from a few
+  // integers, so that windows hold ties, and a NaN now and then.
+  for (const std::int64_t width : {14, 16, 17, 40}) {
+    INFO("width " << 2 * width);
+    Tensor x = gg::test::uniform({2, 3, 6, 2 * width}, static_cast<std::uint64_t>(width), 0, 4, gg::kFloat64);
+    double* p = x.data_ptr<double>();
+    for (std::int64_t i = 0; i < x.numel(); ++i) p[i] = i % 37 == 5 ? std::numeric_limits<double>::quiet_NaN() : std::floor(p[i]);
+    auto [want, want_at] = gg::native::max_pool2d_with_indices(x, gg::native::Pool2dParams{{2, 2}, {2, 2}});
+    auto [got, got_at] = gg::native::max_pool2d_with_indices(gg::native::to(x, gg::kFloat32), gg::native::Pool2dParams{{2, 2}, {2, 2}});
+    CHECK(gg::test::values<std::int64_t>(got_at) == gg::test::values<std::int64_t>(want_at));
+    const std::vector<double> w = gg::test::values<double>(want);
+    const std::vector<float> g = gg::test::values<float>(got);
+    for (std::size_t i = 0; i < w.size(); ++i) CHECK((std::isnan(w[i]) ? std::isnan(g[i]) : g[i] == static_cast<float>(w[i])));
+  }
 }
 
 TEST_CASE("avg_pool2d and adaptive_avg_pool2d average as torch's", "[conv][pool]") {
@@ -296,6 +316,14 @@ TEST_CASE("convolution and pooling errors name the op, what it got and what it e
   CHECK_THROWS_WITH(gg::max_pool2d(gg::zeros({1, 1, 1, 1}), 3), Contains("expected an output of at least 1 x 1"));
   CHECK_THROWS_WITH(gg::max_pool2d(gg::zeros({1, 1, 4, 4}, gg::kInt64), 2), Contains("expected float32 or float64"));
   CHECK_THROWS_WITH(gg::avg_pool2d(x, 2, {}, 0, false, true, 0), Contains("expected a nonzero divisor"));
+  // The gradient kernel checks the indices it is given (the gate's come from the forward).
+  const Tensor dy = gg::ones({1, 1, 2, 2});
+  CHECK_THROWS_WITH(gg::native::max_pool2d_backward(dy, gg::full({1, 1, 2, 2}, 16, gg::kInt64), {1, 1, 4, 4}),
+                    Contains("max_pool2d_backward: got index 16") && Contains("expected 0 <= index < 16"));
+  CHECK_THROWS_WITH(gg::native::max_pool2d_backward(dy, gg::zeros({1, 1, 2, 2}, gg::kInt64), {2, 1, 4, 4}),
+                    Contains("max_pool2d_backward: got grad_output [1, 1, 2, 2]") && Contains("expected"));
+  CHECK_THROWS_WITH(gg::native::max_pool2d_backward(dy, gg::zeros({1, 1, 2, 2}), {1, 1, 4, 4}),
+                    Contains("expected int64"));
 }
 
 TEST_CASE("im2col is the column matrix conv2d multiplies, col2im its adjoint", "[conv]") {

@@ -61,6 +61,7 @@ const std::vector<std::string> kGates = {
     "CatGate", "FlipGate", "TrilGate", "TriuGate", "ConstantPadGate",  // shape ops
     "BmmGate", "AddmmGate", "BaddbmmGate",                              // batched products
     "Conv2dGate", "Conv2dInputGradGate", "UnfoldGate", "FoldGate",       // convolutions
+    "MaxPool2dGate", "BatchNormGate",                                    // pooling, normalisation
 };
 
 // The gates that only a backward records (under create_graph): the second-derivative test must
@@ -335,14 +336,14 @@ std::vector<GateCase> gate_table() {
        [](const V& x) { return gg::upsample_bilinear2d(x[0], {5, 3}, false); }},
       {"upsample_nearest2d", "IndexSelectGate", {{{1, 2, 3, 2}}},
        [](const V& x) { return gg::upsample_nearest2d(x[0], {6, 3}); }},
-      {"max_pool2d 2x2", "GatherGate", {{{2, 2, 4, 5}}}, [](const V& x) { return gg::max_pool2d(x[0], 2); }},
-      {"max_pool2d 3x3 stride 2 padding 1 ceil_mode", "GatherGate", {{{1, 2, 6, 5}}},
+      {"max_pool2d 2x2", "MaxPool2dGate", {{{2, 2, 4, 5}}}, [](const V& x) { return gg::max_pool2d(x[0], 2); }},
+      {"max_pool2d 3x3 stride 2 padding 1 ceil_mode", "MaxPool2dGate", {{{1, 2, 6, 5}}},
        [](const V& x) { return gg::max_pool2d(x[0], 3, 2, 1, 1, true); }},
       {"avg_pool2d ceil_mode, padding not counted", "Conv2dGate", {{{1, 2, 5, 5}}},
        [](const V& x) { return gg::avg_pool2d(x[0], 2, 2, 1, true, false); }},
       {"adaptive_avg_pool2d to sizes that do not divide", "CatGate", {{{1, 2, 5, 7}}},
        [](const V& x) { return gg::adaptive_avg_pool2d(x[0], {3, 2}); }},
-      {"adaptive_max_pool2d to sizes that do not divide", "GatherGate", {{{2, 2, 5, 7}}},
+      {"adaptive_max_pool2d to sizes that do not divide", "MaxPool2dGate", {{{2, 2, 5, 7}}},
        [](const V& x) { return std::get<0>(gg::adaptive_max_pool2d(x[0], {3, 2})); }},
       {"feature_dropout of (N, C, H, W)", "ElementwiseMulGate", {{{3, 4, 2, 2}}}, [](const V& x) {
          gg::Generator gen(7);  // the same mask at every call
