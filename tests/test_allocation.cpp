@@ -4,7 +4,10 @@
 #include "alloc_counter.hpp"
 
 #include <gategrad/autograd/grad_mode.hpp>
+#include <gategrad/nn/conv.hpp>
 #include <gategrad/nn/layers.hpp>
+#include <gategrad/nn/normalization.hpp>
+#include <gategrad/nn/pooling.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/sgd.hpp>
@@ -18,6 +21,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -145,4 +149,75 @@ TEST_CASE("inference allocates nothing after the first batch") {
   }
   CHECK(gg::test::stop_counting_allocations() == 0);
   CHECK(checksum == checksum);  // finite: the forward really ran
+}
+
+namespace {
+
+using Layers = std::initializer_list<std::shared_ptr<nn::Module>>;
+
+// bench/bench_cnn.cpp's (f): LeNet-5 on 1x28x28.
+std::shared_ptr<nn::Sequential> lenet5() {
+  return std::make_shared<nn::Sequential>(Layers{
+      std::make_shared<nn::Conv2d>(nn::Conv2dOptions(1, 6, 5).padding(2)), std::make_shared<nn::ReLU>(),
+      std::make_shared<nn::MaxPool2d>(nn::MaxPool2dOptions(2)), std::make_shared<nn::Conv2d>(nn::Conv2dOptions(6, 16, 5)),
+      std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(nn::MaxPool2dOptions(2)),
+      std::make_shared<nn::Flatten>(), std::make_shared<nn::Linear>(400, 120), std::make_shared<nn::ReLU>(),
+      std::make_shared<nn::Linear>(120, 84), std::make_shared<nn::ReLU>(), std::make_shared<nn::Linear>(84, 10)});
+}
+
+// bench/bench_cnn.cpp's (h): three conv-bn-relu-conv-bn-relu-maxpool blocks on 3x32x32.
+std::shared_ptr<nn::Sequential> cifar_net() {
+  auto net = std::make_shared<nn::Sequential>();
+  for (const auto& [in, out] : {std::pair<std::int64_t, std::int64_t>{3, 32}, {32, 64}, {64, 128}}) {
+    for (std::int64_t c : {in, out}) {
+      net->push_back(std::make_shared<nn::Conv2d>(nn::Conv2dOptions(c, out, 3).padding(1).bias(false)));
+      net->push_back(std::make_shared<nn::BatchNorm2d>(out));
+      net->push_back(std::make_shared<nn::ReLU>());
+    }
+    net->push_back(std::make_shared<nn::MaxPool2d>(nn::MaxPool2dOptions(2)));
+  }
+  net->push_back(std::make_shared<nn::Flatten>());
+  net->push_back(std::make_shared<nn::Linear>(2048, 256));
+  net->push_back(std::make_shared<nn::ReLU>());
+  net->push_back(std::make_shared<nn::Linear>(256, 10));
+  return net;
+}
+
+// Allocations over steps 2-5 of SGD with momentum on a fixed batch of `input` sizes.
+std::size_t cnn_allocations(const std::shared_ptr<nn::Sequential>& model, std::vector<std::int64_t> input,
+                            int threads) {
+  gg::release_cached_memory();
+  const int default_threads = gg::num_threads();
+  gg::set_num_threads(threads);
+  gg::optim::SGD optimizer(model->parameters(), gg::optim::SGDOptions(1e-2).momentum(0.9));
+  gg::Generator gen(5);
+  const gg::Tensor x = gg::randn(input, gen);
+  const gg::Tensor labels = gg::empty({input[0]}, gg::kInt64);
+  for (std::int64_t i = 0; i < input[0]; ++i) labels.data_ptr<std::int64_t>()[i] = i % 10;
+  double first_loss = 0, last_loss = 0;
+  for (int step = 1; step <= 5; ++step) {
+    if (step == 2) gg::test::start_counting_allocations();
+    optimizer.zero_grad();
+    const gg::Tensor loss = nn::cross_entropy((*model)(x), labels);
+    loss.backward();
+    optimizer.step();
+    (step == 1 ? first_loss : last_loss) = loss.item<double>();
+  }
+  const std::size_t counted = gg::test::stop_counting_allocations();
+  gg::set_num_threads(default_threads);
+  CHECK(last_loss < first_loss);
+  return counted;
+}
+
+}  // namespace
+
+TEST_CASE("a CNN training step allocates nothing after the first: (f) and (h)") {
+  for (int threads : {1, 2}) {
+    INFO(threads << " thread(s)");
+    gg::manual_seed(3);
+    CHECK(cnn_allocations(lenet5(), {64, 1, 28, 28}, threads) == 0);
+    // (h) at batch 8, not 128: the same kernels and graph, a sanitizer run's time.
+    gg::manual_seed(4);
+    CHECK(cnn_allocations(cifar_net(), {8, 3, 32, 32}, threads) == 0);
+  }
 }

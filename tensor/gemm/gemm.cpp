@@ -443,6 +443,19 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, std::size_
   });
 }
 
+namespace gemm_detail {
+namespace {
+// K in equal blocks of at most 5/4 KC for the convolutions' products: a short last block
+// (32 of K = 288 with blocks of 256) loads and stores every C tile for a few k steps.
+template <class T>
+std::size_t even_kc(std::size_t K) {
+  constexpr std::size_t most = Blocking<T>::KC * 5 / 4;
+  const std::size_t blocks = (K + most - 1) / most;
+  return (K + blocks - 1) / blocks;
+}
+}  // namespace
+}  // namespace gemm_detail
+
 template <class T>
 std::size_t packed_a_size(std::size_t M, std::size_t K) {
   using namespace gemm_detail;
@@ -450,11 +463,13 @@ std::size_t packed_a_size(std::size_t M, std::size_t K) {
 }
 
 // Block (pc, ic) of the packed A is at round_up(M, MR) pc + ic kc: every K block before it
-// holds round_up(M, MR) x KC values, and every M block before it within its K block MC x kc.
+// holds round_up(M, MR) x KC values (KC = even_kc(K) here), and every M block before it within
+// its K block MC x kc.
 template <class T>
 void pack_a_blocks(std::size_t M, std::size_t K, const T* A, std::size_t lda, T* packed) {
   using namespace gemm_detail;
-  constexpr std::size_t MR = Blocking<T>::MR, MC = Blocking<T>::MC, KC = Blocking<T>::KC;
+  constexpr std::size_t MR = Blocking<T>::MR, MC = Blocking<T>::MC;
+  const std::size_t KC = even_kc<T>(K);
   const std::size_t Mp = round_up(M, MR);
   for (std::size_t pc = 0; pc < K; pc += KC) {
     const std::size_t kc = std::min(KC, K - pc);
@@ -469,12 +484,13 @@ void gemm_b_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* 
                  const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc) {
   using namespace gemm_detail;
   constexpr std::size_t MR = Blocking<T>::MR, NR = Blocking<T>::NR;
-  constexpr std::size_t MC = Blocking<T>::MC, KC = Blocking<T>::KC;
+  constexpr std::size_t MC = Blocking<T>::MC;
   if (M == 0 || N == 0) return;
   if (K == 0) {
     scale_c(M, N, beta, C, ldc);
     return;
   }
+  const std::size_t KC = even_kc<T>(K);  // as pack_a_blocks
   // The loops of gemm_packed without any packing: a B micro-panel (kc rows of NR values) is
   // read where it is, and stays in L1 while the packed A micro-panels stream past it.
   const std::size_t Mp = round_up(M, MR);
@@ -500,17 +516,19 @@ void gemm_b_columns(std::size_t M, std::size_t N, std::size_t K, T alpha, const 
                     const std::ptrdiff_t* b_columns, T beta, T* C, std::size_t ldc) {
   using namespace gemm_detail;
   constexpr std::size_t MR = Blocking<T>::MR, NR = Blocking<T>::NR;
-  constexpr std::size_t MC = Blocking<T>::MC, KC = Blocking<T>::KC, NC = Blocking<T>::NC;
+  constexpr std::size_t MC = Blocking<T>::MC, NC = Blocking<T>::NC;
   if (M == 0 || N == 0) return;
   if (K == 0) {
     scale_c(M, N, beta, C, ldc);
     return;
   }
-  // gemm_packed's loops with B packed from its columns. A is read in place with few column
-  // panels, as gemm_packed does.
-  const Workspace<T> scratch(pack_scratch_size<T>(M, N, K));
+  // gemm_packed's loops with B packed from its columns, K in even blocks. A is read in place
+  // with few column panels, as gemm_packed does.
+  const std::size_t KC = even_kc<T>(K);
+  const std::size_t b_block = round_up(KC * round_up(std::min(NC, N), NR), 64 / sizeof(T));
+  const Workspace<T> scratch(b_block + round_up(std::min(MC, M), MR) * KC);
   T* packed_b = scratch.data();
-  T* packed_a = packed_b + round_up(std::min(KC, K) * round_up(std::min(NC, N), NR), 64 / sizeof(T));
+  T* packed_a = packed_b + b_block;
   const bool pack_a_block = N > a_in_place_max_panels * NR;
   for (std::size_t jc = 0; jc < N; jc += NC) {
     const std::size_t nc = std::min(NC, N - jc);
