@@ -86,21 +86,32 @@ int run_depth(const DepthCommand& command) {
   std::vector<NamedArchitecture> archs;
   if (command.archs.empty()) archs = homework_architectures();
   for (const std::string& spec : command.archs) archs.push_back({display_name(spec), spec});
-  // Check every architecture before spending minutes on the first.
-  std::size_t most_linears = 0;
+  // Check every architecture before spending minutes on the first (the shapes need only the
+  // dataset's image shape, read without loading it).
+  const std::vector<std::int64_t> image = image_shape_of(command.data.dataset);
+  std::int64_t D = 1;
+  for (std::int64_t d : image) D *= d;
+  std::vector<MemoryItem> largest;
+  double largest_bytes = -1;
   for (const auto& a : archs) {
     Generator probe(0);
-    const auto model = build_mlp(a.spec, 2, 2, 2, probe);
+    const BuiltModel built = build_model(a.spec, image, command.hidden, 10, probe);
     std::size_t linears = 0;
-    for (std::size_t i = 0; i < model->size(); ++i) linears += dynamic_cast<nn::Linear*>(&(*model)[i]) != nullptr;
-    most_linears = std::max(most_linears, linears);
+    for (std::size_t i = 0; i < built.model->size(); ++i) linears += dynamic_cast<nn::Linear*>(&(*built.model)[i]) != nullptr;
+    // An MLP's items name its layers' sizes; a CNN's count its parameters and feature maps.
+    const std::vector<MemoryItem> items =
+        built.convolutional ? model_memory(built.parameters, built.activations, static_cast<std::uint64_t>(D), command.batch)
+                            : mlp_memory(static_cast<std::uint64_t>(D), command.hidden, 10, linears, command.batch);
+    double bytes = 0;
+    for (const MemoryItem& item : items) bytes += item.bytes;
+    if (bytes > largest_bytes) largest_bytes = bytes, largest = items;
   }
   const std::filesystem::path dir = prepare_run_folder(command.out, "depth", command.folder);
   report::TeeLog log(dir);
   record_or_check_settings(dir, "depth", depth_settings(command, archs), command.folder);
   const Splits splits = load_splits(command.data);
-  const std::size_t D = splits.train.dim(), C = splits.train.num_classes;
-  check_memory("depth", mlp_memory(D, command.hidden, C, most_linears, command.batch), "lower --hidden or --batch");
+  const std::size_t C = splits.train.num_classes;
+  check_memory("depth", largest, "lower --hidden or --batch");
   log << "gategrad depth on " << command.data.dataset << ": " << archs.size() << " architectures, hidden "
       << command.hidden << ", Adam lr " << command.lr << " (x" << command.lr_decay << " per epoch), weight decay "
       << command.weight_decay << ", batch " << command.batch << ", " << command.epochs << " epochs; inputs in [-1, 1]\n";
@@ -115,7 +126,7 @@ int run_depth(const DepthCommand& command) {
   for (std::size_t a = 0; a < archs.size(); ++a) {
     Generator init(command.seed);
     manual_seed(command.seed + 1);  // dropout draws from the default generator
-    auto model = build_mlp(archs[a].spec, D, command.hidden, C, init);
+    auto model = build_model(archs[a].spec, image, command.hidden, C, init).model;
     std::optional<FinishedConfig> finished;
     if (command.folder == FolderMode::Resume) finished = load_finished(dir, a, archs[a].spec, *model);
     if (finished) {

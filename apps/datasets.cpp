@@ -7,6 +7,12 @@
 
 namespace gg::app {
 
+std::vector<std::int64_t> image_shape_of(const std::string& dataset) {
+  if (dataset == "fashion-mnist") return {28, 28};
+  if (dataset == "cifar10") return {3, 32, 32};
+  throw std::invalid_argument("--dataset: got '" + dataset + "', expected fashion-mnist or cifar10");
+}
+
 Splits load_splits(const DataOptions& options) {
   data::Dataset full, test;
   std::size_t test_size = 0;  // 0: all

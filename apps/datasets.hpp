@@ -2,8 +2,10 @@
 // The homework's data: which dataset, where, split how, preprocessed how.
 #include <gategrad/data/data.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace gg::app {
 
@@ -29,5 +31,10 @@ struct Splits {
 // unknown dataset name or test images whose size or classes differ from the training images',
 // and the data layer's errors (which say how to get the files).
 Splits load_splits(const DataOptions& options);
+
+// The image shape of a dataset's samples, before loading it: (28, 28) for fashion-mnist,
+// (3, 32, 32) for cifar10 (load_splits then checks the files against it). Throws
+// std::invalid_argument for another name.
+std::vector<std::int64_t> image_shape_of(const std::string& dataset);
 
 }  // namespace gg::app

@@ -1,7 +1,7 @@
 // gategrad: the classic two-layer-net homework, end to end.
 //   gategrad twolayer   train the homework's TwoLayerNet with SGD (and --test once)
 //   gategrad grid       search learning rates, regularisation strengths and hidden sizes
-//   gategrad depth      the seven MLP depth experiments (or your own --arch)
+//   gategrad depth      the seven MLP depth experiments (or your own --arch: MLPs or CNNs)
 //   gategrad graph      the computational graph of the two-layer loss, as DOT and PNG
 #include <gategrad/apps/commands.hpp>
 #include <gategrad/apps/lists.hpp>
@@ -107,9 +107,10 @@ int main(int argc, char** argv) {
 
   gg::app::DepthCommand depth;
   depth.data.preprocess = gg::app::Preprocess::Symmetric;
-  CLI::App* dp = app.add_subcommand("depth", "MLPs of depth 2 to 5: the homework's seven, or --arch");
+  CLI::App* dp = app.add_subcommand("depth", "MLPs of depth 2 to 5: the homework's seven, or --arch (MLPs or CNNs)");
   add_data_options(*dp, depth.data);
-  dp->add_option("--arch", depth.archs, "an architecture such as \"linear,relu,linear,dropout(0.5),linear\" (repeatable)");
+  dp->add_option("--arch", depth.archs, "an architecture such as \"linear,relu,linear,dropout(0.5),linear\" or a CNN such as "
+                              "\"conv(32,3,pad=1),batchnorm,relu,maxpool(2),flatten,linear(128),relu,linear\" (repeatable)");
   dp->add_option("--hidden", depth.hidden, "width of every hidden layer")->transform(kHidden)->capture_default_str();
   dp->add_option("--epochs", depth.epochs, "epochs per architecture")
       ->transform(gg::app::whole_number(1, gg::app::kMaxEpochs))->capture_default_str();

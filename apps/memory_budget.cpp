@@ -98,4 +98,16 @@ std::vector<MemoryItem> mlp_memory(std::uint64_t D, std::uint64_t hidden, std::u
   };
 }
 
+std::vector<MemoryItem> model_memory(std::uint64_t parameters, std::uint64_t activations, std::uint64_t D,
+                                     std::uint64_t batch) {
+  const double p = double(parameters), a = double(activations), b = double(batch);
+  return {
+      {"weights, gradients and Adam moments (" + std::to_string(parameters) + " floats, 4 times)", 4 * p * kFloat},
+      {"a batch of inputs and its copy (" + floats(batch, D) + ", twice)", 2 * b * double(D) * kFloat},
+      {"the layers' outputs, their gradients and what backward keeps (" + floats(batch, activations) + ", 3 times)",
+       3 * b * a * kFloat},
+      {"evaluation activations (" + floats(1000, activations) + ")", double(kEvaluationRows) * a * kFloat},
+  };
+}
+
 }  // namespace gg::app

@@ -34,4 +34,10 @@ std::vector<MemoryItem> two_layer_memory(std::uint64_t D, std::uint64_t hidden, 
 std::vector<MemoryItem> mlp_memory(std::uint64_t D, std::uint64_t hidden, std::uint64_t C,
                                    std::uint64_t linears, std::uint64_t batch);
 
+// The items of training, with Adam, a model of `parameters` learnable values whose layers
+// output `activations` values per sample in all (a CNN's feature maps), on batches of `batch`
+// rows of D values, and of evaluating it 1,000 rows at a time.
+std::vector<MemoryItem> model_memory(std::uint64_t parameters, std::uint64_t activations, std::uint64_t D,
+                                     std::uint64_t batch);
+
 }  // namespace gg::app

@@ -2,6 +2,7 @@
 #include <gategrad/apps/report/history.hpp>
 #include <gategrad/apps/report/plots.hpp>
 #include <gategrad/apps/report/weights_image.hpp>
+#include <gategrad/nn/conv.hpp>
 #include <gategrad/nn/serialize.hpp>
 #include <gategrad/tensor/native.hpp>
 #include <gategrad/tensor/safetensors.hpp>
@@ -59,7 +60,21 @@ void draw_training_figures(OutputSaver& saver, const std::filesystem::path& dir,
                            const Splits& splits, const std::string& title) {
   saver.draw("loss_accuracy.png", [&] { report::plot_loss_and_accuracy(dir / "loss_accuracy.png", losses, epochs, title); });
   saver.draw("weights.png", [&] {
-    // W1 is (H, D): row k is hidden unit k's template over the input image.
+    // An MLP's W1 is (H, D): row k is hidden unit k's template over the input image. A CNN's
+    // first convolution (OC, C, KH, KW): one tile per filter, in colour for an RGB input and
+    // with its channels stacked otherwise.
+    for (std::size_t i = 0; i < model.size(); ++i) {
+      if (auto* conv = dynamic_cast<nn::Conv2d*>(&model[i])) {
+        const Tensor w = native::contiguous(conv->weight());
+        const auto C = static_cast<std::size_t>(w.size(1)), KH = static_cast<std::size_t>(w.size(2)),
+                   KW = static_cast<std::size_t>(w.size(3));
+        report::save_weight_grid(dir / "weights.png",
+                                 std::span<const float>(w.data_ptr<float>(), static_cast<std::size_t>(w.numel())),
+                                 static_cast<std::size_t>(w.size(0)),
+                                 C == 3 ? std::vector<std::size_t>{3, KH, KW} : std::vector<std::size_t>{C * KH, KW});
+        return;
+      }
+    }
     const Tensor w1 = native::contiguous(dynamic_cast<nn::Linear&>(model[0]).weight());
     const SizeVector& image = splits.train.image_shape;
     report::save_weight_grid(dir / "weights.png",

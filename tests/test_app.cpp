@@ -43,6 +43,18 @@ TEST_CASE("every subcommand runs end to end on both dataset formats", "[app]") {
     CHECK(fs::exists(gr / "results.md"));
     CHECK(fs::exists(gr / "weights.png"));
 
+    // A CNN through --arch: conv, batch norm, pooling and channel dropout on the images, the
+    // first convolution's filters in weights.png.
+    const fs::path cnn = tmp.path() / (name + "-cnn");
+    Outcome c = run("depth" + data + " --epochs 2 --batch 20 --hidden 8 --arch 'conv(4,3,pad=1),batchnorm,relu,maxpool(2),"
+                    "conv(6,3,stride=2),dropout2d(0.1),relu,avgpool(2),flatten,linear(12),relu,linear' --out '" + cnn.string() + "'");
+    INFO(c.output);
+    REQUIRE(c.exit_code == 0);
+    CHECK_THAT(c.output, Contains("[1/1] Conv(4,3,pad=1)-BatchNorm-ReLU-MaxPool(2)-Conv(6,3,stride=2)-Dropout2d-ReLU-"
+                                  "AvgPool(2)-Flatten-Linear(12)-ReLU-Linear epoch 2/2: mean loss"));
+    CHECK_THAT(c.output, Contains("TEA: "));
+    for (const char* file : {"results.md", "history.csv", "weights.png", "model.safetensors"}) CHECK(fs::exists(cnn / file));
+
     const fs::path dp = tmp.path() / (name + "-depth");
     r = run("depth" + data + " --epochs 1 --batch 40 --hidden 8 --arch linear,relu,linear --arch 'linear,sigmoid,linear,dropout(0.2),linear' --out '" + dp.string() + "'");
     INFO(r.output);
@@ -87,6 +99,15 @@ TEST_CASE("bad command lines get a clear message and a non-zero exit", "[app][er
       {"depth --arch linear,foo,linear", "--arch: layer 2 'foo' of 'linear,foo,linear': unknown layer"},
       {"depth --arch relu,linear", "starts and ends with linear"},
       {"depth --arch 'linear,dropout(2),linear'", "expected dropout(p) with 0 <= p < 1"},
+      // CNN specs: each wrong layer is named with the shape reaching it.
+      {"depth --arch 'conv(8,3),relu,linear'", "layer 3 'linear' of 'conv(8,3),relu,linear': expected flatten before the first linear of a CNN (the feature maps are (8, 26, 26))"},
+      {"depth --arch 'conv(8,40),flatten,linear'", "expected a kernel no larger than the padded feature map (1, 28, 28)"},
+      {"depth --arch 'conv(8),flatten,linear'", "expected conv(out, k[, stride=s][, pad=p])"},
+      {"depth --arch 'conv(8,3,size=2),flatten,linear'", "unknown argument 'size'"},
+      {"depth --arch 'conv(8,3),maxpool(2),flatten,linear(5)'", "expected the last linear without a width"},
+      {"depth --arch 'conv(8,3),flatten,maxpool(2),linear'", "layer 3 'maxpool(2)' of"},
+      {"depth --arch 'conv(0,3),flatten,linear'", "expected out to be a positive integer, got '0'"},
+      {"depth --arch 'conv(8,3),maxpool(2),maxpool(2),maxpool(2),maxpool(2),maxpool(2),flatten,linear'", "expected a window no larger than the feature map (8, 1, 1)"},
       {"twolayer --dataset cifar10", "--dataset cifar10 needs --data-dir"},
       {"twolayer --dataset mnist", "--dataset: mnist not in {fashion-mnist,cifar10}"},
       {"", "A subcommand is required"},

@@ -144,6 +144,14 @@ TEST_CASE("sizes whose memory this machine lacks are refused before training, na
   INFO(depth.output);
   CHECK(depth.exit_code == 1);
   CHECK_THAT(depth.output, Contains("depth: these sizes need about") && Contains("1 x 8192 x 8192 floats"));
+  // A CNN's feature maps: conv, relu and flatten each output 256 x 28 x 28 values per image.
+  const Outcome cnn = run_with("GATEGRAD_MEMORY_LIMIT_MB=100",
+                               "depth --data-dir " + quoted(data) + " --val-size 50 --arch 'conv(256,3,pad=1),relu,flatten,linear' --out " +
+                                   quoted(tmp.path() / "cnn"));
+  INFO(cnn.output);
+  CHECK(cnn.exit_code == 1);
+  CHECK_THAT(cnn.output, Contains("depth: these sizes need about") &&
+                             Contains("the layers' outputs, their gradients and what backward keeps (200 x 602122 floats, 3 times)"));
 }
 
 TEST_CASE("a NaN stop keeps the last model whose loss was finite, its history and the mean image", "[app][errors]") {
