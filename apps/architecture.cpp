@@ -129,6 +129,15 @@ const std::vector<NamedArchitecture>& homework_architectures() {
   return archs;
 }
 
+const NamedArchitecture& homework_cnn() {
+  static const NamedArchitecture cnn = [] {
+    const std::string spec = "conv(16,3,pad=1),batchnorm,relu,maxpool(2),conv(32,3,pad=1),batchnorm,relu,maxpool(2),"
+                             "flatten,linear(128),relu,dropout(0.25),linear";
+    return NamedArchitecture{display_name(spec), spec};
+  }();
+  return cnn;
+}
+
 std::string display_name(const std::string& spec) {
   static const std::map<std::string, std::string> names = {
       {"linear", "Linear"},     {"relu", "ReLU"},       {"sigmoid", "Sigmoid"}, {"tanh", "Tanh"},

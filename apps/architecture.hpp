@@ -27,6 +27,11 @@ struct NamedArchitecture {
 // The homework's seven depth experiments, in its order.
 const std::vector<NamedArchitecture>& homework_architectures();
 
+// The CNN row `gategrad depth --cnn` adds: two blocks of [conv 3x3, batch norm, ReLU, 2x2
+// max-pool] at 16 and 32 channels, Linear(128), ReLU, dropout 0.25, Linear (examples/
+// fashion_cnn.cpp's net), on either dataset's images.
+const NamedArchitecture& homework_cnn();
+
 // A built model and what its shape inference found.
 struct BuiltModel {
   std::shared_ptr<nn::Sequential> model;

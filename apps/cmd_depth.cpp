@@ -86,6 +86,7 @@ int run_depth(const DepthCommand& command) {
   std::vector<NamedArchitecture> archs;
   if (command.archs.empty()) archs = homework_architectures();
   for (const std::string& spec : command.archs) archs.push_back({display_name(spec), spec});
+  if (command.cnn) archs.push_back(homework_cnn());
   // Check every architecture before spending minutes on the first (the shapes need only the
   // dataset's image shape, read without loading it).
   const std::vector<std::int64_t> image = image_shape_of(command.data.dataset);

@@ -39,6 +39,7 @@ int run_grid(const GridCommand& command);
 struct DepthCommand {
   DataOptions data;  // preprocessed Symmetric, as the homework's torchvision Normalize(0.5, 0.5)
   std::vector<std::string> archs;  // empty: the homework's seven
+  bool cnn = false;                // add homework_cnn() after them
   std::size_t hidden = 50;
   int epochs = 10;
   std::size_t batch = 200;

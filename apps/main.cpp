@@ -3,6 +3,7 @@
 //   gategrad grid       search learning rates, regularisation strengths and hidden sizes
 //   gategrad depth      the seven MLP depth experiments (or your own --arch: MLPs or CNNs)
 //   gategrad graph      the computational graph of the two-layer loss, as DOT and PNG
+#include <gategrad/apps/architecture.hpp>
 #include <gategrad/apps/commands.hpp>
 #include <gategrad/apps/lists.hpp>
 #include <gategrad/tensor/parallel.hpp>
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
   add_data_options(*dp, depth.data);
   dp->add_option("--arch", depth.archs, "an architecture such as \"linear,relu,linear,dropout(0.5),linear\" or a CNN such as "
                               "\"conv(32,3,pad=1),batchnorm,relu,maxpool(2),flatten,linear(128),relu,linear\" (repeatable)");
+  dp->add_flag("--cnn", depth.cnn, "add a CNN row after the MLPs: " + gg::app::homework_cnn().spec);
   dp->add_option("--hidden", depth.hidden, "width of every hidden layer")->transform(kHidden)->capture_default_str();
   dp->add_option("--epochs", depth.epochs, "epochs per architecture")
       ->transform(gg::app::whole_number(1, gg::app::kMaxEpochs))->capture_default_str();

@@ -54,6 +54,13 @@ TEST_CASE("every subcommand runs end to end on both dataset formats", "[app]") {
                                   "AvgPool(2)-Flatten-Linear(12)-ReLU-Linear epoch 2/2: mean loss"));
     CHECK_THAT(c.output, Contains("TEA: "));
     for (const char* file : {"results.md", "history.csv", "weights.png", "model.safetensors"}) CHECK(fs::exists(cnn / file));
+    // --cnn adds the documented CNN row after the MLPs.
+    const fs::path preset = tmp.path() / (name + "-preset");
+    c = run("depth" + data + " --epochs 1 --batch 20 --hidden 8 --arch linear,relu,linear --cnn --out '" + preset.string() + "'");
+    INFO(c.output);
+    REQUIRE(c.exit_code == 0);
+    CHECK_THAT(c.output, Contains("[2/2] Conv(16,3,pad=1)-BatchNorm-ReLU-MaxPool(2)-Conv(32,3,pad=1)-BatchNorm-ReLU-MaxPool(2)-"
+                                  "Flatten-Linear(128)-ReLU-Dropout-Linear epoch 1/1"));
 
     const fs::path dp = tmp.path() / (name + "-depth");
     r = run("depth" + data + " --epochs 1 --batch 40 --hidden 8 --arch linear,relu,linear --arch 'linear,sigmoid,linear,dropout(0.2),linear' --out '" + dp.string() + "'");
