@@ -9,10 +9,12 @@
 #include <gategrad/apps/twolayer.hpp>
 #include <gategrad/apps/report/results_table.hpp>
 #include <gategrad/apps/report/tee_log.hpp>
+#include <gategrad/data/transforms.hpp>
 #include <gategrad/nn/loss.hpp>
 #include <gategrad/nn/serialize.hpp>
 #include <gategrad/optim/adam.hpp>
 #include <gategrad/optim/scheduler.hpp>
+#include <gategrad/tensor/native.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -31,7 +33,25 @@ RunSettings depth_settings(const DepthCommand& command, const std::vector<NamedA
                                    {"--lr", exact_text(command.lr)}, {"--lr-decay", exact_text(command.lr_decay)},
                                    {"--weight-decay", exact_text(command.weight_decay)},
                                    {"--seed", std::to_string(command.seed)}});
+  // Only when on, so that a run folder written before the option existed still resumes.
+  if (command.augment) settings.push_back({"--augment", "true"});
   return settings;
+}
+
+// --augment: each row of x (B, D) as an image of `shape`, padded by H / 8 on every side (4 on
+// CIFAR-10's 32 x 32, 3 on Fashion-MNIST's 28 x 28) and cut back to its size at a random
+// place, then mirrored with probability 0.5 (data/transforms.hpp's random_crop and
+// random_horizontal_flip, as torchvision's RandomCrop(size, padding) and RandomHorizontalFlip).
+Tensor augment(const Tensor& x, const SizeVector& shape, data::transforms::RandomSource& source) {
+  const std::int64_t H = shape[shape.size() - 2], W = shape[shape.size() - 1];
+  Tensor out = empty(x.sizes(), x.dtype());
+  for (std::int64_t i = 0; i < x.size(0); ++i) {
+    const Tensor image = native::view(native::select(x, 0, i), IntArrayRef(shape));
+    const Tensor flipped = data::transforms::random_horizontal_flip(
+        data::transforms::random_crop(image, H, W, H / 8, source), 0.5, source);
+    native::copy_(native::select(out, 0, i), native::reshape(flipped, {-1}));
+  }
+  return out;
 }
 
 // Trains architecture `a` with the homework's PyTorch recipe; its row says "diverged" with the
@@ -43,6 +63,7 @@ FinishedConfig train_architecture(const DepthCommand& command, const NamedArchit
   optim::Adam adam(model.parameters(), optim::AdamOptions(command.lr).weight_decay(command.weight_decay));
   optim::ExponentialLR schedule(adam, command.lr_decay);
   data::DataLoader loader(splits.train, data::DataLoaderOptions(command.batch).shuffle(true).seed(command.seed + 2));
+  data::transforms::RandomSource augmentation(command.seed + 3);
   std::string divergence;
   FinishedConfig finished;
   for (int epoch = 1; epoch <= command.epochs && divergence.empty(); ++epoch) {
@@ -50,7 +71,8 @@ FinishedConfig train_architecture(const DepthCommand& command, const NamedArchit
     const double lr = adam.lr();
     for (const data::Batch& batch : loader) {
       adam.zero_grad();
-      const Tensor loss = nn::cross_entropy(model(batch.x), batch.y);
+      const Tensor input = command.augment ? augment(batch.x, splits.train.image_shape, augmentation) : batch.x;
+      const Tensor loss = nn::cross_entropy(model(input), batch.y);
       const double value = loss.item<double>();
       if (!std::isfinite(value)) {
         divergence = "epoch " + std::to_string(epoch) + ", iteration " + std::to_string(finished.losses.size() + 1);

@@ -40,6 +40,7 @@ struct DepthCommand {
   DataOptions data;  // preprocessed Symmetric, as the homework's torchvision Normalize(0.5, 0.5)
   std::vector<std::string> archs;  // empty: the homework's seven
   bool cnn = false;                // add homework_cnn() after them
+  bool augment = false;            // random crop (padding H / 8) and flip of every training batch
   std::size_t hidden = 50;
   int epochs = 10;
   std::size_t batch = 200;

@@ -112,6 +112,9 @@ int main(int argc, char** argv) {
   add_data_options(*dp, depth.data);
   dp->add_option("--arch", depth.archs, "an architecture such as \"linear,relu,linear,dropout(0.5),linear\" or a CNN such as "
                               "\"conv(32,3,pad=1),batchnorm,relu,maxpool(2),flatten,linear(128),relu,linear\" (repeatable)");
+  dp->add_flag("--augment", depth.augment,
+               "augment the training batches: a random crop of each image padded by 1/8 of its height (4 pixels on "
+               "CIFAR-10) and a horizontal flip with probability 0.5");
   dp->add_flag("--cnn", depth.cnn, "add a CNN row after the MLPs: " + gg::app::homework_cnn().spec);
   dp->add_option("--hidden", depth.hidden, "width of every hidden layer")->transform(kHidden)->capture_default_str();
   dp->add_option("--epochs", depth.epochs, "epochs per architecture")

@@ -47,13 +47,16 @@ TEST_CASE("every subcommand runs end to end on both dataset formats", "[app]") {
     // first convolution's filters in weights.png.
     const fs::path cnn = tmp.path() / (name + "-cnn");
     Outcome c = run("depth" + data + " --epochs 2 --batch 20 --hidden 8 --arch 'conv(4,3,pad=1),batchnorm,relu,maxpool(2),"
-                    "conv(6,3,stride=2),dropout2d(0.1),relu,avgpool(2),flatten,linear(12),relu,linear' --out '" + cnn.string() + "'");
+                    "conv(6,3,stride=2),dropout2d(0.1),relu,avgpool(2),flatten,linear(12),relu,linear' --augment --out '" + cnn.string() + "'");
     INFO(c.output);
     REQUIRE(c.exit_code == 0);
     CHECK_THAT(c.output, Contains("[1/1] Conv(4,3,pad=1)-BatchNorm-ReLU-MaxPool(2)-Conv(6,3,stride=2)-Dropout2d-ReLU-"
                                   "AvgPool(2)-Flatten-Linear(12)-ReLU-Linear epoch 2/2: mean loss"));
     CHECK_THAT(c.output, Contains("TEA: "));
     for (const char* file : {"results.md", "history.csv", "weights.png", "model.safetensors"}) CHECK(fs::exists(cnn / file));
+    std::ifstream settings(cnn / "run.json");
+    const std::string recorded((std::istreambuf_iterator<char>(settings)), std::istreambuf_iterator<char>());
+    CHECK_THAT(recorded, Contains("--augment"));
     // --cnn adds the documented CNN row after the MLPs.
     const fs::path preset = tmp.path() / (name + "-preset");
     c = run("depth" + data + " --epochs 1 --batch 20 --hidden 8 --arch linear,relu,linear --cnn --out '" + preset.string() + "'");
