@@ -272,14 +272,19 @@ bool shifted(const ConvShape& s, const Conv2dParams& p) {
 }
 
 // The stride-1 convolution without a column matrix. The image's group is copied, zero-padded,
-// into xp (Cg, Hp, Wp); output pixel (oh, ow) is then column oh Wp + ow of a product
-// C' (OCg, Np) = W_g (OCg, K) B, where row k = (c, i, j) of B is the Np contiguous values of
-// xp from c Hp Wp + i dh Wp + j dw on: a shifted row of the padded image, read in place by
-// gemm_b_rows. Columns ow >= OW of C' (Wp - OW per output row, 2 of 34 for a 3x3 kernel on
-// 32x32) are computed and dropped when C' is copied out. Nothing is written K times over as
-// an im2col matrix is (1.2 MB per image for (h)'s second convolution).
+// into xp: channel c is Hp rows of Wp values from c CS on (CS = Hp Wp + pw), the image's pixel
+// (h, w) at row h + ph, column w + pw. Output pixel (oh, ow) is then column oh Wp + ow of a
+// product C' (OCg, Np) = W_g (OCg, K) B, where row k = (c, i, j) of B is the Np contiguous
+// values of xp from c CS + i dh Wp + j dw on: a shifted row of the padded image, read in place
+// by gemm_b_rows. Neighbouring rows share their padding: Wp is W + pw, not W + 2 pw (a window
+// past a row's right edge reads the next row's left padding; the pw zeros after the last row
+// stand in for the one after it), unless the output rows are wider (a padding beyond the
+// kernel's reach). Columns ow >= OW of C' (Wp - OW per output row: 1 of 33 for a 3x3 kernel
+// with padding 1 on 32x32, 1 of 9 on 8x8) are computed and dropped when C' is copied out.
+// Nothing is written K times over as an im2col matrix is (1.2 MB per image for (h)'s second
+// convolution).
 struct Shifted {
-  int64_t Hp, Wp, Np;
+  int64_t Hp, Wp, CS, Np;
   int64_t xp_size, c_size;  // elements of xp (with its slack) and of C'
   int64_t scratch() const { return xp_size + c_size; }
 };
@@ -287,9 +292,10 @@ struct Shifted {
 Shifted shifted_layout(const ConvShape& s, const Conv2dParams& p) {
   Shifted l{};
   l.Hp = s.H + 2 * p.padding[0];
-  l.Wp = s.W + 2 * p.padding[1];
+  l.Wp = std::max(s.W + p.padding[1], s.OW);
+  l.CS = l.Hp * l.Wp + p.padding[1];
   l.Np = (s.OH - 1) * l.Wp + s.OW;
-  l.xp_size = round_up64(s.Cg * l.Hp * l.Wp + kRowSlack, 16);
+  l.xp_size = round_up64(s.Cg * l.CS + kRowSlack, 16);
   l.c_size = round_up64(s.OCg * l.Np, 16);
   return l;
 }
@@ -299,13 +305,13 @@ void shifted_rows(std::ptrdiff_t* rows, const ConvShape& s, const Conv2dParams& 
   for (int64_t c = 0, k = 0; c < s.Cg; ++c) {
     for (int64_t i = 0; i < s.KH; ++i) {
       for (int64_t j = 0; j < s.KW; ++j, ++k) {
-        rows[k] = static_cast<std::ptrdiff_t>(c * l.Hp * l.Wp + i * p.dilation[0] * l.Wp + j * p.dilation[1]);
+        rows[k] = static_cast<std::ptrdiff_t>(c * l.CS + i * p.dilation[0] * l.Wp + j * p.dilation[1]);
       }
     }
   }
 }
 
-// x (Cg, H, W) into the inside of xp (Cg, Hp, Wp); its padding and slack are zeroed first
+// x (Cg, H, W) into the inside of xp (the layout above); its padding and slack are zeroed first
 // when `zero` (they stay zero from one image to the next).
 template <class T>
 void pad_image(const T* x, T* xp, const ConvShape& s, const Conv2dParams& p, const Shifted& l, bool zero) {
@@ -313,7 +319,7 @@ void pad_image(const T* x, T* xp, const ConvShape& s, const Conv2dParams& p, con
   for (int64_t c = 0; c < s.Cg; ++c) {
     for (int64_t h = 0; h < s.H; ++h) {
       const T* src = x + (c * s.H + h) * s.W;
-      T* dst = xp + (c * l.Hp + h + p.padding[0]) * l.Wp + p.padding[1];
+      T* dst = xp + c * l.CS + (h + p.padding[0]) * l.Wp + p.padding[1];
       for (int64_t v = 0; v < s.W; ++v) dst[v] = src[v];
     }
   }
