@@ -515,16 +515,24 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
     // the next row, or padding) and add nothing. gemm_b_columns packs B^T straight from the
     // padded image, with no column matrix in between.
     const Shifted l = shifted_layout(s, params);
-    const Tensor scratch = empty({tasks, l.scratch()}, TensorOptions().dtype(input.dtype()));
     const Tensor offsets = empty({tasks, s.K}, TensorOptions().dtype(kInt64));
     visit_dtype(input.dtype(), [&]<class T>() {
       if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
         const T* px = x.data_ptr<T>();
         const T* pdy = dy.data_ptr<T>();
         T* pp = partial.data_ptr<T>();
+        // Each task's padded image, padded gradient and packing space, taken here: see
+        // gemm_b_columns_scratch.
+        const auto packing = round_up64(static_cast<int64_t>(gemm_b_columns_scratch<T>(
+                                            static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
+                                            static_cast<std::size_t>(l.Np))),
+                                        16);
+        const int64_t per_task = l.scratch() + packing;
+        const Tensor scratch = empty({tasks, per_task}, TensorOptions().dtype(input.dtype()));
         parallel_run(tasks, [&](int task) {
-          T* xp = scratch.data_ptr<T>() + task * l.scratch();
+          T* xp = scratch.data_ptr<T>() + task * per_task;
           T* dyp = xp + l.xp_size;
+          T* pack = xp + l.scratch();
           auto* rows = reinterpret_cast<std::ptrdiff_t*>(offsets.data_ptr<int64_t>() + task * s.K);
           shifted_rows(rows, s, params, l);
           std::fill(dyp, dyp + l.c_size, T(0));
@@ -544,7 +552,7 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
               }
               gemm_b_columns<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
                                 static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.Np), xp, rows,
-                                n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K));
+                                n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K), pack);
             }
           }
         });

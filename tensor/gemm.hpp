@@ -52,16 +52,23 @@ void gemm_b_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* 
 // C := alpha * A * op(B) + beta * C with A (M, K) row-major (lda >= K) and column j of op(B)
 // the K contiguous values from b + b_columns[j] on: a convolution's weight gradient, whose
 // op(B) is the transposed column matrix, here read from the shifted rows of a padded image.
-// On the calling thread only, as gemm_b_rows.
+// On the calling thread only, as gemm_b_rows; it packs into `scratch`, which the caller
+// provides (gemm_b_columns_scratch(M, N, K) elements, 64-byte aligned): a pool task that took
+// its blocks from the allocator itself would make a steady-state step allocate whenever two
+// tasks first ran at once.
+template <class T>
+std::size_t gemm_b_columns_scratch(std::size_t M, std::size_t N, std::size_t K);
 template <class T>
 void gemm_b_columns(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* A, std::size_t lda, const T* b,
-                    const std::ptrdiff_t* b_columns, T beta, T* C, std::size_t ldc);
+                    const std::ptrdiff_t* b_columns, T beta, T* C, std::size_t ldc, T* scratch);
 
+extern template std::size_t gemm_b_columns_scratch<float>(std::size_t, std::size_t, std::size_t);
+extern template std::size_t gemm_b_columns_scratch<double>(std::size_t, std::size_t, std::size_t);
 extern template void gemm_b_columns<float>(std::size_t, std::size_t, std::size_t, float, const float*, std::size_t,
-                                           const float*, const std::ptrdiff_t*, float, float*, std::size_t);
+                                           const float*, const std::ptrdiff_t*, float, float*, std::size_t, float*);
 extern template void gemm_b_columns<double>(std::size_t, std::size_t, std::size_t, double, const double*,
                                             std::size_t, const double*, const std::ptrdiff_t*, double, double*,
-                                            std::size_t);
+                                            std::size_t, double*);
 extern template std::size_t packed_a_size<float>(std::size_t, std::size_t);
 extern template std::size_t packed_a_size<double>(std::size_t, std::size_t);
 extern template void pack_a_blocks<float>(std::size_t, std::size_t, const float*, std::size_t, float*);

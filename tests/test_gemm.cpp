@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <limits>
 #include <random>
@@ -308,8 +309,11 @@ void check_given_b(bool by_rows, const Shape& s, const Scalars& sc) {
     gg::gemm_b_rows<T>(s.M, s.N, s.K, alpha, packed.data(), scattered.buffer.data(), scattered.offsets.data(), beta,
                        got.data.data(), got.ld);
   } else {
+    std::vector<T> scratch(gg::gemm_b_columns_scratch<T>(s.M, s.N, s.K) + 64 / sizeof(T));
+    T* aligned = scratch.data();
+    while (reinterpret_cast<std::uintptr_t>(aligned) % 64 != 0) ++aligned;
     gg::gemm_b_columns<T>(s.M, s.N, s.K, alpha, A.data.data(), A.ld, scattered.buffer.data(),
-                          scattered.offsets.data(), beta, got.data.data(), got.ld);
+                          scattered.offsets.data(), beta, got.data.data(), got.ld, aligned);
   }
   const auto [bad, first_bad] = mismatches(got, expected, magnitude, C0, s.K);
   INFO(first_bad);

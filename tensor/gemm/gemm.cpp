@@ -512,8 +512,17 @@ void gemm_b_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* 
 }
 
 template <class T>
+std::size_t gemm_b_columns_scratch(std::size_t M, std::size_t N, std::size_t K) {
+  using namespace gemm_detail;
+  constexpr std::size_t MR = Blocking<T>::MR, NR = Blocking<T>::NR;
+  constexpr std::size_t MC = Blocking<T>::MC, NC = Blocking<T>::NC;
+  const std::size_t KC = even_kc<T>(std::max<std::size_t>(K, 1));
+  return round_up(KC * round_up(std::min(NC, N), NR), 64 / sizeof(T)) + round_up(std::min(MC, M), MR) * KC;
+}
+
+template <class T>
 void gemm_b_columns(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* A, std::size_t lda, const T* b,
-                    const std::ptrdiff_t* b_columns, T beta, T* C, std::size_t ldc) {
+                    const std::ptrdiff_t* b_columns, T beta, T* C, std::size_t ldc, T* scratch) {
   using namespace gemm_detail;
   constexpr std::size_t MR = Blocking<T>::MR, NR = Blocking<T>::NR;
   constexpr std::size_t MC = Blocking<T>::MC, NC = Blocking<T>::NC;
@@ -526,8 +535,7 @@ void gemm_b_columns(std::size_t M, std::size_t N, std::size_t K, T alpha, const 
   // with few column panels, as gemm_packed does.
   const std::size_t KC = even_kc<T>(K);
   const std::size_t b_block = round_up(KC * round_up(std::min(NC, N), NR), 64 / sizeof(T));
-  const Workspace<T> scratch(b_block + round_up(std::min(MC, M), MR) * KC);
-  T* packed_b = scratch.data();
+  T* packed_b = scratch;
   T* packed_a = packed_b + b_block;
   const bool pack_a_block = N > a_in_place_max_panels * NR;
   for (std::size_t jc = 0; jc < N; jc += NC) {
@@ -553,10 +561,12 @@ void gemm_b_columns(std::size_t M, std::size_t N, std::size_t K, T alpha, const 
   }
 }
 
+template std::size_t gemm_b_columns_scratch<float>(std::size_t, std::size_t, std::size_t);
+template std::size_t gemm_b_columns_scratch<double>(std::size_t, std::size_t, std::size_t);
 template void gemm_b_columns<float>(std::size_t, std::size_t, std::size_t, float, const float*, std::size_t,
-                                    const float*, const std::ptrdiff_t*, float, float*, std::size_t);
+                                    const float*, const std::ptrdiff_t*, float, float*, std::size_t, float*);
 template void gemm_b_columns<double>(std::size_t, std::size_t, std::size_t, double, const double*, std::size_t,
-                                     const double*, const std::ptrdiff_t*, double, double*, std::size_t);
+                                     const double*, const std::ptrdiff_t*, double, double*, std::size_t, double*);
 template std::size_t packed_a_size<float>(std::size_t, std::size_t);
 template std::size_t packed_a_size<double>(std::size_t, std::size_t);
 template void pack_a_blocks<float>(std::size_t, std::size_t, const float*, std::size_t, float*);
