@@ -1,5 +1,6 @@
 // `gategrad depth --arch SPEC` on arbitrary strings: build_mlp either throws the documented
-// std::invalid_argument or returns a network that maps (1, 4) inputs to (1, 2) logits.
+// std::invalid_argument or returns a network that maps (2, 4) inputs to (2, 2) logits. Two rows,
+// not one: a batchnorm in training needs more than one value per feature, as torch's does.
 #include "strict.hpp"
 
 #include <gategrad/apps/architecture.hpp>
@@ -32,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   gg::fuzz::check_module(*model, "build_mlp");
   for (const bool training : {true, false}) {
     model->train(training);
-    const gg::Tensor y = (*model)(gg::ones({1, 4}));
-    if (y.sizes() != gg::IntArrayRef{1, 2}) gg::fuzz::fail("build_mlp: '" + spec + "' gives " + gg::to_string(y.sizes()));
+    const gg::Tensor y = (*model)(gg::ones({2, 4}));
+    if (y.sizes() != gg::IntArrayRef{2, 2}) gg::fuzz::fail("build_mlp: '" + spec + "' gives " + gg::to_string(y.sizes()));
     gg::fuzz::check_tensor(y, "build_mlp forward");
   }
   return 0;

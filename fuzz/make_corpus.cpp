@@ -168,7 +168,11 @@ void arch_corpus(const fs::path& dir) {
   const char* specs[] = {"linear,relu,linear,relu,linear,relu,linear", "linear,sigmoid,linear,relu,linear",
                          "linear,relu,linear,dropout(0.5),linear", "linear", "linear,tanh,linear",
                          " Linear , ReLU , LINEAR ", "relu,linear", "linear,dropout(1.5),linear",
-                         "linear,dropout(),linear", "linear,,linear", "linear,dropout(1e400),linear"};
+                         "linear,dropout(),linear", "linear,,linear", "linear,dropout(1e400),linear",
+                         // Session 12: batchnorm and linear(n) in an MLP (the first a crash the
+                         // fuzzer found: a batch of one row), CNN layers without an image shape.
+                         "linear,batchnorm,linear", "linear(7),relu,linear", "conv(4,3,pad=1),relu,flatten,linear",
+                         "linear,conv(2,1),flatten,linear", "linear,dropout2d(0.1),linear"};
   int i = 0;
   for (const char* spec : specs) write_text(dir / ("spec_" + std::to_string(i++)), spec);
 }

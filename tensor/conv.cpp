@@ -234,7 +234,7 @@ namespace {
 
 // body(n, g, oh0, oh1, width) for every image of task `task` of `tasks` (an even share of the
 // batch), each group, and each block of `rows` output rows [oh0, oh1) (width = its pixels):
-// the loops of the im2col paths.
+// the loops of every path (the shifted rows take all rows as one block).
 template <class Body>
 void for_row_blocks(const ConvShape& s, int task, int tasks, int64_t rows, const Body& body) {
   for (int64_t n = s.N * task / tasks, end = s.N * (task + 1) / tasks; n < end; ++n) {
@@ -311,17 +311,24 @@ void shifted_rows(std::ptrdiff_t* rows, const ConvShape& s, const Conv2dParams& 
   }
 }
 
+// rows of `width` values from src (rows src_stride apart) to dst (rows dst_stride apart): the
+// copies between an image's (H, W) and the shifted rows' padded (Hp, Wp) layouts.
+template <class T>
+void copy_rows(const T* src, int64_t src_stride, T* dst, int64_t dst_stride, int64_t rows, int64_t width) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* from = src + r * src_stride;
+    T* to = dst + r * dst_stride;
+    for (int64_t v = 0; v < width; ++v) to[v] = from[v];
+  }
+}
+
 // x (Cg, H, W) into the inside of xp (the layout above); its padding and slack are zeroed first
 // when `zero` (they stay zero from one image to the next).
 template <class T>
 void pad_image(const T* x, T* xp, const ConvShape& s, const Conv2dParams& p, const Shifted& l, bool zero) {
   if (zero) std::fill(xp, xp + l.xp_size, T(0));
   for (int64_t c = 0; c < s.Cg; ++c) {
-    for (int64_t h = 0; h < s.H; ++h) {
-      const T* src = x + (c * s.H + h) * s.W;
-      T* dst = xp + c * l.CS + (h + p.padding[0]) * l.Wp + p.padding[1];
-      for (int64_t v = 0; v < s.W; ++v) dst[v] = src[v];
-    }
+    copy_rows(x + c * s.H * s.W, s.W, xp + c * l.CS + p.padding[0] * l.Wp + p.padding[1], l.Wp, s.H, s.W);
   }
 }
 
@@ -348,13 +355,7 @@ void conv_shifted(const T* x, const T* w, T* out, const ConvShape& s, const Conv
       columns(std::min(l.Np, panels * t / threads * 32), std::min(l.Np, panels * (t + 1) / threads * 32));
     });
   }
-  for (int64_t oc = 0; oc < s.OCg; ++oc) {
-    for (int64_t oh = 0; oh < s.OH; ++oh) {
-      const T* src = cp + oc * l.Np + oh * l.Wp;
-      T* dst = out + (oc * s.OH + oh) * s.OW;
-      for (int64_t v = 0; v < s.OW; ++v) dst[v] = src[v];
-    }
-  }
+  for (int64_t oc = 0; oc < s.OCg; ++oc) copy_rows(cp + oc * l.Np, l.Wp, out + oc * s.P, s.OW, s.OH, s.OW);
 }
 
 // out (N, OC, OH, OW) = the convolution of x (N, C, H, W) with w (OC, Cg, KH, KW), both
@@ -381,13 +382,11 @@ void conv_forward(const T* px, const T* pw, T* po, const ConvShape& s, const Con
       T* buffer = scratch.data_ptr<T>() + task * l.scratch();
       auto* rows = reinterpret_cast<std::ptrdiff_t*>(offsets.data_ptr<int64_t>() + task * s.K);
       bool first = true;
-      for (int64_t n = s.N * task / tasks, end = s.N * (task + 1) / tasks; n < end; ++n) {
-        for (int64_t g = 0; g < s.groups; ++g) {
-          conv_shifted(px + (n * s.C + g * s.Cg) * s.H * s.W, packed.data_ptr<T>() + g * a_size,
-                       po + (n * s.OC + g * s.OCg) * s.P, s, params, l, buffer, rows, first, threads);
-          first = false;
-        }
-      }
+      for_row_blocks(s, task, tasks, s.OH, [&](int64_t n, int64_t g, int64_t, int64_t, std::size_t) {
+        conv_shifted(px + (n * s.C + g * s.Cg) * s.H * s.W, packed.data_ptr<T>() + g * a_size,
+                     po + (n * s.OC + g * s.OCg) * s.P, s, params, l, buffer, rows, first, threads);
+        first = false;
+      });
     });
     return;
   }
@@ -537,24 +536,16 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
           shifted_rows(rows, s, params, l);
           std::fill(dyp, dyp + l.c_size, T(0));
           T* dw = pp + task * wnumel;
-          const int64_t begin = s.N * task / tasks, end = s.N * (task + 1) / tasks;
-          if (begin == end) std::fill(dw, dw + wnumel, T(0));
-          for (int64_t n = begin; n < end; ++n) {
-            for (int64_t g = 0; g < s.groups; ++g) {
-              pad_image(px + (n * s.C + g * s.Cg) * s.H * s.W, xp, s, params, l, n == begin && g == 0);
-              const T* grad = pdy + (n * s.OC + g * s.OCg) * s.P;
-              for (int64_t oc = 0; oc < s.OCg; ++oc) {
-                for (int64_t oh = 0; oh < s.OH; ++oh) {
-                  const T* src = grad + (oc * s.OH + oh) * s.OW;
-                  T* dst = dyp + oc * l.Np + oh * l.Wp;
-                  for (int64_t v = 0; v < s.OW; ++v) dst[v] = src[v];
-                }
-              }
-              gemm_b_columns<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
-                                static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.Np), xp, rows,
-                                n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K), pack);
-            }
-          }
+          const int64_t begin = s.N * task / tasks;
+          if (begin == s.N * (task + 1) / tasks) std::fill(dw, dw + wnumel, T(0));
+          for_row_blocks(s, task, tasks, s.OH, [&](int64_t n, int64_t g, int64_t, int64_t, std::size_t) {
+            pad_image(px + (n * s.C + g * s.Cg) * s.H * s.W, xp, s, params, l, n == begin && g == 0);
+            const T* grad = pdy + (n * s.OC + g * s.OCg) * s.P;
+            for (int64_t oc = 0; oc < s.OCg; ++oc) copy_rows(grad + oc * s.P, s.OW, dyp + oc * l.Np, l.Wp, s.OH, s.OW);
+            gemm_b_columns<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
+                              static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.Np), xp, rows,
+                              n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K), pack);
+          });
         });
         result = sum_partials<T>(partial, tasks, weight_sizes);
       }
@@ -688,8 +679,8 @@ inline void maxima_2x2_16(const float* r0, const float* r1, int64_t n, int32_t b
     best = _mm512_mask_blend_ps(wins, best, v);
     offset = _mm512_mask_blend_epi32(wins, offset, _mm512_set1_epi32(offsets[k]));
   }
-  const __m512i column = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-  const __m512i where = _mm512_add_epi32(_mm512_add_epi32(_mm512_set1_epi32(base), column), offset);
+  // even also holds each output's column in the row pair (2 ow).
+  const __m512i where = _mm512_add_epi32(_mm512_add_epi32(_mm512_set1_epi32(base), even), offset);
   const auto valid = static_cast<__mmask16>(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
   _mm512_mask_storeu_ps(out, valid, best);
   _mm512_mask_storeu_epi64(at, static_cast<__mmask8>(valid & 0xFF), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(where)));
