@@ -10,9 +10,9 @@
 //   h  CIFAR CNN on 3x32x32, batch 128: [conv3x3(c)-bn-relu-conv3x3(c)-bn-relu-maxpool2] for
 //      c = 32, 64, 128, linear 2048-256-relu-10; cross-entropy; SGD lr 0.05 momentum 0.9
 //   forward/h128, forward/h1: (i), net h in eval mode at batch 128 and batch 1
-//   conv/<pass>/<layer>: one convolution of (h) at batch 128 (layers 1-6: 3->32 and 32->32 at
-//      32x32, 32->64 and 64->64 at 16x16, 64->128 and 128->128 at 8x8; 3x3, padding 1, no
-//      bias), pass fwd, bwd_data or bwd_weight, on the native kernels; counter GFLOPS
+//   conv/<pass>/<layer>: one convolution alone on the native kernels (layers 1-6 of (h) at
+//      batch 128, f1 f2 of (f) and g1 g2 of (g) at batch 64: kConvLayers below; no bias),
+//      pass fwd, bwd_data or bwd_weight; counter GFLOPS
 // Threads come from GG_NUM_THREADS (default: every core). bench/compare_cnn.sh runs this beside
 // bench_cnn_libtorch (the same nets written against LibTorch, same names) and prints the ratios.
 #include <gategrad/autograd/grad_mode.hpp>
@@ -136,22 +136,31 @@ void forward(benchmark::State& state, const Net& net, std::int64_t batch) {
   }
 }
 
-// (in channels, out channels, size) of (h)'s six convolutions.
+// One convolution as bench_cnn runs it alone: (h)'s six layers at batch 128 (names 1-6: 3->32
+// and 32->32 at 32x32, 32->64 and 64->64 at 16x16, 64->128 and 128->128 at 8x8, 3x3, padding
+// 1) and the two of (f) and of (g) at batch 64 (f1, f2, g1, g2: 5x5). Sizes are the input's.
 struct ConvLayer {
-  std::int64_t in, out, size;
+  const char* name;
+  std::int64_t in, out, kernel, padding, size, batch;
+  bool first;  // the net's first layer: its data needs no gradient, so no bwd_data row
+  std::int64_t out_size() const { return size + 2 * padding - kernel + 1; }
 };
-const ConvLayer kConvLayers[] = {{3, 32, 32}, {32, 32, 32}, {32, 64, 16}, {64, 64, 16}, {64, 128, 8}, {128, 128, 8}};
+const ConvLayer kConvLayers[] = {
+    {"1", 3, 32, 3, 1, 32, 128, true},   {"2", 32, 32, 3, 1, 32, 128, false}, {"3", 32, 64, 3, 1, 16, 128, false},
+    {"4", 64, 64, 3, 1, 16, 128, false}, {"5", 64, 128, 3, 1, 8, 128, false}, {"6", 128, 128, 3, 1, 8, 128, false},
+    {"f1", 1, 6, 5, 2, 28, 64, true},    {"f2", 6, 16, 5, 0, 14, 64, false},  {"g1", 1, 10, 5, 0, 28, 64, true},
+    {"g2", 10, 20, 5, 0, 12, 64, false}};
 
 enum class Pass { fwd, bwd_data, bwd_weight };
 
 void conv_pass(benchmark::State& state, const ConvLayer& layer, Pass pass) {
-  constexpr std::int64_t kBatch = 128;
   gg::Generator gen(3);
-  const gg::Tensor x = gg::randn({kBatch, layer.in, layer.size, layer.size}, gen);
-  const gg::Tensor w = gg::randn({layer.out, layer.in, 3, 3}, gen);
-  const gg::Tensor dy = gg::randn({kBatch, layer.out, layer.size, layer.size}, gen);
+  const std::int64_t os = layer.out_size();
+  const gg::Tensor x = gg::randn({layer.batch, layer.in, layer.size, layer.size}, gen);
+  const gg::Tensor w = gg::randn({layer.out, layer.in, layer.kernel, layer.kernel}, gen);
+  const gg::Tensor dy = gg::randn({layer.batch, layer.out, os, os}, gen);
   gg::native::Conv2dParams params;
-  params.padding = {1, 1};
+  params.padding = {layer.padding, layer.padding};
   for (auto _ : state) {
     gg::Tensor r;
     switch (pass) {
@@ -161,7 +170,8 @@ void conv_pass(benchmark::State& state, const ConvLayer& layer, Pass pass) {
     }
     benchmark::DoNotOptimize(r.data_ptr());
   }
-  const double flops = 2.0 * static_cast<double>(kBatch * layer.out * layer.in * 9 * layer.size * layer.size);
+  const double flops =
+      2.0 * static_cast<double>(layer.batch * layer.out * layer.in * layer.kernel * layer.kernel * os * os);
   state.counters["GFLOPS"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
@@ -184,11 +194,10 @@ int main(int argc, char** argv) {
   const std::pair<Pass, const char*> passes[] = {{Pass::fwd, "fwd"}, {Pass::bwd_data, "bwd_data"},
                                                  {Pass::bwd_weight, "bwd_weight"}};
   for (const auto& [pass, pass_name] : passes) {
-    for (std::size_t i = 0; i < std::size(kConvLayers); ++i) {
-      if (pass == Pass::bwd_data && i == 0) continue;  // the data needs no gradient
-      const ConvLayer& layer = kConvLayers[i];
+    for (const ConvLayer& layer : kConvLayers) {
+      if (pass == Pass::bwd_data && layer.first) continue;  // the data needs no gradient
       const Pass p = pass;
-      benchmark::RegisterBenchmark(("conv/" + std::string(pass_name) + "/" + std::to_string(i + 1)).c_str(),
+      benchmark::RegisterBenchmark(("conv/" + std::string(pass_name) + "/" + layer.name).c_str(),
                                    [&layer, p](benchmark::State& s) { conv_pass(s, layer, p); })
           ->Unit(benchmark::kMicrosecond)
           ->UseRealTime();

@@ -128,22 +128,30 @@ void forward(benchmark::State& state, const Net& net, int64_t batch_size) {
   }
 }
 
-// (h)'s six convolutions at batch 128, as bench_cnn's conv/<pass>/<layer>: at::convolution
+// The convolutions of bench_cnn's conv/<pass>/<layer> (the same table): at::convolution
 // forward and at::convolution_backward for one of its two gradients (oneDNN runs both here).
 struct ConvLayer {
-  int64_t in, out, size;
+  const char* name;
+  int64_t in, out, kernel, padding, size, batch;
+  bool first;
+  int64_t out_size() const { return size + 2 * padding - kernel + 1; }
 };
-const ConvLayer kConvLayers[] = {{3, 32, 32}, {32, 32, 32}, {32, 64, 16}, {64, 64, 16}, {64, 128, 8}, {128, 128, 8}};
+const ConvLayer kConvLayers[] = {
+    {"1", 3, 32, 3, 1, 32, 128, true},   {"2", 32, 32, 3, 1, 32, 128, false}, {"3", 32, 64, 3, 1, 16, 128, false},
+    {"4", 64, 64, 3, 1, 16, 128, false}, {"5", 64, 128, 3, 1, 8, 128, false}, {"6", 128, 128, 3, 1, 8, 128, false},
+    {"f1", 1, 6, 5, 2, 28, 64, true},    {"f2", 6, 16, 5, 0, 14, 64, false},  {"g1", 1, 10, 5, 0, 28, 64, true},
+    {"g2", 10, 20, 5, 0, 12, 64, false}};
 
 enum class Pass { fwd, bwd_data, bwd_weight };
 
 void conv_pass(benchmark::State& state, const ConvLayer& layer, Pass pass) {
-  constexpr int64_t kBatch = 128;
   const auto format = channels_last() ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
-  const torch::Tensor x = torch::randn({kBatch, layer.in, layer.size, layer.size}).contiguous(format);
-  const torch::Tensor w = torch::randn({layer.out, layer.in, 3, 3}).contiguous(format);
-  const torch::Tensor dy = torch::randn({kBatch, layer.out, layer.size, layer.size}).contiguous(format);
-  const std::vector<int64_t> stride{1, 1}, padding{1, 1}, dilation{1, 1}, output_padding{0, 0};
+  const int64_t os = layer.out_size();
+  const torch::Tensor x = torch::randn({layer.batch, layer.in, layer.size, layer.size}).contiguous(format);
+  const torch::Tensor w = torch::randn({layer.out, layer.in, layer.kernel, layer.kernel}).contiguous(format);
+  const torch::Tensor dy = torch::randn({layer.batch, layer.out, os, os}).contiguous(format);
+  const std::vector<int64_t> stride{1, 1}, padding{layer.padding, layer.padding}, dilation{1, 1},
+      output_padding{0, 0};
   torch::NoGradGuard no_grad;
   for (auto _ : state) {
     torch::Tensor r;
@@ -157,7 +165,8 @@ void conv_pass(benchmark::State& state, const ConvLayer& layer, Pass pass) {
     }
     benchmark::DoNotOptimize(r.data_ptr<float>());
   }
-  const double flops = 2.0 * static_cast<double>(kBatch * layer.out * layer.in * 9 * layer.size * layer.size);
+  const double flops =
+      2.0 * static_cast<double>(layer.batch * layer.out * layer.in * layer.kernel * layer.kernel * os * os);
   state.counters["GFLOPS"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
@@ -181,10 +190,10 @@ int main(int argc, char** argv) {
   const std::pair<Pass, const char*> passes[] = {{Pass::fwd, "fwd"}, {Pass::bwd_data, "bwd_data"},
                                                  {Pass::bwd_weight, "bwd_weight"}};
   for (const auto& [pass, pass_name] : passes) {
-    for (size_t i = 0; i < 6; ++i) {
-      if (pass == Pass::bwd_data && i == 0) continue;
-      benchmark::RegisterBenchmark(("conv/" + std::string(pass_name) + "/" + std::to_string(i + 1)).c_str(), conv_pass,
-                                   kConvLayers[i], pass)
+    for (const ConvLayer& layer : kConvLayers) {
+      if (pass == Pass::bwd_data && layer.first) continue;
+      benchmark::RegisterBenchmark(("conv/" + std::string(pass_name) + "/" + layer.name).c_str(), conv_pass, layer,
+                                   pass)
           ->Unit(benchmark::kMicrosecond);
     }
   }

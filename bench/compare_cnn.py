@@ -8,8 +8,8 @@ usage: bench/compare_cnn.py [BUILD_DIR] [--filter REGEX] [--rounds N]
 
 Rows: train/f (LeNet-5, batch 64), train/g (pytorch/examples' cpp/mnist Net, batch 64),
 train/h (the CIFAR CNN, batch 128), forward/h128 and forward/h1 (net (i): (h) in eval mode at
-batch 128 and 1), and conv/<pass>/<layer> (each of (h)'s six convolutions alone at batch 128:
-fwd, bwd_data, bwd_weight). bench/bench_cnn.cpp describes the nets.
+batch 128 and 1), and conv/<pass>/<layer> (one convolution alone, fwd, bwd_data or bwd_weight:
+(h)'s six at batch 128 as layers 1-6, and (f)'s and (g)'s two at batch 64 as f1, f2, g1, g2). bench/bench_cnn.cpp describes the nets.
 
 The rounds and environments are bench/compare_train.py's (reused from it): paired rounds, both
 libraries measured in every round, every binary alone in its own process; gategrad at
@@ -40,6 +40,10 @@ NETS = {
            ("linear", 50, 10)], 64),
     "h": (CIFAR, 128),
 }
+# bench_cnn's conv/<pass>/<layer> rows: layer name -> (layer, batch); 1-6 are (h)'s.
+CONV_ROWS = {**{str(i + 1): (layer, 128) for i, layer in enumerate(CIFAR[:6])},
+             "f1": (NETS["f"][0][0], 64), "f2": (NETS["f"][0][1], 64),
+             "g1": (NETS["g"][0][0], 64), "g2": (NETS["g"][0][1], 64)}
 TARGETS = {"train/f": 1.5, "train/g": 1.5, "train/h": 1.1, "forward/h1": 2.0}
 
 
@@ -55,8 +59,8 @@ def row_flops(name):
     """FLOPs of one benchmark iteration: forward, or forward + both gradients but the data's."""
     mode, what = name.split("/", 1)
     if mode == "conv":
-        layer = CIFAR[int(what.split("/")[1]) - 1]
-        return 128 * layer_flops(layer)
+        layer, batch = CONV_ROWS[what.split("/")[1]]
+        return batch * layer_flops(layer)
     if mode == "forward":
         return int(what[1:]) * sum(map(layer_flops, CIFAR))
     layers, batch = NETS[what]

@@ -285,6 +285,7 @@ bool shifted(const ConvShape& s, const Conv2dParams& p) {
 // convolution).
 struct Shifted {
   int64_t Hp, Wp, CS, Np;
+  int64_t ld;               // C' rows apart: Np rounded up to whole vectors (zeros past Np)
   int64_t xp_size, c_size;  // elements of xp (with its slack) and of C'
   int64_t scratch() const { return xp_size + c_size; }
 };
@@ -296,7 +297,8 @@ Shifted shifted_layout(const ConvShape& s, const Conv2dParams& p) {
   l.CS = l.Hp * l.Wp + p.padding[1];
   l.Np = (s.OH - 1) * l.Wp + s.OW;
   l.xp_size = round_up64(s.Cg * l.CS + kRowSlack, 16);
-  l.c_size = round_up64(s.OCg * l.Np, 16);
+  l.ld = round_up64(l.Np, 16);
+  l.c_size = s.OCg * l.ld;
   return l;
 }
 
@@ -514,6 +516,12 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
     // the next row, or padding) and add nothing. gemm_b_columns packs B^T straight from the
     // padded image, with no column matrix in between.
     const Shifted l = shifted_layout(s, params);
+    // Few output channels and many pixels (the first layers of LeNet-5 and of the MNIST net: 6
+    // or 10 channels, K = 25 taps, 670-840 pixels) take the dot products, which pack nothing:
+    // 580 -> 393 and 693 -> 528 us per batch of 64 (bench_cnn conv/bwd_weight/f1 and g1, 1
+    // thread). Everywhere else the packed GEMM was faster, by 1.1-3x (its packing pays once
+    // 16 or more channels share it; with under 512 pixels the dot products' lane sums weigh).
+    const bool dot = s.OCg <= 12 && l.Np >= 512;
     const Tensor offsets = empty({tasks, s.K}, TensorOptions().dtype(kInt64));
     visit_dtype(input.dtype(), [&]<class T>() {
       if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
@@ -541,10 +549,16 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
           for_row_blocks(s, task, tasks, s.OH, [&](int64_t n, int64_t g, int64_t, int64_t, std::size_t) {
             pad_image(px + (n * s.C + g * s.Cg) * s.H * s.W, xp, s, params, l, n == begin && g == 0);
             const T* grad = pdy + (n * s.OC + g * s.OCg) * s.P;
-            for (int64_t oc = 0; oc < s.OCg; ++oc) copy_rows(grad + oc * s.P, s.OW, dyp + oc * l.Np, l.Wp, s.OH, s.OW);
-            gemm_b_columns<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
-                              static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.Np), xp, rows,
-                              n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K), pack);
+            for (int64_t oc = 0; oc < s.OCg; ++oc) copy_rows(grad + oc * s.P, s.OW, dyp + oc * l.ld, l.Wp, s.OH, s.OW);
+            if (dot) {
+              gemm_dot_rows<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
+                               static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.ld), xp, rows,
+                               n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K));
+            } else {
+              gemm_b_columns<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
+                                static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.ld), xp, rows,
+                                n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K), pack);
+            }
           });
         });
         result = sum_partials<T>(partial, tasks, weight_sizes);

@@ -79,6 +79,8 @@ TEST_CASE("conv2d matches the definition for every parameter, and its adjoints a
       {1, 2, 9, 8, 3, 3, 2, 1, 1, 2, 1, 2, 3, 1},   // stride 1 with dilation: shifted rows
       {2, 3, 5, 4, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1},   // 1x1 padded: input gradient through col2im
       {1, 8, 20, 20, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1},  // one image: its columns split over threads
+      {3, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1},   // LeNet-5's first layer: weight gradient as dot products
+      {2, 4, 24, 24, 8, 3, 3, 1, 1, 1, 1, 1, 1, 2},   // the same with groups (4 channels per group)
   };
   for (const gg::Dtype dtype : {gg::kFloat64, gg::kFloat32}) {
     for (int threads : {1, 2}) {

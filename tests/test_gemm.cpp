@@ -267,12 +267,12 @@ template <class T>
 struct ScatteredRows {
   std::vector<T> buffer;
   std::vector<std::ptrdiff_t> offsets;
-  ScatteredRows(const Matrix<T>& b, std::mt19937& rng) {
+  ScatteredRows(const Matrix<T>& b, std::mt19937& rng, T slack = std::numeric_limits<T>::quiet_NaN()) {
     const std::size_t stride = b.cols + 32;
     std::vector<std::size_t> slot(b.rows);
     for (std::size_t k = 0; k < b.rows; ++k) slot[k] = k;
     std::shuffle(slot.begin(), slot.end(), rng);
-    buffer.assign(b.rows * stride + 32, std::numeric_limits<T>::quiet_NaN());
+    buffer.assign(b.rows * stride + 32, slack);
     for (std::size_t k = 0; k < b.rows; ++k) {
       offsets.push_back(static_cast<std::ptrdiff_t>(slot[k] * stride));
       for (std::size_t j = 0; j < b.cols; ++j) buffer[slot[k] * stride + j] = b.at(k, j);
@@ -280,18 +280,32 @@ struct ScatteredRows {
   }
 };
 
-// gemm_b_rows (B given by its rows) or gemm_b_columns (op(B) by its columns) against the
-// reference on the same matrices stored densely. The slack past each row is NaN: values
-// read there must not reach C.
+enum class GivenB { rows, columns, dot };
+
+// gemm_b_rows (B given by its rows), gemm_b_columns (op(B) by its columns) or gemm_dot_rows
+// (op(B) = B^T, B by its rows) against the reference on the same matrices stored densely.
+// The slack past each row is NaN (values read there must not reach C), but for
+// gemm_dot_rows, whose contract has A's rows zero and B's finite up to K rounded up to 16:
+// there it is a large finite value, and A's padding zeros.
 template <class T>
-void check_given_b(bool by_rows, const Shape& s, const Scalars& sc) {
-  INFO((by_rows ? "gemm_b_rows" : "gemm_b_columns") << " M=" << s.M << " N=" << s.N << " K=" << s.K
-                                                    << " beta=" << sc.beta);
+void check_given_b(GivenB given, const Shape& s, const Scalars& sc) {
+  const bool by_rows = given == GivenB::rows;
+  INFO((by_rows ? "gemm_b_rows" : given == GivenB::columns ? "gemm_b_columns" : "gemm_dot_rows")
+       << " M=" << s.M << " N=" << s.N << " K=" << s.K << " beta=" << sc.beta);
   std::mt19937 rng(static_cast<unsigned>(s.M * 31 + s.N * 7 + s.K));
-  const Matrix<T> A = random_matrix<T>(s.M, s.K, sc.pad, rng);
+  Matrix<T> A = random_matrix<T>(s.M, s.K, sc.pad, rng);
+  if (given == GivenB::dot) {
+    Matrix<T> padded(s.M, s.K, (s.K + 15) / 16 * 16 - s.K + sc.pad);
+    std::fill(padded.data.begin(), padded.data.end(), T(0));
+    for (std::size_t i = 0; i < s.M; ++i) {
+      for (std::size_t k = 0; k < s.K; ++k) padded.at(i, k) = A.at(i, k);
+    }
+    A = padded;
+  }
   // by_rows: B (K, N); else B stored (N, K), op(B) = B^T.
   const Matrix<T> B = by_rows ? random_matrix<T>(s.K, s.N, 0, rng) : random_matrix<T>(s.N, s.K, 0, rng);
-  const ScatteredRows<T> scattered(B, rng);
+  const ScatteredRows<T> scattered(B, rng,
+                                   given == GivenB::dot ? T(1e30) : std::numeric_limits<T>::quiet_NaN());
   Matrix<T> C0 = random_matrix<T>(s.M, s.N, sc.pad, rng);
   if (sc.beta == 0.0) C0 = Matrix<T>(s.M, s.N, sc.pad);
   const T alpha = static_cast<T>(sc.alpha), beta = static_cast<T>(sc.beta);
@@ -308,6 +322,9 @@ void check_given_b(bool by_rows, const Shape& s, const Scalars& sc) {
     gg::pack_a_blocks<T>(s.M, s.K, A.data.data(), A.ld, packed.data());
     gg::gemm_b_rows<T>(s.M, s.N, s.K, alpha, packed.data(), scattered.buffer.data(), scattered.offsets.data(), beta,
                        got.data.data(), got.ld);
+  } else if (given == GivenB::dot) {
+    gg::gemm_dot_rows<T>(s.M, s.N, s.K, alpha, A.data.data(), A.ld, scattered.buffer.data(), scattered.offsets.data(),
+                         beta, got.data.data(), got.ld);
   } else {
     std::vector<T> scratch(gg::gemm_b_columns_scratch<T>(s.M, s.N, s.K) + 64 / sizeof(T));
     T* aligned = scratch.data();
@@ -323,12 +340,15 @@ void check_given_b(bool by_rows, const Shape& s, const Scalars& sc) {
 }  // namespace
 
 TEMPLATE_TEST_CASE("gemm with B given by its rows or columns matches the reference", "[gemm]", float, double) {
-  // Edge tiles in M (14-row panels, the 4- and 8-row kernels) and N (32-column panels, narrow
-  // and partial ones), K across the 256 (float) or 192 (double) block and M across 336 / 280.
+  // Edge tiles in M (14-row panels, the 4- and 8-row kernels; gemm_dot_rows' 6-row tiles) and
+  // N (32-column panels, narrow and partial ones; 4-row tiles of B), K across the 256 (float)
+  // or 192 (double) block and M across 336 / 280, K not a whole number of vectors.
   const std::vector<Shape> shapes = {{1, 1, 1},     {5, 17, 27},    {14, 32, 256}, {18, 33, 257},
                                      {32, 100, 288}, {64, 1086, 300}, {23, 70, 600}, {350, 40, 50}};
   std::size_t turn = 0;
   for (const Shape& s : shapes) {
-    for (bool by_rows : {true, false}) check_given_b<TestType>(by_rows, s, kScalars[turn++ % std::size(kScalars)]);
+    for (GivenB given : {GivenB::rows, GivenB::columns, GivenB::dot}) {
+      check_given_b<TestType>(given, s, kScalars[turn++ % std::size(kScalars)]);
+    }
   }
 }

@@ -124,8 +124,15 @@ template <class T, std::size_t NV = Blocking<T>::NV, bool partial = false,
   for (; p < kc; ++p) step();
 
   if constexpr (partial) {
-    for (std::size_t i = 0; i < m; ++i) {
-      for (std::size_t v = 0; v < NV && v * W < n; ++v) {
+    // Unrolled over the kernel's rows with an early exit: a loop to the run-time m indexes acc
+    // at run time, which spills every accumulator to the stack (with K = 25, a 5x5 kernel on
+    // one channel, that stack traffic cost as much as the k loop).
+#pragma GCC unroll 32
+    for (std::size_t i = 0; i < MR; ++i) {
+      if (i >= m) break;
+#pragma GCC unroll 4
+      for (std::size_t v = 0; v < NV; ++v) {
+        if (v * W >= n) break;
         store_scaled_first(acc[i][v], std::min(W, n - v * W), alpha, beta, c + i * ldc + v * W);
       }
     }
