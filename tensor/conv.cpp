@@ -302,14 +302,53 @@ Shifted shifted_layout(const ConvShape& s, const Conv2dParams& p) {
   return l;
 }
 
-// rows[k] for k = (c, i, j): where row k of the shifted-rows B starts in xp.
-void shifted_rows(std::ptrdiff_t* rows, const ConvShape& s, const Conv2dParams& p, const Shifted& l) {
-  for (int64_t c = 0, k = 0; c < s.Cg; ++c) {
+// rows[k] for k = (c, i, j), or k = (i, c, j) when taps_outer (below): where row k of the
+// shifted-rows B starts in xp.
+void shifted_rows(std::ptrdiff_t* rows, const ConvShape& s, const Conv2dParams& p, const Shifted& l,
+                  bool taps_outer = false) {
+  for (int64_t c = 0; c < s.Cg; ++c) {
     for (int64_t i = 0; i < s.KH; ++i) {
-      for (int64_t j = 0; j < s.KW; ++j, ++k) {
+      for (int64_t j = 0; j < s.KW; ++j) {
+        const int64_t k = taps_outer ? (i * s.Cg + c) * s.KW + j : (c * s.KH + i) * s.KW + j;
         rows[k] = static_cast<std::ptrdiff_t>(c * l.CS + i * p.dilation[0] * l.Wp + j * p.dilation[1]);
       }
     }
+  }
+}
+
+// The kernel rows [lo, hi) whose taps land on the image, not in the padding above or below
+// it, for output row oh of a stride-1 convolution.
+std::pair<int64_t, int64_t> image_taps(const ConvShape& s, const Conv2dParams& p, int64_t oh) {
+  const int64_t ph = p.padding[0], dh = p.dilation[0];
+  const int64_t lo = ph > oh ? (ph - oh + dh - 1) / dh : 0;
+  const int64_t last = ph + s.H - 1 - oh;  // the last tap row on the image, times dh
+  const int64_t hi = last < 0 ? 0 : std::min(s.KH, last / dh + 1);
+  return {lo, std::max(lo, hi)};
+}
+
+// Taps outermost: where many output rows' windows reach into the padding above or below the
+// image (the input gradient of a 5x5 convolution on a small map, whose flipped convolution
+// pads by 4: LeNet-5's and the MNIST net's second layers, a third of the work on zeros), a
+// kernel row's taps are zero for a whole output row. With K ordered (i, c, j) they are one
+// range of K per output row, which gemm_b_rows skips (k_begin, k_end per column of C'): the
+// weights are permuted to match. Taken when more than a tenth of the work is such taps.
+bool taps_outer(const ConvShape& s, const Conv2dParams& p) {
+  int64_t on_image = 0;
+  for (int64_t oh = 0; oh < s.OH; ++oh) {
+    const auto [lo, hi] = image_taps(s, p, oh);
+    on_image += hi - lo;
+  }
+  return on_image * 10 < s.OH * s.KH * 9;
+}
+
+// The K range [k_begin[j], k_end[j]) that column j of C' needs, with K ordered (i, c, j).
+void tap_ranges(const ConvShape& s, const Conv2dParams& p, const Shifted& l, std::size_t* k_begin,
+                std::size_t* k_end) {
+  const int64_t per_row = s.Cg * s.KW;
+  for (int64_t j = 0; j < l.Np; ++j) {
+    const auto [lo, hi] = image_taps(s, p, j / l.Wp);
+    k_begin[j] = static_cast<std::size_t>(lo * per_row);
+    k_end[j] = static_cast<std::size_t>(hi * per_row);
   }
 }
 
@@ -338,16 +377,24 @@ void pad_image(const T* x, T* xp, const ConvShape& s, const Conv2dParams& p, con
 // (OCg, OH, OW). scratch holds l.scratch() values and rows s.K offsets (filled here on first
 // use: first_use). `threads` > 1 shares the columns of C' out across the pool (an image alone
 // in its batch).
+// K ordered (i, c, j) and the K range of each column of C' (taps_outer), or neither.
+struct TapOrder {
+  bool outer = false;
+  const std::size_t* k_begin = nullptr;
+  const std::size_t* k_end = nullptr;
+};
+
 template <class T>
 void conv_shifted(const T* x, const T* w, T* out, const ConvShape& s, const Conv2dParams& p, const Shifted& l,
-                  T* scratch, std::ptrdiff_t* rows, bool first_use, int threads) {
+                  T* scratch, std::ptrdiff_t* rows, bool first_use, int threads, const TapOrder& taps) {
   T* xp = scratch;
   T* cp = scratch + l.xp_size;
-  if (first_use) shifted_rows(rows, s, p, l);
+  if (first_use) shifted_rows(rows, s, p, l, taps.outer);
   pad_image(x, xp, s, p, l, first_use);
   const auto columns = [&](int64_t j0, int64_t j1) {
     gemm_b_rows<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(j1 - j0), static_cast<std::size_t>(s.K),
-                   T(1), w, xp + j0, rows, T(0), cp + j0, static_cast<std::size_t>(l.Np));
+                   T(1), w, xp + j0, rows, T(0), cp + j0, static_cast<std::size_t>(l.Np),
+                   taps.outer ? taps.k_begin + j0 : nullptr, taps.outer ? taps.k_end + j0 : nullptr);
   };
   if (threads <= 1) {
     columns(0, l.Np);
@@ -371,7 +418,30 @@ void conv_forward(const T* px, const T* pw, T* po, const ConvShape& s, const Con
     const int threads = tasks == 1 && s.N == 1 ? static_cast<int>(std::min<int64_t>(
                                                      num_threads(), std::max<int64_t>(1, l.Np / 128)))
                                                : 1;
-    // The weights are packed once for every image, before the tasks start.
+    // The weights are packed once for every image, before the tasks start (permuted to K =
+    // (i, c, j) first when the taps go outermost).
+    TapOrder taps;
+    taps.outer = taps_outer(s, params);
+    Tensor permuted, ranges;
+    if (taps.outer) {
+      permuted = empty({s.OC, s.K}, TensorOptions().dtype(dtype_of<T>));
+      T* to = permuted.data_ptr<T>();
+      for (int64_t o = 0; o < s.OC; ++o) {
+        for (int64_t c = 0; c < s.Cg; ++c) {
+          for (int64_t i = 0; i < s.KH; ++i) {
+            for (int64_t j = 0; j < s.KW; ++j) {
+              to[o * s.K + (i * s.Cg + c) * s.KW + j] = pw[o * s.K + (c * s.KH + i) * s.KW + j];
+            }
+          }
+        }
+      }
+      pw = to;
+      ranges = empty({2, l.Np}, TensorOptions().dtype(kInt64));
+      auto* k_begin = reinterpret_cast<std::size_t*>(ranges.data_ptr<int64_t>());
+      tap_ranges(s, params, l, k_begin, k_begin + l.Np);
+      taps.k_begin = k_begin;
+      taps.k_end = k_begin + l.Np;
+    }
     const auto a_size = static_cast<int64_t>(packed_a_size<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K)));
     const Tensor packed = empty({s.groups, a_size}, TensorOptions().dtype(dtype_of<T>));
     for (int64_t g = 0; g < s.groups; ++g) {
@@ -386,7 +456,7 @@ void conv_forward(const T* px, const T* pw, T* po, const ConvShape& s, const Con
       bool first = true;
       for_row_blocks(s, task, tasks, s.OH, [&](int64_t n, int64_t g, int64_t, int64_t, std::size_t) {
         conv_shifted(px + (n * s.C + g * s.Cg) * s.H * s.W, packed.data_ptr<T>() + g * a_size,
-                     po + (n * s.OC + g * s.OCg) * s.P, s, params, l, buffer, rows, first, threads);
+                     po + (n * s.OC + g * s.OCg) * s.P, s, params, l, buffer, rows, first, threads, taps);
         first = false;
       });
     });

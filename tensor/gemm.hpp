@@ -40,14 +40,18 @@ void gemm_reference(Trans trans_a, Trans trans_b, std::size_t M, std::size_t N, 
 // computes C := alpha * A * B + beta * C where row p of B is the N values from b + b_rows[p]
 // on. Each row must be readable for round_up(N, 32) values (the micro-kernel loads whole
 // vectors; the values past N do not reach C). On the calling thread only: the callers share
-// the work out themselves.
+// the work out themselves. Optionally k_begin and k_end (N values each) say that column j
+// of B is zero outside rows [k_begin[j], k_end[j]) (an empty range: zero throughout), so
+// those rows may be skipped (a convolution's taps that fall in the padding above or below
+// the image).
 template <class T>
 std::size_t packed_a_size(std::size_t M, std::size_t K);
 template <class T>
 void pack_a_blocks(std::size_t M, std::size_t K, const T* A, std::size_t lda, T* packed);
 template <class T>
 void gemm_b_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* packed_a, const T* b,
-                 const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc);
+                 const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc, const std::size_t* k_begin = nullptr,
+                 const std::size_t* k_end = nullptr);
 
 // C := alpha * A * op(B) + beta * C with A (M, K) row-major (lda >= K) and column j of op(B)
 // the K contiguous values from b + b_columns[j] on: a convolution's weight gradient, whose
@@ -88,9 +92,11 @@ extern template std::size_t packed_a_size<double>(std::size_t, std::size_t);
 extern template void pack_a_blocks<float>(std::size_t, std::size_t, const float*, std::size_t, float*);
 extern template void pack_a_blocks<double>(std::size_t, std::size_t, const double*, std::size_t, double*);
 extern template void gemm_b_rows<float>(std::size_t, std::size_t, std::size_t, float, const float*, const float*,
-                                        const std::ptrdiff_t*, float, float*, std::size_t);
+                                        const std::ptrdiff_t*, float, float*, std::size_t, const std::size_t*,
+                                        const std::size_t*);
 extern template void gemm_b_rows<double>(std::size_t, std::size_t, std::size_t, double, const double*,
-                                         const double*, const std::ptrdiff_t*, double, double*, std::size_t);
+                                         const double*, const std::ptrdiff_t*, double, double*, std::size_t,
+                                         const std::size_t*, const std::size_t*);
 extern template void gemm<float>(Trans, Trans, std::size_t, std::size_t, std::size_t, float,
                                  const float*, std::size_t, const float*, std::size_t, float,
                                  float*, std::size_t);

@@ -81,6 +81,8 @@ TEST_CASE("conv2d matches the definition for every parameter, and its adjoints a
       {1, 8, 20, 20, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1},  // one image: its columns split over threads
       {3, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1},   // LeNet-5's first layer: weight gradient as dot products
       {2, 4, 24, 24, 8, 3, 3, 1, 1, 1, 1, 1, 1, 2},   // the same with groups (4 channels per group)
+      {2, 3, 10, 10, 4, 5, 5, 1, 1, 0, 0, 1, 1, 1},   // 5x5 on a small map: the input gradient skips padding taps
+      {1, 4, 6, 7, 4, 4, 3, 1, 1, 3, 2, 2, 1, 2},    // padding taps skipped, dilated and grouped
   };
   for (const gg::Dtype dtype : {gg::kFloat64, gg::kFloat32}) {
     for (int threads : {1, 2}) {

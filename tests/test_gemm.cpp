@@ -280,17 +280,21 @@ struct ScatteredRows {
   }
 };
 
-enum class GivenB { rows, columns, dot };
+enum class GivenB { rows, row_ranges, columns, dot };
 
-// gemm_b_rows (B given by its rows), gemm_b_columns (op(B) by its columns) or gemm_dot_rows
-// (op(B) = B^T, B by its rows) against the reference on the same matrices stored densely.
+// gemm_b_rows (B given by its rows, and told which rows of each column may be nonzero),
+// gemm_b_columns (op(B) by its columns) or gemm_dot_rows (op(B) = B^T, B by its rows) against
+// the reference on the same matrices stored densely.
 // The slack past each row is NaN (values read there must not reach C), but for
 // gemm_dot_rows, whose contract has A's rows zero and B's finite up to K rounded up to 16:
 // there it is a large finite value, and A's padding zeros.
 template <class T>
 void check_given_b(GivenB given, const Shape& s, const Scalars& sc) {
-  const bool by_rows = given == GivenB::rows;
-  INFO((by_rows ? "gemm_b_rows" : given == GivenB::columns ? "gemm_b_columns" : "gemm_dot_rows")
+  const bool by_rows = given == GivenB::rows || given == GivenB::row_ranges;
+  INFO((given == GivenB::rows         ? "gemm_b_rows"
+        : given == GivenB::row_ranges ? "gemm_b_rows with row ranges"
+        : given == GivenB::columns    ? "gemm_b_columns"
+                                      : "gemm_dot_rows")
        << " M=" << s.M << " N=" << s.N << " K=" << s.K << " beta=" << sc.beta);
   std::mt19937 rng(static_cast<unsigned>(s.M * 31 + s.N * 7 + s.K));
   Matrix<T> A = random_matrix<T>(s.M, s.K, sc.pad, rng);
@@ -322,6 +326,26 @@ void check_given_b(GivenB given, const Shape& s, const Scalars& sc) {
     gg::pack_a_blocks<T>(s.M, s.K, A.data.data(), A.ld, packed.data());
     gg::gemm_b_rows<T>(s.M, s.N, s.K, alpha, packed.data(), scattered.buffer.data(), scattered.offsets.data(), beta,
                        got.data.data(), got.ld);
+  } else if (given == GivenB::row_ranges) {
+    // Column j of B zero outside a band of rows (some columns wholly zero), as the skipped
+    // padding taps of a convolution: gemm_b_rows told so must give the same C.
+    Matrix<T> banded = B;
+    std::vector<std::size_t> k_begin(s.N), k_end(s.N);
+    for (std::size_t j = 0; j < s.N; ++j) {
+      k_begin[j] = (j * 7) % (s.K + 1);
+      k_end[j] = j % 5 == 4 ? k_begin[j] : std::min(s.K, k_begin[j] + 1 + (j * 13) % s.K);
+      for (std::size_t k = 0; k < s.K; ++k) {
+        if (k < k_begin[j] || k >= k_end[j]) banded.at(k, j) = T(0);
+      }
+    }
+    const ScatteredRows<T> band_rows(banded, rng);
+    expected = C0;
+    gg::gemm_reference<T>(Trans::No, Trans::No, s.M, s.N, s.K, alpha, A.data.data(), A.ld, banded.data.data(),
+                          banded.ld, beta, expected.data.data(), expected.ld);
+    std::vector<T> packed(gg::packed_a_size<T>(s.M, s.K));
+    gg::pack_a_blocks<T>(s.M, s.K, A.data.data(), A.ld, packed.data());
+    gg::gemm_b_rows<T>(s.M, s.N, s.K, alpha, packed.data(), band_rows.buffer.data(), band_rows.offsets.data(), beta,
+                       got.data.data(), got.ld, k_begin.data(), k_end.data());
   } else if (given == GivenB::dot) {
     gg::gemm_dot_rows<T>(s.M, s.N, s.K, alpha, A.data.data(), A.ld, scattered.buffer.data(), scattered.offsets.data(),
                          beta, got.data.data(), got.ld);
@@ -347,7 +371,7 @@ TEMPLATE_TEST_CASE("gemm with B given by its rows or columns matches the referen
                                      {32, 100, 288}, {64, 1086, 300}, {23, 70, 600}, {350, 40, 50}};
   std::size_t turn = 0;
   for (const Shape& s : shapes) {
-    for (GivenB given : {GivenB::rows, GivenB::columns, GivenB::dot}) {
+    for (GivenB given : {GivenB::rows, GivenB::row_ranges, GivenB::columns, GivenB::dot}) {
       check_given_b<TestType>(given, s, kScalars[turn++ % std::size(kScalars)]);
     }
   }

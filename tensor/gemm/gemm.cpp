@@ -23,6 +23,7 @@
 #include <atomic>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 namespace gg {
 namespace gemm_detail {
@@ -481,7 +482,8 @@ void pack_a_blocks(std::size_t M, std::size_t K, const T* A, std::size_t lda, T*
 
 template <class T>
 void gemm_b_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* packed_a, const T* b,
-                 const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc) {
+                 const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc, const std::size_t* k_begin,
+                 const std::size_t* k_end) {
   using namespace gemm_detail;
   constexpr std::size_t MR = Blocking<T>::MR, NR = Blocking<T>::NR;
   constexpr std::size_t MC = Blocking<T>::MC;
@@ -491,20 +493,40 @@ void gemm_b_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* 
     return;
   }
   const std::size_t KC = even_kc<T>(K);  // as pack_a_blocks
+  // The k steps [k0, k1) a column panel needs: all of K, or the union of its columns' ranges.
+  const auto panel_range = [&](std::size_t jr, std::size_t n) -> std::pair<std::size_t, std::size_t> {
+    if (k_begin == nullptr) return {0, K};
+    std::size_t k0 = K, k1 = 0;
+    for (std::size_t j = jr; j < jr + n; ++j) {
+      if (k_begin[j] >= k_end[j]) continue;
+      k0 = std::min(k0, k_begin[j]);
+      k1 = std::max(k1, std::min(k_end[j], K));
+    }
+    return {k0, k1};
+  };
   // The loops of gemm_packed without any packing: a B micro-panel (kc rows of NR values) is
-  // read where it is, and stays in L1 while the packed A micro-panels stream past it.
+  // read where it is, and stays in L1 while the packed A micro-panels stream past it. A panel
+  // that needs only k steps [k0, k1) runs those, from its first A micro-panel step on; one
+  // that needs none is scaled by beta.
   const std::size_t Mp = round_up(M, MR);
   for (std::size_t pc = 0; pc < K; pc += KC) {
     const std::size_t kc = std::min(KC, K - pc);
-    const T beta_here = pc == 0 ? beta : T(1);
     for (std::size_t ic = 0; ic < M; ic += MC) {
       const std::size_t mc = std::min(MC, M - ic);
       const T* block = packed_a + Mp * pc + ic * kc;
       for (std::size_t jr = 0; jr < N; jr += NR) {
         const std::size_t n = std::min(NR, N - jr);
+        const auto [k0, k1] = panel_range(jr, n);
+        if (k0 >= k1) {
+          if (pc == 0) scale_c(mc, n, beta, C + ic * ldc + jr, ldc);
+          continue;
+        }
+        const std::size_t lo = std::max(pc, k0), hi = std::min(pc + kc, k1);
+        if (lo >= hi) continue;
+        const T beta_here = lo == k0 ? beta : T(1);
         for (std::size_t ir = 0; ir < mc; ir += MR) {
-          tile_kernel(kc, PackedA<T>{block + ir * kc}, OffsetRowsOfB<T>{b + jr, b_rows + pc}, alpha, beta_here,
-                      C + (ic + ir) * ldc + jr, ldc, std::min(MR, mc - ir), n);
+          tile_kernel(hi - lo, PackedA<T>{block + ir * kc + (lo - pc) * MR}, OffsetRowsOfB<T>{b + jr, b_rows + lo},
+                      alpha, beta_here, C + (ic + ir) * ldc + jr, ldc, std::min(MR, mc - ir), n);
         }
       }
     }
@@ -572,9 +594,11 @@ template std::size_t packed_a_size<double>(std::size_t, std::size_t);
 template void pack_a_blocks<float>(std::size_t, std::size_t, const float*, std::size_t, float*);
 template void pack_a_blocks<double>(std::size_t, std::size_t, const double*, std::size_t, double*);
 template void gemm_b_rows<float>(std::size_t, std::size_t, std::size_t, float, const float*, const float*,
-                                 const std::ptrdiff_t*, float, float*, std::size_t);
+                                 const std::ptrdiff_t*, float, float*, std::size_t, const std::size_t*,
+                                 const std::size_t*);
 template void gemm_b_rows<double>(std::size_t, std::size_t, std::size_t, double, const double*, const double*,
-                                  const std::ptrdiff_t*, double, double*, std::size_t);
+                                  const std::ptrdiff_t*, double, double*, std::size_t, const std::size_t*,
+                                  const std::size_t*);
 
 template void gemm<float>(Trans, Trans, std::size_t, std::size_t, std::size_t, float,
                           const float*, std::size_t, const float*, std::size_t, float, float*,
