@@ -588,10 +588,15 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
     const Shifted l = shifted_layout(s, params);
     // Few output channels and many pixels (the first layers of LeNet-5 and of the MNIST net: 6
     // or 10 channels, K = 25 taps, 670-840 pixels) take the dot products, which pack nothing:
-    // 580 -> 393 and 693 -> 528 us per batch of 64 (bench_cnn conv/bwd_weight/f1 and g1, 1
-    // thread). Everywhere else the packed GEMM was faster, by 1.1-3x (its packing pays once
-    // 16 or more channels share it; with under 512 pixels the dot products' lane sums weigh).
+    // 545 -> 299 and 658 -> 442 us per batch of 64 (bench_cnn conv/bwd_weight/f1 and g1, 1
+    // thread). Everywhere else the packed GEMM was faster: by 1.1x on f2 (16 channels, 136
+    // pixels) and 1.3x on g2 (20, 92), 1.1-2x on (h)'s layers (its packing pays once 16 or more
+    // channels share it).
     const bool dot = s.OCg <= 12 && l.Np >= 512;
+    // The dot products sum `chunk` images per call: their padded images and gradients side by
+    // side, a quarter MiB in all (in L2 while the tiles sweep them).
+    const int64_t images_per_task = (s.N + tasks - 1) / tasks;
+    const int64_t chunk = dot ? std::clamp<int64_t>(static_cast<int64_t>((256 * 1024) / (l.scratch() * static_cast<int64_t>(element_size(input.dtype())))), 1, images_per_task) : 1;
     const Tensor offsets = empty({tasks, s.K}, TensorOptions().dtype(kInt64));
     visit_dtype(input.dtype(), [&]<class T>() {
       if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
@@ -604,7 +609,7 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
                                             static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
                                             static_cast<std::size_t>(l.Np))),
                                         16);
-        const int64_t per_task = l.scratch() + packing;
+        const int64_t per_task = dot ? chunk * l.scratch() : l.scratch() + packing;
         const Tensor scratch = empty({tasks, per_task}, TensorOptions().dtype(input.dtype()));
         parallel_run(tasks, [&](int task) {
           T* xp = scratch.data_ptr<T>() + task * per_task;
@@ -614,21 +619,38 @@ Tensor conv2d_backward_weight(const Tensor& input, const Tensor& grad_output,
           shifted_rows(rows, s, params, l);
           std::fill(dyp, dyp + l.c_size, T(0));
           T* dw = pp + task * wnumel;
-          const int64_t begin = s.N * task / tasks;
-          if (begin == s.N * (task + 1) / tasks) std::fill(dw, dw + wnumel, T(0));
+          const int64_t begin = s.N * task / tasks, end = s.N * (task + 1) / tasks;
+          if (begin == end) std::fill(dw, dw + wnumel, T(0));
+          if (dot) {
+            const int64_t S = l.scratch();
+            for (int64_t e = 1; e < chunk; ++e) std::fill(xp + e * S + l.xp_size, xp + (e + 1) * S, T(0));
+            for (int64_t g = 0; g < s.groups; ++g) {
+              for (int64_t n0 = begin; n0 < end; n0 += chunk) {
+                const int64_t count = std::min(chunk, end - n0);
+                for (int64_t e = 0; e < count; ++e) {
+                  T* image = xp + e * S;
+                  pad_image(px + ((n0 + e) * s.C + g * s.Cg) * s.H * s.W, image, s, params, l, n0 == begin && g == 0);
+                  const T* grad = pdy + ((n0 + e) * s.OC + g * s.OCg) * s.P;
+                  for (int64_t oc = 0; oc < s.OCg; ++oc) {
+                    copy_rows(grad + oc * s.P, s.OW, image + l.xp_size + oc * l.ld, l.Wp, s.OH, s.OW);
+                  }
+                }
+                gemm_dot_rows<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
+                                 static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.ld), xp, rows,
+                                 n0 == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K),
+                                 static_cast<std::size_t>(count), static_cast<std::size_t>(S),
+                                 static_cast<std::size_t>(S));
+              }
+            }
+            return;
+          }
           for_row_blocks(s, task, tasks, s.OH, [&](int64_t n, int64_t g, int64_t, int64_t, std::size_t) {
             pad_image(px + (n * s.C + g * s.Cg) * s.H * s.W, xp, s, params, l, n == begin && g == 0);
             const T* grad = pdy + (n * s.OC + g * s.OCg) * s.P;
             for (int64_t oc = 0; oc < s.OCg; ++oc) copy_rows(grad + oc * s.P, s.OW, dyp + oc * l.ld, l.Wp, s.OH, s.OW);
-            if (dot) {
-              gemm_dot_rows<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
-                               static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.ld), xp, rows,
-                               n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K));
-            } else {
-              gemm_b_columns<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
-                                static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.ld), xp, rows,
-                                n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K), pack);
-            }
+            gemm_b_columns<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K),
+                              static_cast<std::size_t>(l.Np), T(1), dyp, static_cast<std::size_t>(l.ld), xp, rows,
+                              n == begin ? T(0) : T(1), dw + g * s.OCg * s.K, static_cast<std::size_t>(s.K), pack);
           });
         });
         result = sum_partials<T>(partial, tasks, weight_sizes);

@@ -66,20 +66,23 @@ template <class T>
 void gemm_b_columns(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* A, std::size_t lda, const T* b,
                     const std::ptrdiff_t* b_columns, T beta, T* C, std::size_t ldc, T* scratch);
 
-// C := alpha * A * B^T + beta * C with A (M, K) row-major (lda >= K) and row j of B the K
-// contiguous values from b + b_rows[j] on: the same weight gradient as gemm_b_columns, as dot
-// products along K with nothing packed, for few rows of C (tensor/gemm/gemm_dot_rows.cpp says
-// when it wins). The rows are read in whole vectors: A's rows must hold zeros and B's be
-// readable from K up to K rounded up to 16 values. On the calling thread only.
+// C := alpha * sum over e < count of A_e * B_e^T + beta * C with A_e (M, K) row-major from
+// A + e a_step (lda >= K) and row j of B_e the K contiguous values from b + e b_step +
+// b_rows[j] on: the same weight gradient as gemm_b_columns (summed over count images), as dot
+// products along K with nothing packed, for few rows of C (tensor/conv.cpp says when it wins).
+// The rows are read in whole vectors: A's rows must hold zeros and B's finite values from K
+// up to K rounded up to 16. On the calling thread only.
 template <class T>
 void gemm_dot_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* A, std::size_t lda, const T* b,
-                   const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc);
+                   const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc, std::size_t count = 1,
+                   std::size_t a_step = 0, std::size_t b_step = 0);
 
 extern template void gemm_dot_rows<float>(std::size_t, std::size_t, std::size_t, float, const float*, std::size_t,
-                                          const float*, const std::ptrdiff_t*, float, float*, std::size_t);
+                                          const float*, const std::ptrdiff_t*, float, float*, std::size_t,
+                                          std::size_t, std::size_t, std::size_t);
 extern template void gemm_dot_rows<double>(std::size_t, std::size_t, std::size_t, double, const double*,
                                            std::size_t, const double*, const std::ptrdiff_t*, double, double*,
-                                           std::size_t);
+                                           std::size_t, std::size_t, std::size_t, std::size_t);
 extern template std::size_t gemm_b_columns_scratch<float>(std::size_t, std::size_t, std::size_t);
 extern template std::size_t gemm_b_columns_scratch<double>(std::size_t, std::size_t, std::size_t);
 extern template void gemm_b_columns<float>(std::size_t, std::size_t, std::size_t, float, const float*, std::size_t,

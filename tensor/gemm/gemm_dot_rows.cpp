@@ -7,7 +7,8 @@
 // micro-kernel cost more than the products it fed (each packed value is used OC times): the
 // weight gradients of those nets ran at 22-47 GFLOP/s. Here nothing is packed: a 6 x 4 tile of
 // C is 24 vector accumulators, each step loads 6 vectors of A and 4 of B along K for 24 FMAs,
-// and the lanes are summed once per tile at the end.
+// and the lanes are summed once per tile at the end, after every image of a call (count
+// products summed in one: the lane sums of one image's tile weighed as much as its products).
 #include <gategrad/tensor/gemm.hpp>
 #include <gategrad/tensor/gemm/simd.hpp>
 #include <gategrad/tensor/gemm/store.hpp>
@@ -23,7 +24,8 @@ namespace {
 constexpr std::size_t RA = 6, RB = 4;
 
 template <class T>
-[[gnu::always_inline]] inline void dot_tile(std::size_t steps, const T* const (&a)[RA], const T* const (&b)[RB],
+[[gnu::always_inline]] inline void dot_tile(std::size_t steps, std::size_t count, std::size_t a_step,
+                                            std::size_t b_step, const T* const (&a)[RA], const T* const (&b)[RB],
                                             std::size_t m, std::size_t n, T alpha, T beta, T* c, std::size_t ldc) {
   using namespace gemm_detail;
   using V = Batch<T>;
@@ -34,15 +36,18 @@ template <class T>
 #pragma GCC unroll 4
     for (std::size_t q = 0; q < RB; ++q) acc[r][q] = V(T(0));
   }
-  for (std::size_t s = 0, k = 0; s < steps; ++s, k += W) {
-    V av[RA];
+  for (std::size_t e = 0; e < count; ++e) {
+    const std::size_t ea = e * a_step, eb = e * b_step;
+    for (std::size_t s = 0, k = 0; s < steps; ++s, k += W) {
+      V av[RA];
 #pragma GCC unroll 8
-    for (std::size_t r = 0; r < RA; ++r) av[r] = V::load_unaligned(a[r] + k);
+      for (std::size_t r = 0; r < RA; ++r) av[r] = V::load_unaligned(a[r] + ea + k);
 #pragma GCC unroll 4
-    for (std::size_t q = 0; q < RB; ++q) {
-      const V bv = V::load_unaligned(b[q] + k);
+      for (std::size_t q = 0; q < RB; ++q) {
+        const V bv = V::load_unaligned(b[q] + eb + k);
 #pragma GCC unroll 8
-      for (std::size_t r = 0; r < RA; ++r) acc[r][q] = multiply_add(av[r], bv, acc[r][q]);
+        for (std::size_t r = 0; r < RA; ++r) acc[r][q] = multiply_add(av[r], bv, acc[r][q]);
+      }
     }
   }
 #pragma GCC unroll 8
@@ -60,7 +65,8 @@ template <class T>
 
 template <class T>
 void gemm_dot_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T* A, std::size_t lda, const T* b,
-                   const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc) {
+                   const std::ptrdiff_t* b_rows, T beta, T* C, std::size_t ldc, std::size_t count,
+                   std::size_t a_step, std::size_t b_step) {
   constexpr std::size_t W = gemm_detail::Batch<T>::size;
   const std::size_t steps = (K + W - 1) / W;
   // An edge tile repeats its last row of A or B (in cache already) and stores only its own.
@@ -72,14 +78,16 @@ void gemm_dot_rows(std::size_t M, std::size_t N, std::size_t K, T alpha, const T
       const std::size_t n = std::min(RB, N - j0);
       const T* bp[RB];
       for (std::size_t q = 0; q < RB; ++q) bp[q] = b + b_rows[j0 + std::min(q, n - 1)];
-      dot_tile<T>(steps, a, bp, m, n, alpha, beta, C + i0 * ldc + j0, ldc);
+      dot_tile<T>(steps, count, a_step, b_step, a, bp, m, n, alpha, beta, C + i0 * ldc + j0, ldc);
     }
   }
 }
 
 template void gemm_dot_rows<float>(std::size_t, std::size_t, std::size_t, float, const float*, std::size_t,
-                                   const float*, const std::ptrdiff_t*, float, float*, std::size_t);
+                                   const float*, const std::ptrdiff_t*, float, float*, std::size_t, std::size_t,
+                                   std::size_t, std::size_t);
 template void gemm_dot_rows<double>(std::size_t, std::size_t, std::size_t, double, const double*, std::size_t,
-                                    const double*, const std::ptrdiff_t*, double, double*, std::size_t);
+                                    const double*, const std::ptrdiff_t*, double, double*, std::size_t, std::size_t,
+                                    std::size_t, std::size_t);
 
 }  // namespace gg
