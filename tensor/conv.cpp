@@ -12,6 +12,7 @@
 #endif
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstddef>
@@ -384,9 +385,18 @@ struct TapOrder {
   const std::size_t* k_end = nullptr;
 };
 
+// An image alone in its batch, its product shared out by rows of the weights: part t takes
+// output channels [row[t], row[t + 1]), its weights packed on their own at packed[t].
+struct RowParts {
+  static constexpr int kMost = 8;
+  int count = 0;
+  std::array<int64_t, kMost + 1> row{}, packed{};
+};
+
 template <class T>
 void conv_shifted(const T* x, const T* w, T* out, const ConvShape& s, const Conv2dParams& p, const Shifted& l,
-                  T* scratch, std::ptrdiff_t* rows, bool first_use, int threads, const TapOrder& taps) {
+                  T* scratch, std::ptrdiff_t* rows, bool first_use, int threads, const TapOrder& taps,
+                  const RowParts& parts) {
   T* xp = scratch;
   T* cp = scratch + l.xp_size;
   if (first_use) shifted_rows(rows, s, p, l, taps.outer);
@@ -396,7 +406,15 @@ void conv_shifted(const T* x, const T* w, T* out, const ConvShape& s, const Conv
                    T(1), w, xp + j0, rows, T(0), cp + j0, static_cast<std::size_t>(l.Np),
                    taps.outer ? taps.k_begin + j0 : nullptr, taps.outer ? taps.k_end + j0 : nullptr);
   };
-  if (threads <= 1) {
+  if (parts.count > 1) {
+    parallel_run(parts.count, [&](int t) {
+      const int64_t r0 = parts.row[static_cast<std::size_t>(t)], r1 = parts.row[static_cast<std::size_t>(t) + 1];
+      gemm_b_rows<T>(static_cast<std::size_t>(r1 - r0), static_cast<std::size_t>(l.Np), static_cast<std::size_t>(s.K),
+                     T(1), w + parts.packed[static_cast<std::size_t>(t)], xp, rows, T(0), cp + r0 * l.Np,
+                     static_cast<std::size_t>(l.Np), taps.outer ? taps.k_begin : nullptr,
+                     taps.outer ? taps.k_end : nullptr);
+    });
+  } else if (threads <= 1) {
     columns(0, l.Np);
   } else {
     const int64_t panels = (l.Np + 31) / 32;
@@ -414,10 +432,18 @@ void conv_forward(const T* px, const T* pw, T* po, const ConvShape& s, const Con
   const int tasks = batch_tasks(s);
   if (shifted(s, params)) {
     const Shifted l = shifted_layout(s, params);
-    // An image alone in its batch (batch-1 inference) shares its product out instead.
-    const int threads = tasks == 1 && s.N == 1 ? static_cast<int>(std::min<int64_t>(
-                                                     num_threads(), std::max<int64_t>(1, l.Np / 128)))
-                                               : 1;
+    // An image alone in its batch (batch-1 inference) shares its product out instead: by
+    // columns, 128 or more per thread, or where the map is too small for that (8x8: 71
+    // columns) and there are channels enough, by rows of the weights. (By columns only, the
+    // 8x8 layers of (h) ran on one thread: forward/h1 on 2 threads at 1.2x its 1-thread speed.)
+    const bool alone = tasks == 1 && s.N == 1;
+    const int threads = alone ? static_cast<int>(std::min<int64_t>(num_threads(), std::max<int64_t>(1, l.Np / 128))) : 1;
+    RowParts parts;
+    if (alone && threads < num_threads() && s.groups == 1 &&
+        2.0 * static_cast<double>(s.OC * s.K * l.Np) >= 2 * kFlopsPerThread) {
+      parts.count = static_cast<int>(std::min<int64_t>({num_threads(), s.OC / 16, RowParts::kMost}));
+      for (int t = 0; t <= parts.count; ++t) parts.row[static_cast<std::size_t>(t)] = s.OC * t / parts.count;
+    }
     // The weights are packed once for every image, before the tasks start (permuted to K =
     // (i, c, j) first when the taps go outermost).
     TapOrder taps;
@@ -442,11 +468,28 @@ void conv_forward(const T* px, const T* pw, T* po, const ConvShape& s, const Con
       taps.k_begin = k_begin;
       taps.k_end = k_begin + l.Np;
     }
-    const auto a_size = static_cast<int64_t>(packed_a_size<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K)));
+    auto a_size = static_cast<int64_t>(packed_a_size<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K)));
+    if (parts.count > 1) {  // each part's weights packed alone, one after the other
+      a_size = 0;
+      for (int t = 0; t < parts.count; ++t) {
+        const auto u = static_cast<std::size_t>(t);
+        parts.packed[u] = a_size;
+        a_size += static_cast<int64_t>(packed_a_size<T>(static_cast<std::size_t>(parts.row[u + 1] - parts.row[u]),
+                                                        static_cast<std::size_t>(s.K)));
+      }
+    }
     const Tensor packed = empty({s.groups, a_size}, TensorOptions().dtype(dtype_of<T>));
     for (int64_t g = 0; g < s.groups; ++g) {
-      pack_a_blocks<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K), pw + g * s.OCg * s.K,
-                       static_cast<std::size_t>(s.K), packed.data_ptr<T>() + g * a_size);
+      if (parts.count > 1) {
+        for (int t = 0; t < parts.count; ++t) {
+          const auto u = static_cast<std::size_t>(t);
+          pack_a_blocks<T>(static_cast<std::size_t>(parts.row[u + 1] - parts.row[u]), static_cast<std::size_t>(s.K),
+                           pw + parts.row[u] * s.K, static_cast<std::size_t>(s.K), packed.data_ptr<T>() + parts.packed[u]);
+        }
+      } else {
+        pack_a_blocks<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K), pw + g * s.OCg * s.K,
+                         static_cast<std::size_t>(s.K), packed.data_ptr<T>() + g * a_size);
+      }
     }
     const Tensor scratch = empty({tasks, l.scratch()}, TensorOptions().dtype(dtype_of<T>));
     const Tensor offsets = empty({tasks, s.K}, TensorOptions().dtype(kInt64));
@@ -456,7 +499,7 @@ void conv_forward(const T* px, const T* pw, T* po, const ConvShape& s, const Con
       bool first = true;
       for_row_blocks(s, task, tasks, s.OH, [&](int64_t n, int64_t g, int64_t, int64_t, std::size_t) {
         conv_shifted(px + (n * s.C + g * s.Cg) * s.H * s.W, packed.data_ptr<T>() + g * a_size,
-                     po + (n * s.OC + g * s.OCg) * s.P, s, params, l, buffer, rows, first, threads, taps);
+                     po + (n * s.OC + g * s.OCg) * s.P, s, params, l, buffer, rows, first, threads, taps, parts);
         first = false;
       });
     });

@@ -83,6 +83,7 @@ TEST_CASE("conv2d matches the definition for every parameter, and its adjoints a
       {2, 4, 24, 24, 8, 3, 3, 1, 1, 1, 1, 1, 1, 2},   // the same with groups (4 channels per group)
       {2, 3, 10, 10, 4, 5, 5, 1, 1, 0, 0, 1, 1, 1},   // 5x5 on a small map: the input gradient skips padding taps
       {1, 4, 6, 7, 4, 4, 3, 1, 1, 3, 2, 2, 1, 2},    // padding taps skipped, dilated and grouped
+      {1, 64, 8, 8, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1},  // one small image: its rows of weights split over threads
   };
   for (const gg::Dtype dtype : {gg::kFloat64, gg::kFloat32}) {
     for (int threads : {1, 2}) {
