@@ -386,17 +386,21 @@ struct TapOrder {
 };
 
 // An image alone in its batch, its product shared out by rows of the weights: part t takes
-// output channels [row[t], row[t + 1]), its weights packed on their own at packed[t].
+// output channels [row[t], row[t + 1]), packing its own weights (from weights, K values per
+// channel) at packed + offset[t] in its own task.
+template <class T>
 struct RowParts {
   static constexpr int kMost = 8;
   int count = 0;
-  std::array<int64_t, kMost + 1> row{}, packed{};
+  std::array<int64_t, kMost + 1> row{}, offset{};
+  const T* weights = nullptr;
+  T* packed = nullptr;
 };
 
 template <class T>
 void conv_shifted(const T* x, const T* w, T* out, const ConvShape& s, const Conv2dParams& p, const Shifted& l,
                   T* scratch, std::ptrdiff_t* rows, bool first_use, int threads, const TapOrder& taps,
-                  const RowParts& parts) {
+                  const RowParts<T>& parts) {
   T* xp = scratch;
   T* cp = scratch + l.xp_size;
   if (first_use) shifted_rows(rows, s, p, l, taps.outer);
@@ -408,9 +412,13 @@ void conv_shifted(const T* x, const T* w, T* out, const ConvShape& s, const Conv
   };
   if (parts.count > 1) {
     parallel_run(parts.count, [&](int t) {
-      const int64_t r0 = parts.row[static_cast<std::size_t>(t)], r1 = parts.row[static_cast<std::size_t>(t) + 1];
+      const auto u = static_cast<std::size_t>(t);
+      const int64_t r0 = parts.row[u], r1 = parts.row[u + 1];
+      T* packed = parts.packed + parts.offset[u];
+      pack_a_blocks<T>(static_cast<std::size_t>(r1 - r0), static_cast<std::size_t>(s.K), parts.weights + r0 * s.K,
+                       static_cast<std::size_t>(s.K), packed);
       gemm_b_rows<T>(static_cast<std::size_t>(r1 - r0), static_cast<std::size_t>(l.Np), static_cast<std::size_t>(s.K),
-                     T(1), w + parts.packed[static_cast<std::size_t>(t)], xp, rows, T(0), cp + r0 * l.Np,
+                     T(1), packed, xp, rows, T(0), cp + r0 * l.Np,
                      static_cast<std::size_t>(l.Np), taps.outer ? taps.k_begin : nullptr,
                      taps.outer ? taps.k_end : nullptr);
     });
@@ -438,10 +446,10 @@ void conv_forward(const T* px, const T* pw, T* po, const ConvShape& s, const Con
     // 8x8 layers of (h) ran on one thread: forward/h1 on 2 threads at 1.2x its 1-thread speed.)
     const bool alone = tasks == 1 && s.N == 1;
     const int threads = alone ? static_cast<int>(std::min<int64_t>(num_threads(), std::max<int64_t>(1, l.Np / 128))) : 1;
-    RowParts parts;
+    RowParts<T> parts;
     if (alone && threads < num_threads() && s.groups == 1 &&
         2.0 * static_cast<double>(s.OC * s.K * l.Np) >= 2 * kFlopsPerThread) {
-      parts.count = static_cast<int>(std::min<int64_t>({num_threads(), s.OC / 16, RowParts::kMost}));
+      parts.count = static_cast<int>(std::min<int64_t>({num_threads(), s.OC / 16, RowParts<T>::kMost}));
       for (int t = 0; t <= parts.count; ++t) parts.row[static_cast<std::size_t>(t)] = s.OC * t / parts.count;
     }
     // The weights are packed once for every image, before the tasks start (permuted to K =
@@ -473,20 +481,17 @@ void conv_forward(const T* px, const T* pw, T* po, const ConvShape& s, const Con
       a_size = 0;
       for (int t = 0; t < parts.count; ++t) {
         const auto u = static_cast<std::size_t>(t);
-        parts.packed[u] = a_size;
+        parts.offset[u] = a_size;
         a_size += static_cast<int64_t>(packed_a_size<T>(static_cast<std::size_t>(parts.row[u + 1] - parts.row[u]),
                                                         static_cast<std::size_t>(s.K)));
       }
     }
     const Tensor packed = empty({s.groups, a_size}, TensorOptions().dtype(dtype_of<T>));
-    for (int64_t g = 0; g < s.groups; ++g) {
-      if (parts.count > 1) {
-        for (int t = 0; t < parts.count; ++t) {
-          const auto u = static_cast<std::size_t>(t);
-          pack_a_blocks<T>(static_cast<std::size_t>(parts.row[u + 1] - parts.row[u]), static_cast<std::size_t>(s.K),
-                           pw + parts.row[u] * s.K, static_cast<std::size_t>(s.K), packed.data_ptr<T>() + parts.packed[u]);
-        }
-      } else {
+    if (parts.count > 1) {  // packed by the parts themselves (conv_shifted)
+      parts.weights = pw;
+      parts.packed = packed.data_ptr<T>();
+    } else {
+      for (int64_t g = 0; g < s.groups; ++g) {
         pack_a_blocks<T>(static_cast<std::size_t>(s.OCg), static_cast<std::size_t>(s.K), pw + g * s.OCg * s.K,
                          static_cast<std::size_t>(s.K), packed.data_ptr<T>() + g * a_size);
       }
